@@ -1,0 +1,111 @@
+// End-to-end harness: the real CLI serving browser mode against the private engine, and Debian's
+// Chromium driven by playwright-core.
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+const ROOT = path.resolve(__dirname, '..');
+export const ARTIFACTS = path.join(ROOT, 'artifacts', 'screenshots');
+
+export interface RunningApp {
+  url: string;
+  origin: string;
+  token: string;
+  dataDir: string;
+  output: () => string;
+  stop(): Promise<void>;
+}
+
+/** Starts `checkpoint-studio serve` and waits for the URL it prints. */
+export async function startApp(engines: string[], env: NodeJS.ProcessEnv = {}): Promise<RunningApp> {
+  if (!fs.existsSync(path.join(ROOT, 'dist', 'main', 'cli', 'main.js'))) {
+    throw new Error('the app is not built: npm test builds it (or run "npm run build")');
+  }
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-e2e-home-'));
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [
+      path.join(ROOT, 'bin', 'checkpoint-studio.js'),
+      'serve',
+      '--verbose',
+      ...engines.flatMap((e) => ['--engine', e]),
+    ],
+    {
+      cwd: ROOT,
+      // No DOCKER_HOST: the only engines are the ones the test names (plus the default, offline here).
+      env: { ...process.env, DOCKER_HOST: '', CHECKPOINT_STUDIO_HOME: dataDir, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`serve printed no URL in 20 s:\n${out}`)), 20_000);
+    const check = () => {
+      const m = /(http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    };
+    child.stdout!.on('data', check);
+    child.on('exit', (code) => reject(new Error(`serve exited (${code}):\n${out}`)));
+  });
+  const u = new URL(url);
+  return {
+    url,
+    origin: u.origin,
+    token: u.searchParams.get('token')!,
+    dataDir,
+    output: () => out,
+    stop: async () => {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+export async function openApp(browser: Browser, app: RunningApp): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1360, height: 820 } });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  (page as Page & { errors?: string[] }).errors = errors;
+  await page.goto(app.url);
+  return page;
+}
+
+export function pageErrors(page: Page): string[] {
+  return (page as Page & { errors?: string[] }).errors ?? [];
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  const file = path.join(ARTIFACTS, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}

@@ -1,0 +1,38 @@
+import { Services } from '../../app/services';
+import type { DoctorReportT } from '../../ipc/contract';
+import { unwrap } from '../../ipc/dispatcher';
+import type { CliIo } from '../cli-io';
+import { commandEngine } from '../engine-args';
+
+const MARK = { ok: 'ok  ', warning: 'warn', blocking: 'FAIL' } as const;
+
+export function formatReport(report: DoctorReportT): string {
+  const lines: string[] = [];
+  for (const item of report.items) {
+    lines.push(`[${MARK[item.status]}] ${item.title}: ${item.detail.split('\n').join('\n         ')}`);
+    if (item.fix && item.status !== 'ok') lines.push(`       fix: ${item.fix}`);
+  }
+  const s = report.summary;
+  lines.push('', `${s.ok} ok, ${s.warning} warning${s.warning === 1 ? '' : 's'}, ${s.blocking} blocking`);
+  return lines.join('\n');
+}
+
+/** Exit status: 0 when nothing blocks checkpointing, 1 otherwise. */
+export async function doctorCommand(
+  io: CliIo,
+  opts: { json: boolean; engine?: string; dataDir: string },
+): Promise<number> {
+  const spec = commandEngine(opts.engine, io.env);
+  const services = new Services({ engines: [spec], dataDir: opts.dataDir, host: 'browser' });
+  try {
+    // The engine gets a moment to connect; the doctor reports it unreachable otherwise.
+    await services.registry.get(spec.id).settled(10000);
+    const report = unwrap<'doctor.run'>(
+      await services.dispatcher.dispatch('doctor.run', { engineId: spec.id }),
+    );
+    io.out(opts.json ? JSON.stringify(report, null, 2) : formatReport(report));
+    return report.summary.blocking > 0 ? 1 : 0;
+  } finally {
+    services.dispose();
+  }
+}

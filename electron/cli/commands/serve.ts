@@ -1,0 +1,45 @@
+import { Services } from '../../app/services';
+import { rendererDir } from '../../app/paths';
+import { startBrowserServer } from '../../host/browser-server';
+import type { CliIo } from '../cli-io';
+import { appEngines } from '../engine-args';
+import fs from 'node:fs';
+import path from 'node:path';
+
+export async function serveCommand(
+  io: CliIo,
+  opts: { port: number; engines: string[]; dataDir: string; verbose: boolean },
+): Promise<number> {
+  const dir = rendererDir();
+  if (!fs.existsSync(path.join(dir, 'index.html'))) {
+    io.err(`error: the renderer is not built (${dir}/index.html missing).`);
+    io.err('hint: run "npm run build" (npm start does it for you).');
+    return 1;
+  }
+  const services = new Services({
+    engines: appEngines(opts.engines, io.env),
+    dataDir: opts.dataDir,
+    host: 'browser',
+  });
+  const server = await startBrowserServer(services, {
+    port: opts.port,
+    rendererDir: dir,
+    ...(opts.verbose ? { log: (l: string) => io.err(l) } : {}),
+  });
+  io.out(`Checkpoint Studio (browser mode) is at:\n\n  ${server.url}\n`);
+  io.out(
+    `Engines: ${services.registry
+      .statuses()
+      .map((s) => `${s.name} (${s.host})`)
+      .join(', ')}`,
+  );
+  io.out('Listening on 127.0.0.1 only. The token in the URL is the key: keep it to yourself. Ctrl+C stops.');
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await server.close();
+  services.dispose();
+  return 0;
+}

@@ -1,0 +1,99 @@
+// checkpoint-studio: the command line, sharing the app's services and contract.
+import { parseArgs } from 'node:util';
+import { defaultDataDir } from '../app/paths';
+import { StudioError } from '../ipc/errors';
+import { processIo, reportError, type CliIo } from './cli-io';
+import { doctorCommand } from './commands/doctor';
+import { psCommand } from './commands/ps';
+import { serveCommand } from './commands/serve';
+
+const USAGE = `usage: checkpoint-studio <command> [options]
+
+commands:
+  doctor [--json]              check CRIU, the kernel and the engine; exit 1 if something blocks
+  ps [--all] [--json]          list containers
+  serve [--port N]             start browser mode on 127.0.0.1 and print its URL
+
+options for every command:
+  --engine ADDRESS|ID=ADDRESS  the engine (default: DOCKER_HOST, else /var/run/docker.sock);
+                               serve accepts it more than once
+  --json                       machine-readable output
+`;
+
+export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === 'help' || command === '--help' || command === '-h') {
+    io.out(USAGE);
+    return command ? 0 : 64;
+  }
+  let values: Record<string, string | boolean | string[] | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: rest,
+      options: {
+        json: { type: 'boolean', default: false },
+        all: { type: 'boolean', short: 'a', default: false },
+        engine: { type: 'string', multiple: true },
+        port: { type: 'string' },
+        verbose: { type: 'boolean', default: false },
+      },
+      allowPositionals: false,
+      strict: true,
+    }));
+  } catch (e) {
+    io.err(`error: ${(e as Error).message}\n\n${USAGE}`);
+    return 64;
+  }
+  const json = values.json === true;
+  const engines = (values.engine as string[] | undefined) ?? [];
+  const dataDir = defaultDataDir(io.env);
+  try {
+    switch (command) {
+      case 'doctor':
+        return await doctorCommand(io, { json, dataDir, ...(engines[0] ? { engine: engines[0] } : {}) });
+      case 'ps':
+        return await psCommand(io, {
+          json,
+          all: values.all === true,
+          dataDir,
+          ...(engines[0] ? { engine: engines[0] } : {}),
+        });
+      case 'serve': {
+        const port = values.port === undefined ? 0 : Number(values.port);
+        if (!Number.isInteger(port) || port < 0 || port > 65535) {
+          throw new StudioError(
+            'invalid-argument',
+            `--port must be 0–65535 (0 picks a free one), not "${String(values.port)}"`,
+          );
+        }
+        return await serveCommand(io, {
+          port,
+          engines,
+          dataDir,
+          verbose: values.verbose === true,
+        });
+      }
+      default:
+        io.err(`error: unknown command "${command}"\n\n${USAGE}`);
+        return 64;
+    }
+  } catch (e) {
+    return reportError(io, e, json);
+  }
+}
+
+/** Runs the CLI as a process: exit status from the command. */
+export function run(argv = process.argv.slice(2)): void {
+  main(argv).then(
+    (code) => {
+      // Engine event streams hold sockets open; once a command is done, the process is.
+      process.exit(code);
+    },
+    (e) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
+}
+
+if (require.main === module) run();

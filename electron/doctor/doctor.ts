@@ -1,0 +1,32 @@
+// Gathers the facts the doctor's rules judge: CRIU, the kernel, and an engine when one is given.
+import os from 'node:os';
+import type { DoctorReportT } from '../ipc/contract';
+import type { EngineConnection } from '../engines/engine-connection';
+import { explainConnectionError } from '../engines/docker/docker-engine';
+import { isLocalHost } from '../engines/engine-spec';
+import { probeCriu } from './criu-probe';
+import { buildReport, type DoctorFacts } from './doctor-rules';
+import { readKernelConfig } from './kernel-config';
+
+export async function runDoctor(engine?: EngineConnection): Promise<DoctorReportT> {
+  const facts: DoctorFacts = {
+    criu: await probeCriu(),
+    kernelRelease: os.release(),
+    kernelConfig: readKernelConfig(),
+  };
+  if (engine) {
+    const spec = engine.spec;
+    const base = { id: spec.id, name: spec.name, host: spec.host, local: isLocalHost(spec.host) };
+    try {
+      facts.engine = { ...base, identity: await engine.engine.identify() };
+    } catch (e) {
+      const err = explainConnectionError(spec, e);
+      facts.engine = {
+        ...base,
+        identity: null,
+        error: { message: err.message, ...(err.hint ? { hint: err.hint } : {}) },
+      };
+    }
+  }
+  return buildReport(facts);
+}

@@ -1,0 +1,79 @@
+// Docker's inspect document → the contract's ContainerSummary.
+import type { ContainerInspectInfo } from 'dockerode';
+import { ContainerStateName, type ContainerSummaryT } from '../../ipc/contract';
+
+const ZERO_TIME = '0001-01-01T00:00:00Z';
+
+function parseTime(value: string | undefined): number | null {
+  if (!value || value === ZERO_TIME) return null;
+  const ms = Date.parse(value);
+  return Number.isFinite(ms) && ms > 0 ? ms : null;
+}
+
+function stateName(value: string | undefined): ContainerSummaryT['state'] {
+  const parsed = ContainerStateName.safeParse(value);
+  return parsed.success ? parsed.data : 'unknown';
+}
+
+function statusText(info: ContainerInspectInfo): string {
+  const s = info.State;
+  switch (s?.Status) {
+    case 'running':
+      return s.Paused ? 'Paused' : 'Up';
+    case 'exited':
+      return `Exited (${s.ExitCode})`;
+    case 'created':
+      return 'Created';
+    default:
+      return s?.Status ? s.Status[0]!.toUpperCase() + s.Status.slice(1) : 'Unknown';
+  }
+}
+
+function ports(info: ContainerInspectInfo): ContainerSummaryT['ports'] {
+  const out: ContainerSummaryT['ports'] = [];
+  // Running containers report what is bound; others only what they asked for.
+  const live = info.NetworkSettings?.Ports as
+    Record<string, { HostIp: string; HostPort: string }[] | null> | undefined;
+  const wanted = info.HostConfig?.PortBindings as
+    Record<string, { HostIp?: string; HostPort?: string }[] | null> | undefined;
+  const exposed = Object.keys((info.Config?.ExposedPorts as Record<string, unknown> | undefined) ?? {});
+  const keys = new Set([...Object.keys(live ?? {}), ...Object.keys(wanted ?? {}), ...exposed]);
+  for (const key of keys) {
+    const [portText = '', type = 'tcp'] = key.split('/');
+    const privatePort = Number(portText);
+    if (!Number.isInteger(privatePort)) continue;
+    const bindings = live?.[key] ?? wanted?.[key] ?? null;
+    if (!bindings || bindings.length === 0) {
+      out.push({ privatePort, type });
+      continue;
+    }
+    for (const b of bindings) {
+      const publicPort = Number(b.HostPort);
+      const row: ContainerSummaryT['ports'][number] = { privatePort, type };
+      if (Number.isInteger(publicPort) && publicPort > 0) row.publicPort = publicPort;
+      if (b.HostIp) row.ip = b.HostIp;
+      out.push(row);
+    }
+  }
+  return out.sort((a, b) => a.privatePort - b.privatePort);
+}
+
+export function containerFromInspect(engineId: string, info: ContainerInspectInfo): ContainerSummaryT {
+  const cmd = [
+    ...(info.Config?.Entrypoint ? ([] as string[]).concat(info.Config.Entrypoint) : []),
+    ...(info.Config?.Cmd ?? []),
+  ];
+  const state = stateName(info.State?.Status);
+  return {
+    engineId,
+    id: info.Id,
+    name: (info.Name ?? '').replace(/^\//, ''),
+    image: info.Config?.Image ?? info.Image,
+    command: cmd.join(' '),
+    state,
+    status: statusText(info),
+    createdAt: parseTime(info.Created) ?? 0,
+    startedAt: state === 'running' || state === 'paused' ? parseTime(info.State?.StartedAt) : null,
+    ports: ports(info),
+  };
+}

@@ -1,0 +1,18 @@
+// The names of every call and event in the IPC contract, with no dependencies, so that the
+// sandboxed preload can allow-list them without bundling the schemas. contract.ts checks at
+// compile time that these lists and its schemas name exactly the same things.
+
+export const callNames = ['app.info', 'engines.list', 'containers.list', 'doctor.run'] as const;
+
+export const eventNames = ['engine.status', 'containers.changed'] as const;
+
+export type CallName = (typeof callNames)[number];
+export type EventName = (typeof eventNames)[number];
+
+export function isCallName(name: unknown): name is CallName {
+  return typeof name === 'string' && (callNames as readonly string[]).includes(name);
+}
+
+export function isEventName(name: unknown): name is EventName {
+  return typeof name === 'string' && (eventNames as readonly string[]).includes(name);
+}

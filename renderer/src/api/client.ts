@@ -1,0 +1,119 @@
+// The renderer's one way to the main process, whichever host serves it: the preload bridge in
+// Electron, HTTP calls and a WebSocket for events in browser mode. Both speak the same contract.
+import type {
+  CallArgs,
+  CallName,
+  CallResult,
+  EventName,
+  EventPayload,
+  StudioApi,
+} from '../../../electron/ipc/contract';
+import type { StudioBridge } from '../../../electron/ipc/bridge';
+import { StudioError, type Envelope } from '../../../electron/ipc/errors';
+
+declare global {
+  interface Window {
+    studio?: StudioBridge;
+  }
+}
+
+export type TransportState = 'connected' | 'reconnecting';
+
+export interface Client extends StudioApi {
+  /** Called when the event channel comes back after a break: state must be re-read. */
+  onTransport(listener: (state: TransportState) => void): () => void;
+}
+
+function unwrap<N extends CallName>(env: Envelope<unknown>): CallResult<N> {
+  if (env.ok) return env.value as CallResult<N>;
+  throw StudioError.fromInfo(env.error);
+}
+
+type Listener = (payload: unknown) => void;
+
+function electronClient(bridge: StudioBridge): Client {
+  return {
+    async call<N extends CallName>(name: N, args: CallArgs<N>): Promise<CallResult<N>> {
+      return unwrap<N>(await bridge.calls[name](args));
+    },
+    on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void) {
+      return bridge.on(event, listener as Listener);
+    },
+    onTransport() {
+      // IPC within one process does not drop.
+      return () => undefined;
+    },
+  };
+}
+
+function browserClient(): Client {
+  const listeners = new Map<EventName, Set<Listener>>();
+  const transportListeners = new Set<(s: TransportState) => void>();
+  let socket: WebSocket | null = null;
+  let attempt = 0;
+  let everConnected = false;
+
+  const connect = () => {
+    const ws = new WebSocket(
+      `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/events`,
+    );
+    socket = ws;
+    ws.onopen = () => {
+      attempt = 0;
+      if (everConnected) for (const l of transportListeners) l('connected');
+      everConnected = true;
+    };
+    ws.onmessage = (m) => {
+      const msg = JSON.parse(String(m.data)) as { type: string; event: EventName; payload: unknown };
+      if (msg.type !== 'event') return;
+      for (const l of listeners.get(msg.event) ?? []) l(msg.payload);
+    };
+    ws.onclose = () => {
+      if (socket !== ws) return;
+      for (const l of transportListeners) l('reconnecting');
+      const delay = Math.min(5000, 250 * 2 ** attempt++);
+      setTimeout(connect, delay);
+    };
+  };
+  connect();
+
+  return {
+    async call<N extends CallName>(name: N, args: CallArgs<N>): Promise<CallResult<N>> {
+      let res: Response;
+      try {
+        res = await fetch(`./api/call/${encodeURIComponent(name)}`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          credentials: 'same-origin',
+          body: JSON.stringify(args ?? {}),
+        });
+      } catch {
+        throw new StudioError('engine-unreachable', 'Lost contact with Checkpoint Studio.', {
+          hint: 'Is "checkpoint-studio serve" (or npm start) still running?',
+        });
+      }
+      if (res.status === 401) {
+        throw new StudioError('unauthorized', 'This page is not signed in to Checkpoint Studio.', {
+          hint: 'Open the URL with the token that "checkpoint-studio serve" printed.',
+        });
+      }
+      return unwrap<N>((await res.json()) as Envelope<unknown>);
+    },
+    on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void) {
+      let set = listeners.get(event);
+      if (!set) listeners.set(event, (set = new Set()));
+      set.add(listener as Listener);
+      return () => set.delete(listener as Listener);
+    },
+    onTransport(listener) {
+      transportListeners.add(listener);
+      return () => transportListeners.delete(listener);
+    },
+  };
+}
+
+export function createClient(): Client {
+  return window.studio ? electronClient(window.studio) : browserClient();
+}
+
+export const api: Client = createClient();

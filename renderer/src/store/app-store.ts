@@ -1,0 +1,146 @@
+// The renderer's state: engines, their containers (kept live by events), the doctor's report and
+// which view is open. Views read it; only the actions below change it.
+import { create } from 'zustand';
+import type {
+  AppInfoT,
+  ContainerSummaryT,
+  ContainersChangedT,
+  DoctorReportT,
+  EngineStatusT,
+} from '../../../electron/ipc/contract';
+import type { ErrorInfo } from '../../../electron/ipc/errors';
+import { api, type TransportState } from '../api/client';
+import { errorInfo } from './errors';
+
+export type View = 'containers' | 'doctor';
+
+export interface AppState {
+  info: AppInfoT | null;
+  engines: EngineStatusT[];
+  selectedEngineId: string | null;
+  containers: Record<string, Record<string, ContainerSummaryT>>;
+  /** Engines whose list has been loaded at least once. */
+  loaded: Record<string, boolean>;
+  view: View;
+  transport: TransportState;
+  doctor: { report: DoctorReportT | null; running: boolean; error: ErrorInfo | null };
+  fatal: ErrorInfo | null;
+
+  init(): Promise<void>;
+  selectEngine(id: string): void;
+  setView(view: View): void;
+  runDoctor(): Promise<void>;
+}
+
+function applyChange(
+  current: Record<string, Record<string, ContainerSummaryT>>,
+  change: ContainersChangedT,
+): Record<string, Record<string, ContainerSummaryT>> {
+  const rows = change.kind === 'snapshot' ? {} : { ...(current[change.engineId] ?? {}) };
+  for (const c of change.upserts) rows[c.id] = c;
+  for (const id of change.removals) delete rows[id];
+  return { ...current, [change.engineId]: rows };
+}
+
+function viewFromHash(): View {
+  return location.hash.startsWith('#/doctor') ? 'doctor' : 'containers';
+}
+
+export const useApp = create<AppState>((set, get) => {
+  const loadContainers = async (engineId: string) => {
+    try {
+      const list = await api.call('containers.list', { engineId });
+      set((s) => ({
+        containers: applyChange(s.containers, { engineId, kind: 'snapshot', upserts: list, removals: [] }),
+        loaded: { ...s.loaded, [engineId]: true },
+      }));
+    } catch {
+      // The engine's status carries the reason; its row shows it.
+    }
+  };
+
+  const loadAll = async () => {
+    const engines = await api.call('engines.list', {});
+    set((s) => ({
+      engines,
+      selectedEngineId:
+        s.selectedEngineId && engines.some((e) => e.id === s.selectedEngineId)
+          ? s.selectedEngineId
+          : ((engines.find((e) => e.state === 'online') ?? engines[0])?.id ?? null),
+    }));
+    await Promise.all(engines.filter((e) => e.state === 'online').map((e) => loadContainers(e.id)));
+  };
+
+  return {
+    info: null,
+    engines: [],
+    selectedEngineId: null,
+    containers: {},
+    loaded: {},
+    view: viewFromHash(),
+    transport: 'connected',
+    doctor: { report: null, running: false, error: null },
+    fatal: null,
+
+    async init() {
+      api.on('engine.status', (status) => {
+        set((s) => {
+          const exists = s.engines.some((e) => e.id === status.id);
+          const engines = exists
+            ? s.engines.map((e) => (e.id === status.id ? status : e))
+            : [...s.engines, status];
+          // Pick an engine that just came online if the current choice is down.
+          const current = engines.find((e) => e.id === s.selectedEngineId);
+          const selectedEngineId =
+            !current || (current.state !== 'online' && status.state === 'online')
+              ? status.id
+              : s.selectedEngineId;
+          return { engines, selectedEngineId };
+        });
+      });
+      api.on('containers.changed', (change) => {
+        set((s) => ({
+          containers: applyChange(s.containers, change),
+          loaded: { ...s.loaded, [change.engineId]: true },
+        }));
+      });
+      api.onTransport((transport) => {
+        set({ transport });
+        if (transport === 'connected') void loadAll().catch(() => undefined);
+      });
+      window.addEventListener('hashchange', () => set({ view: viewFromHash() }));
+      try {
+        set({ info: await api.call('app.info', {}) });
+        await loadAll();
+      } catch (e) {
+        set({ fatal: errorInfo(e) });
+      }
+    },
+
+    selectEngine(id) {
+      set({ selectedEngineId: id });
+      if (get().view === 'doctor') void get().runDoctor();
+    },
+
+    setView(view) {
+      const hash = view === 'doctor' ? '#/doctor' : '#/containers';
+      if (location.hash !== hash) history.pushState(null, '', hash);
+      set({ view });
+    },
+
+    async runDoctor() {
+      const engineId = get().selectedEngineId ?? undefined;
+      set((s) => ({ doctor: { ...s.doctor, running: true, error: null } }));
+      try {
+        const report = await api.call('doctor.run', engineId ? { engineId } : {});
+        set({ doctor: { report, running: false, error: null } });
+      } catch (e) {
+        set((s) => ({ doctor: { ...s.doctor, running: false, error: errorInfo(e) } }));
+      }
+    },
+  };
+});
+
+export function selectedEngine(s: AppState): EngineStatusT | undefined {
+  return s.engines.find((e) => e.id === s.selectedEngineId);
+}

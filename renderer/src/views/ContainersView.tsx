@@ -1,0 +1,206 @@
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import type { ContainerSummaryT } from '../../../electron/ipc/contract';
+import { duration, shortId } from '../../../electron/shared/format';
+import { Banner } from '../components/Banner';
+import { EmptyState } from '../components/EmptyState';
+import { StateBadge } from '../components/StateBadge';
+import { useNow } from '../hooks/use-now';
+import { selectedEngine, useApp } from '../store/app-store';
+
+function ports(c: ContainerSummaryT): string {
+  return c.ports
+    .map((p) => (p.publicPort ? `${p.publicPort}→${p.privatePort}/${p.type}` : `${p.privatePort}/${p.type}`))
+    .join(', ');
+}
+
+function matches(c: ContainerSummaryT, q: string): boolean {
+  if (!q) return true;
+  const s = q.toLowerCase();
+  return (
+    c.name.toLowerCase().includes(s) ||
+    c.image.toLowerCase().includes(s) ||
+    c.id.startsWith(s) ||
+    c.state.includes(s)
+  );
+}
+
+export function ContainersView() {
+  const engine = useApp(selectedEngine);
+  const rowsById = useApp((s) => (s.selectedEngineId ? s.containers[s.selectedEngineId] : undefined));
+  const loaded = useApp((s) => (s.selectedEngineId ? s.loaded[s.selectedEngineId] : false));
+  const [filter, setFilter] = useState('');
+  const [showStopped, setShowStopped] = useState(true);
+  const [active, setActive] = useState<string | null>(null);
+  const filterRef = useRef<HTMLInputElement>(null);
+  const tbodyRef = useRef<HTMLTableSectionElement>(null);
+  const now = useNow();
+
+  const rows = useMemo(() => {
+    const all = Object.values(rowsById ?? {});
+    return all
+      .filter((c) => (showStopped ? true : c.state === 'running' || c.state === 'paused'))
+      .filter((c) => matches(c, filter.trim()))
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }, [rowsById, filter, showStopped]);
+
+  useEffect(() => {
+    const onKey = (e: globalThis.KeyboardEvent) => {
+      const target = e.target as HTMLElement | null;
+      if (e.key === '/' && target?.tagName !== 'INPUT' && target?.tagName !== 'TEXTAREA') {
+        e.preventDefault();
+        filterRef.current?.focus();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  const activeIndex = Math.max(
+    0,
+    rows.findIndex((r) => r.id === active),
+  );
+
+  const focusRow = (index: number) => {
+    const row = rows[index];
+    if (!row) return;
+    setActive(row.id);
+    const el = tbodyRef.current?.querySelector<HTMLElement>(`[data-id="${row.id}"]`);
+    el?.focus();
+  };
+
+  const onRowKey = (e: KeyboardEvent<HTMLTableRowElement>, index: number) => {
+    const moves: Record<string, number> = {
+      ArrowDown: index + 1,
+      ArrowUp: index - 1,
+      Home: 0,
+      End: rows.length - 1,
+      PageDown: index + 10,
+      PageUp: index - 10,
+    };
+    const to = moves[e.key];
+    if (to !== undefined) {
+      e.preventDefault();
+      focusRow(Math.min(rows.length - 1, Math.max(0, to)));
+    }
+  };
+
+  if (!engine) {
+    return (
+      <EmptyState title="No engine connected">
+        <p>
+          Start Checkpoint Studio with <code>--engine unix:///path/to/docker.sock</code>, or set{' '}
+          <code>DOCKER_HOST</code>, then reload.
+        </p>
+      </EmptyState>
+    );
+  }
+
+  return (
+    <section aria-labelledby="containers-title" className="view">
+      <header className="view-header">
+        <div>
+          <h1 id="containers-title">Containers</h1>
+          <p className="muted">
+            {engine.name} · <span title={engine.host}>{engine.host}</span>
+            {engine.version && ` · ${engine.kind === 'podman' ? 'Podman' : 'Docker'} ${engine.version}`}
+          </p>
+        </div>
+        <div className="toolbar">
+          <label className="filter">
+            <span className="visually-hidden">Filter containers</span>
+            <input
+              ref={filterRef}
+              type="search"
+              placeholder="Filter  ( / )"
+              value={filter}
+              onChange={(e) => setFilter(e.target.value)}
+              onKeyDown={(e) => {
+                if (e.key === 'Escape') setFilter('');
+                if (e.key === 'ArrowDown') {
+                  e.preventDefault();
+                  focusRow(0);
+                }
+              }}
+            />
+          </label>
+          <label className="check">
+            <input type="checkbox" checked={showStopped} onChange={(e) => setShowStopped(e.target.checked)} />{' '}
+            Show stopped
+          </label>
+        </div>
+      </header>
+
+      {engine.state === 'offline' && (
+        <Banner kind="error" title={engine.error ?? `${engine.name} is not reachable`}>
+          {engine.hint && <p>{engine.hint}</p>}
+          <p className="muted">
+            Reconnecting automatically{rows.length ? '; the rows below are the last known state' : ''}.
+          </p>
+        </Banner>
+      )}
+      {engine.state === 'online' && engine.experimental === false && engine.kind === 'docker' && (
+        <Banner kind="warning" title="Experimental mode is off on this engine">
+          Checkpoints need it: start dockerd with <code>--experimental</code>. The Host doctor has details.
+        </Banner>
+      )}
+
+      {!loaded && engine.state !== 'offline' ? (
+        <EmptyState title={`Connecting to ${engine.name}…`} />
+      ) : rows.length === 0 ? (
+        filter || !showStopped ? (
+          <EmptyState title="Nothing matches">
+            <p>
+              No container matches “{filter}”{showStopped ? '' : ' among running ones'}. Press Esc in the
+              filter to clear it.
+            </p>
+          </EmptyState>
+        ) : engine.state === 'online' ? (
+          <EmptyState title={`No containers on ${engine.name} yet`}>
+            <p>Start one and it appears here at once, for example:</p>
+            <pre>
+              docker run -d --name counter busybox sh -c 'i=0; while true; do echo $i; i=$((i+1)); sleep 1;
+              done'
+            </pre>
+          </EmptyState>
+        ) : null
+      ) : (
+        <table className="grid" aria-label={`Containers on ${engine.name}`} aria-rowcount={rows.length}>
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Image</th>
+              <th scope="col">State</th>
+              <th scope="col">Uptime</th>
+              <th scope="col">Ports</th>
+              <th scope="col">ID</th>
+            </tr>
+          </thead>
+          <tbody ref={tbodyRef}>
+            {rows.map((c, i) => (
+              <tr
+                key={c.id}
+                data-id={c.id}
+                data-name={c.name}
+                tabIndex={i === activeIndex ? 0 : -1}
+                aria-selected={c.id === active}
+                className={c.id === active ? 'active' : undefined}
+                onFocus={() => setActive(c.id)}
+                onClick={() => setActive(c.id)}
+                onKeyDown={(e) => onRowKey(e, i)}
+              >
+                <td className="name">{c.name}</td>
+                <td className="mono">{c.image}</td>
+                <td>
+                  <StateBadge state={c.state} label={c.status} />
+                </td>
+                <td className="num">{c.startedAt ? duration(now - c.startedAt) : '—'}</td>
+                <td className="mono">{ports(c) || '—'}</td>
+                <td className="mono muted">{shortId(c.id)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

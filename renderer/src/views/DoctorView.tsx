@@ -1,0 +1,83 @@
+import { useEffect } from 'react';
+import { Banner } from '../components/Banner';
+import { EmptyState } from '../components/EmptyState';
+import { selectedEngine, useApp } from '../store/app-store';
+import { ago } from '../../../electron/shared/format';
+import { useNow } from '../hooks/use-now';
+
+const ICON = { ok: '✓', warning: '!', blocking: '✕' } as const;
+const LABEL = { ok: 'OK', warning: 'Warning', blocking: 'Blocking' } as const;
+
+export function DoctorView() {
+  const doctor = useApp((s) => s.doctor);
+  const runDoctor = useApp((s) => s.runDoctor);
+  const engine = useApp(selectedEngine);
+  const now = useNow(5000);
+
+  useEffect(() => {
+    void runDoctor();
+  }, [runDoctor]);
+
+  const report = doctor.report;
+  return (
+    <section aria-labelledby="doctor-title" className="view">
+      <header className="view-header">
+        <div>
+          <h1 id="doctor-title">Host doctor</h1>
+          <p className="muted">
+            CRIU, the kernel{engine ? ` and ${engine.name}` : ''}: what works, what blocks checkpoints, and
+            how to fix it.
+          </p>
+        </div>
+        <div className="toolbar">
+          <button
+            type="button"
+            className="primary"
+            onClick={() => void runDoctor()}
+            disabled={doctor.running}
+          >
+            {doctor.running ? 'Checking…' : 'Check again'}
+          </button>
+        </div>
+      </header>
+      {doctor.error && (
+        <Banner kind="error" title={doctor.error.message}>
+          {doctor.error.hint}
+        </Banner>
+      )}
+      {!report && !doctor.error && <EmptyState title="Checking the host…" />}
+      {report && (
+        <>
+          <p className="summary" aria-live="polite">
+            <span className="pill pill-ok">{report.summary.ok} ok</span>
+            <span className="pill pill-warning">
+              {report.summary.warning} warning{report.summary.warning === 1 ? '' : 's'}
+            </span>
+            <span className="pill pill-blocking">{report.summary.blocking} blocking</span>
+            <span className="muted"> · checked {ago(report.generatedAt, now)}</span>
+          </p>
+          <ul className="doctor-list">
+            {report.items.map((item) => (
+              <li key={item.id} className={`doctor-item doctor-${item.status}`} data-item={item.id}>
+                <span className="doctor-icon" aria-hidden="true">
+                  {ICON[item.status]}
+                </span>
+                <div>
+                  <div className="doctor-title">
+                    {item.title} <span className="visually-hidden">({LABEL[item.status]})</span>
+                  </div>
+                  <div className="doctor-detail">{item.detail}</div>
+                  {item.fix && item.status !== 'ok' && (
+                    <div className="doctor-fix">
+                      <strong>Fix:</strong> {item.fix}
+                    </div>
+                  )}
+                </div>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,79 @@
+import { useApp } from '../store/app-store';
+import { StateBadge } from '../components/StateBadge';
+
+export function EngineSidebar() {
+  const engines = useApp((s) => s.engines);
+  const selected = useApp((s) => s.selectedEngineId);
+  const selectEngine = useApp((s) => s.selectEngine);
+  const view = useApp((s) => s.view);
+  const setView = useApp((s) => s.setView);
+  const info = useApp((s) => s.info);
+  const containers = useApp((s) => s.containers);
+
+  return (
+    <nav className="sidebar" aria-label="Engines and views">
+      <div className="brand">
+        <img src="./icon.svg" alt="" width={28} height={28} />
+        <div>
+          <div className="brand-name">Checkpoint Studio</div>
+          {info && (
+            <div className="brand-sub">
+              {info.version} · {info.host === 'browser' ? 'browser mode' : 'desktop'}
+            </div>
+          )}
+        </div>
+      </div>
+
+      <h2 className="sidebar-heading" id="engines-heading">
+        Engines
+      </h2>
+      <ul className="engine-list" aria-labelledby="engines-heading">
+        {engines.length === 0 && <li className="muted">No engine connected.</li>}
+        {engines.map((e) => {
+          const count = Object.keys(containers[e.id] ?? {}).length;
+          return (
+            <li key={e.id}>
+              <button
+                type="button"
+                className={`engine ${e.id === selected ? 'selected' : ''}`}
+                aria-current={e.id === selected ? 'true' : undefined}
+                onClick={() => selectEngine(e.id)}
+                title={e.host}
+              >
+                <span className={`dot dot-${e.state}`} aria-hidden="true" />
+                <span className="engine-name">{e.name}</span>
+                <span className="engine-meta">
+                  {e.state === 'online' ? `${count}` : <StateBadge state={e.state} />}
+                </span>
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+
+      <h2 className="sidebar-heading">Views</h2>
+      <ul className="nav-list">
+        <li>
+          <button
+            type="button"
+            className={`nav ${view === 'containers' ? 'selected' : ''}`}
+            aria-current={view === 'containers' ? 'page' : undefined}
+            onClick={() => setView('containers')}
+          >
+            Containers <kbd>Alt+1</kbd>
+          </button>
+        </li>
+        <li>
+          <button
+            type="button"
+            className={`nav ${view === 'doctor' ? 'selected' : ''}`}
+            aria-current={view === 'doctor' ? 'page' : undefined}
+            onClick={() => setView('doctor')}
+          >
+            Host doctor <kbd>Alt+2</kbd>
+          </button>
+        </li>
+      </ul>
+    </nav>
+  );
+}

@@ -1,0 +1,14 @@
+// npm test: install if needed, build, bring up the private test bed (real dockerd + CRIU), then
+// run every suite — unit, integration, end-to-end — in one vitest run.
+import fs from 'node:fs';
+import path from 'node:path';
+import { TESTBED_ENV, ensureBuilt, ensureInstalled, mustRun, readEnvFile, root, run, say } from './lib.mjs';
+
+ensureInstalled();
+ensureBuilt();
+say('test bed (testbed/testbed.sh up)');
+mustRun('bash', ['testbed/testbed.sh', 'up', 'a']);
+const env = { ...process.env, ...readEnvFile(TESTBED_ENV) };
+fs.mkdirSync(path.join(root, 'artifacts'), { recursive: true });
+const args = ['run', ...process.argv.slice(2)];
+process.exit(run(path.join(root, 'node_modules', '.bin', 'vitest'), args, { env }));

@@ -1,0 +1,180 @@
+// Helpers for tests that run against the private test bed: where it is, and containers that are
+// named per test and always removed afterwards.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import Docker from 'dockerode';
+
+const ENV_FILE = '/run/checkpoint-studio-testbed/env';
+
+export interface Testbed {
+  dockerHost: string;
+  engines: Record<string, string>;
+  dockerCli: string;
+  busyboxImage: string;
+  redisImage: string;
+}
+
+/** The running test bed, or an error that says how to start it. Tests never skip for want of one. */
+export function testbed(): Testbed {
+  const env: Record<string, string> = { ...readEnv(), ...pick(process.env) };
+  const dockerHost = env.CS_TESTBED_DOCKER_HOST;
+  if (!dockerHost) {
+    throw new Error('the test bed is not up: run "npm test" (or "bash testbed/testbed.sh up" as root) first');
+  }
+  const engines: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) {
+    const m = /^CS_TESTBED_ENGINE_([A-Z0-9]+)$/.exec(k);
+    if (m) engines[m[1]!.toLowerCase()] = v;
+  }
+  return {
+    dockerHost,
+    engines,
+    dockerCli: env.CS_TESTBED_DOCKER_CLI ?? '/usr/bin/docker',
+    busyboxImage: env.CS_TESTBED_BUSYBOX_IMAGE ?? 'checkpoint-studio-test/busybox:3',
+    redisImage: env.CS_TESTBED_REDIS_IMAGE ?? 'checkpoint-studio-test/redis:3',
+  };
+}
+
+function pick(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (k.startsWith('CS_TESTBED_') && v) out[k] = v;
+  return out;
+}
+
+function readEnv(): Record<string, string> {
+  if (!fs.existsSync(ENV_FILE)) return {};
+  const out: Record<string, string> = {};
+  for (const line of fs.readFileSync(ENV_FILE, 'utf8').split('\n')) {
+    const m = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
+    if (m) out[m[1]!] = m[2]!;
+  }
+  return out;
+}
+
+export function dockerFor(host: string): Docker {
+  return new Docker({ socketPath: host.replace(/^unix:\/\//, '') });
+}
+
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${crypto.randomBytes(4).toString('hex')}`;
+}
+
+export const COUNTER_SCRIPT = 'i=0; while true; do echo $i; i=$((i+1)); sleep 1; done';
+
+/** Containers made by a test; `cleanup()` removes them all, whatever state they are in. */
+export class Containers {
+  private readonly made = new Set<string>();
+
+  constructor(readonly docker: Docker) {}
+
+  async run(opts: {
+    name?: string;
+    image: string;
+    cmd?: string[];
+    start?: boolean;
+    ports?: number[];
+  }): Promise<{ id: string; name: string }> {
+    const name = opts.name ?? uniqueName('cs-test');
+    const exposed: Record<string, object> = {};
+    const bindings: Record<string, { HostPort: string }[]> = {};
+    for (const p of opts.ports ?? []) {
+      exposed[`${p}/tcp`] = {};
+      bindings[`${p}/tcp`] = [{ HostPort: '' }];
+    }
+    const c = await this.docker.createContainer({
+      name,
+      Image: opts.image,
+      ...(opts.cmd ? { Cmd: opts.cmd } : {}),
+      ExposedPorts: exposed,
+      // No bridge on the private engine: containers live in their own network namespace.
+      HostConfig: { NetworkMode: 'none', PortBindings: bindings },
+    });
+    this.made.add(c.id);
+    if (opts.start !== false) await c.start();
+    return { id: c.id, name };
+  }
+
+  adopt(id: string): void {
+    this.made.add(id);
+  }
+
+  async cleanup(): Promise<void> {
+    await Promise.all(
+      [...this.made].map((id) =>
+        this.docker
+          .getContainer(id)
+          .remove({ force: true })
+          .catch(() => undefined),
+      ),
+    );
+    this.made.clear();
+  }
+}
+
+/** Waits until `check` returns a value (not undefined/false), or fails after `timeoutMs`. */
+export async function eventually<T>(
+  check: () => T | Promise<T>,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v !== undefined && v !== null && v !== false) return v as NonNullable<T>;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`,
+      );
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/**
+ * A unix-socket relay in front of a real engine, which a test can cut and restore: to the app it
+ * looks exactly like the engine going away and coming back, without disturbing the engine itself.
+ */
+export class SocketRelay {
+  readonly path: string;
+  private server: net.Server | null = null;
+  private readonly sockets = new Set<net.Socket>();
+
+  constructor(private readonly target: string) {
+    this.path = `${os.tmpdir()}/cs-relay-${crypto.randomBytes(4).toString('hex')}.sock`;
+  }
+
+  get host(): string {
+    return `unix://${this.path}`;
+  }
+
+  async up(): Promise<void> {
+    const server = net.createServer((client) => {
+      const upstream = net.connect(this.target.replace(/^unix:\/\//, ''));
+      for (const s of [client, upstream]) {
+        this.sockets.add(s);
+        s.on('close', () => this.sockets.delete(s));
+        s.on('error', () => undefined);
+      }
+      client.pipe(upstream).pipe(client);
+      client.on('close', () => upstream.destroy());
+      upstream.on('close', () => client.destroy());
+    });
+    fs.rmSync(this.path, { force: true });
+    await new Promise<void>((resolve) => server.listen(this.path, resolve));
+    this.server = server;
+  }
+
+  async down(): Promise<void> {
+    const server = this.server;
+    this.server = null;
+    for (const s of this.sockets) s.destroy();
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+    fs.rmSync(this.path, { force: true });
+  }
+}

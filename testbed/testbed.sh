@@ -1,0 +1,277 @@
+#!/usr/bin/env bash
+# The project's private container test bed: CRIU 4.2 built from source, a private containerd and
+# one or more private experimental dockerd instances, each on its own socket and data root, and
+# locally built test images. Never touches the machine's default Docker socket.
+#
+#   testbed/testbed.sh up [ENGINE...]   install what is missing, start engines (default: a), import images
+#   testbed/testbed.sh down             stop every test-bed daemon (data is kept)
+#   testbed/testbed.sh status           what runs, one line each
+#   testbed/testbed.sh env              print the variables tests use (sourceable)
+#
+# Idempotent: a second `up` installs nothing, rebuilds nothing and restarts nothing that is healthy.
+set -euo pipefail
+
+CRIU_VERSION="${CS_CRIU_VERSION:-4.2.1}"
+IMAGE_REV=3
+CACHE="${CHECKPOINT_STUDIO_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/checkpoint-studio}"
+RUN=/run/checkpoint-studio-testbed
+DATA=/var/lib/checkpoint-studio-testbed
+DOCKER_CLI=/usr/bin/docker
+CRIU_LINK=/usr/local/sbin/criu
+CTRD_SOCK="$RUN/containerd/containerd.sock"
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+
+say() { printf 'testbed: %s\n' "$*"; }
+die() { printf 'testbed: cannot continue: %s\n' "$*" >&2; exit 2; }
+
+preflight() {
+  [ "$(uname -s)" = Linux ] || die "this test bed needs Linux (CRIU is Linux-only); found $(uname -s)."
+  [ "$(id -u)" = 0 ] || die "run as root (sudo npm test): dockerd, containerd and CRIU need root. Rootless engines cannot checkpoint."
+  local id="" version_id=""
+  # shellcheck disable=SC1091
+  [ -r /etc/os-release ] && . /etc/os-release && id="${ID:-}" && version_id="${VERSION_ID:-}"
+  [ "$id" = debian ] || die "the provisioning script knows Debian (12, bookworm) only; found '${id:-unknown}'. Install docker.io, chromium and CRIU ${CRIU_VERSION} yourself, or run on Debian 12."
+  [ "$version_id" = 12 ] || say "warning: tested on Debian 12, this is Debian ${version_id:-?}"
+  command -v apt-get >/dev/null || die "apt-get is missing."
+  local cfg=""
+  if [ -r /proc/config.gz ]; then cfg=$(zcat /proc/config.gz)
+  elif [ -r "/boot/config-$(uname -r)" ]; then cfg=$(cat "/boot/config-$(uname -r)"); fi
+  if [ -n "$cfg" ]; then
+    grep -q '^CONFIG_CHECKPOINT_RESTORE=y' <<<"$cfg" \
+      || die "the kernel lacks CONFIG_CHECKPOINT_RESTORE: CRIU cannot work. Boot a kernel built with it (Debian's stock kernels have it)."
+    grep -q '^CONFIG_OVERLAY_FS=[ym]' <<<"$cfg" \
+      || die "the kernel lacks overlayfs (CONFIG_OVERLAY_FS), which dockerd's storage driver needs."
+  else
+    say "warning: no kernel config readable (/proc/config.gz or /boot/config-*); relying on 'criu check'"
+  fi
+}
+
+APT_PACKAGES=(
+  docker.io containerd runc chromium busybox-static redis-server redis-tools xz-utils ca-certificates
+  build-essential pkg-config libprotobuf-dev libprotobuf-c-dev protobuf-c-compiler protobuf-compiler
+  python3-protobuf libnl-3-dev libnet1-dev libcap-dev libbsd-dev uuid-dev libnftables-dev
+  libgnutls28-dev libdrm-dev iproute2
+)
+
+install_packages() {
+  local missing=() p
+  for p in "${APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  if [ ${#missing[@]} -eq 0 ]; then say "packages: all present"; return; fi
+  say "packages: installing ${missing[*]}"
+  apt-get update -qq
+  # Services that packages would start (redis, containerd) must not: the test bed runs its own.
+  printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  rm -f /usr/sbin/policy-rc.d
+}
+
+# CRIU must be 4.2+: bookworm's 3.17 fails `criu check` on this kernel's vDSO, 4.1 cannot dump inet
+# sockets. The upstream tarball comes from Debian unstable's *source* index, kept in a private apt
+# config so that no sid binary package can ever be installed.
+build_criu() {
+  local dir="$CACHE/criu/$CRIU_VERSION"
+  if [ -x "$dir/criu" ] && "$dir/criu" --version 2>/dev/null | grep -q "Version: $CRIU_VERSION"; then
+    say "criu: $CRIU_VERSION cached at $dir/criu"
+  else
+    say "criu: building $CRIU_VERSION from source (about 30 s)"
+    local src="$CACHE/criu/src"
+    mkdir -p "$src/lists/partial" "$dir"
+    echo 'deb-src http://deb.debian.org/debian sid main' >"$src/sources.list"
+    local aptopts=(-o "Dir::Etc::SourceList=$src/sources.list" -o Dir::Etc::SourceParts=- -o "Dir::State::Lists=$src/lists")
+    local tarball="$src/criu_${CRIU_VERSION}.orig.tar.xz"
+    if [ ! -s "$tarball" ]; then
+      apt-get "${aptopts[@]}" update -qq
+      # The .debian part of the source package may 404; only the upstream tarball is needed.
+      (cd "$src" && apt-get "${aptopts[@]}" source --download-only "criu=${CRIU_VERSION}-*" >/dev/null 2>&1 || true)
+      [ -s "$tarball" ] || (cd "$src" && apt-get "${aptopts[@]}" source --download-only criu >/dev/null 2>&1 || true)
+      [ -s "$tarball" ] || die "could not download criu_${CRIU_VERSION}.orig.tar.xz from Debian's sid sources; set CS_CRIU_VERSION to the version 'apt-get source criu' offers (found: $(ls "$src" | grep -o 'criu_[0-9.]*\.orig' | head -1))."
+    fi
+    rm -rf "$src/build" && mkdir -p "$src/build"
+    tar -xJf "$tarball" -C "$src/build" --strip-components=1
+    make -C "$src/build" -j"$(nproc)" criu >"$src/build.log" 2>&1 || die "CRIU build failed; see $src/build.log"
+    install -m 0755 "$src/build/criu/criu" "$dir/criu"
+    rm -rf "$src/build"
+  fi
+  if [ -L "$CRIU_LINK" ] || [ ! -e "$CRIU_LINK" ]; then
+    ln -sfn "$dir/criu" "$CRIU_LINK"
+  else
+    say "warning: $CRIU_LINK is not ours; the test-bed daemons still use $dir/criu first on their PATH"
+  fi
+  CRIU_BIN="$dir/criu"
+  if ! "$CRIU_BIN" check >/dev/null 2>&1; then
+    die "criu check failed: $("$CRIU_BIN" check 2>&1 | tail -3 | tr '\n' ' ')"
+  fi
+  say "criu: $("$CRIU_BIN" --version | head -1), criu check: Looks good."
+}
+
+alive() { [ -s "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+wait_for() { # seconds, command...
+  local n=$(( $1 * 10 )); shift
+  while [ $n -gt 0 ]; do "$@" >/dev/null 2>&1 && return 0; sleep 0.1; n=$((n - 1)); done
+  return 1
+}
+
+daemon_path() { echo "$CACHE/criu/$CRIU_VERSION:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"; }
+
+start_containerd() {
+  mkdir -p "$RUN/containerd" "$DATA/containerd"
+  if alive "$RUN/containerd/containerd.pid" && [ -S "$CTRD_SOCK" ]; then say "containerd: running ($CTRD_SOCK)"; return; fi
+  cat >"$RUN/containerd/config.toml" <<EOF
+version = 2
+root = "$DATA/containerd"
+state = "$RUN/containerd/state"
+disabled_plugins = ["io.containerd.grpc.v1.cri"]
+[grpc]
+  address = "$CTRD_SOCK"
+[ttrpc]
+  address = "$CTRD_SOCK.ttrpc"
+EOF
+  # The shim, runc and criu are found through containerd's PATH: ours puts CRIU 4.2 first.
+  PATH="$(daemon_path)" setsid containerd --config "$RUN/containerd/config.toml" \
+    >>"$DATA/containerd.log" 2>&1 </dev/null &
+  echo $! >"$RUN/containerd/containerd.pid"
+  wait_for 20 test -S "$CTRD_SOCK" || die "containerd did not start; see $DATA/containerd.log"
+  say "containerd: started ($CTRD_SOCK)"
+}
+
+engine_sock() { echo "$RUN/$1/docker.sock"; }
+dock() { local e=$1; shift; DOCKER_HOST="unix://$(engine_sock "$e")" "$DOCKER_CLI" "$@"; }
+
+start_dockerd() {
+  local e=$1 sock
+  sock=$(engine_sock "$e")
+  mkdir -p "$RUN/$e" "$DATA/$e"
+  if alive "$RUN/$e/dockerd.pid" && dock "$e" version >/dev/null 2>&1; then say "dockerd $e: running (unix://$sock)"; return; fi
+  # An empty config file: flags and /etc/docker/daemon.json may not both set a key.
+  echo '{}' >"$RUN/$e/daemon.json"
+  # No bridge and no iptables: two daemons that both manage docker0 break each other.
+  PATH="$(daemon_path)" setsid dockerd \
+    --experimental \
+    --host "unix://$sock" \
+    --data-root "$DATA/$e" \
+    --exec-root "$RUN/$e/exec" \
+    --pidfile "$RUN/$e/dockerd.pid" \
+    --config-file "$RUN/$e/daemon.json" \
+    --containerd "$CTRD_SOCK" \
+    --containerd-namespace "cs-$e" \
+    --containerd-plugins-namespace "cs-$e-plugins" \
+    --bridge=none --iptables=false --ip6tables=false \
+    >>"$DATA/$e.log" 2>&1 </dev/null &
+  wait_for 40 dock "$e" version || die "dockerd $e did not answer on unix://$sock; see $DATA/$e.log"
+  say "dockerd $e: started (unix://$sock, data root $DATA/$e, experimental)"
+}
+
+# Test images, made from Debian's own binaries because no registry can be reached.
+rootfs_busybox() {
+  local root=$1
+  mkdir -p "$root"/{bin,etc,tmp,proc,sys,dev,root,data}
+  chmod 1777 "$root/tmp"
+  cp /bin/busybox "$root/bin/busybox"
+  chroot "$root" /bin/busybox --install -s /bin
+  printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' >"$root/etc/passwd"
+  printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
+}
+
+rootfs_redis() {
+  local root=$1 bin lib
+  rootfs_busybox "$root"
+  mkdir -p "$root/usr/bin"
+  for bin in /usr/bin/redis-server /usr/bin/redis-cli; do
+    cp "$bin" "$root/usr/bin/"
+    for lib in $(ldd "$bin" | grep -o '/[^ ]*'); do cp --parents -L "$lib" "$root"; done
+  done
+}
+
+import_image() {
+  local e=$1 name=$2 builder=$3 cmd=$4
+  local tag="$name:$IMAGE_REV"
+  if dock "$e" image inspect "$tag" >/dev/null 2>&1; then return; fi
+  local root
+  root=$(mktemp -d)
+  "$builder" "$root"
+  tar -C "$root" -c . | dock "$e" import -c "CMD $cmd" -c 'WORKDIR /data' - "$tag" >/dev/null
+  rm -rf "$root"
+  say "image $tag imported into $e"
+}
+
+import_images() {
+  local e=$1
+  import_image "$e" checkpoint-studio-test/busybox rootfs_busybox '["sh"]'
+  import_image "$e" checkpoint-studio-test/redis rootfs_redis \
+    '["redis-server", "--protected-mode", "no", "--save", "", "--appendonly", "no"]'
+}
+
+write_env() {
+  local f="$RUN/env" e first=""
+  {
+    echo "# written by testbed/testbed.sh; source it or read it as KEY=VALUE lines"
+    for e in $(ls "$RUN" 2>/dev/null); do
+      [ -S "$RUN/$e/docker.sock" ] || continue
+      [ -n "$first" ] || first=$e
+      echo "CS_TESTBED_ENGINE_$(echo "$e" | tr a-z A-Z)=unix://$RUN/$e/docker.sock"
+    done
+    echo "CS_TESTBED_DOCKER_HOST=unix://$RUN/${first:-a}/docker.sock"
+    echo "CS_TESTBED_DOCKER_CLI=$DOCKER_CLI"
+    echo "CS_TESTBED_CRIU=$CACHE/criu/$CRIU_VERSION/criu"
+    echo "CS_TESTBED_BUSYBOX_IMAGE=checkpoint-studio-test/busybox:$IMAGE_REV"
+    echo "CS_TESTBED_REDIS_IMAGE=checkpoint-studio-test/redis:$IMAGE_REV"
+  } >"$f"
+}
+
+cmd_up() {
+  local engines=("$@")
+  [ ${#engines[@]} -gt 0 ] || engines=(a)
+  local e
+  for e in "${engines[@]}"; do [[ "$e" =~ ^[a-z][a-z0-9]{0,7}$ ]] || die "engine names are short lowercase words (a, b, …): '$e'"; done
+  preflight
+  install_packages
+  build_criu
+  start_containerd
+  for e in "${engines[@]}"; do start_dockerd "$e"; import_images "$e"; done
+  write_env
+  say "ready. For a shell: export DOCKER_HOST=unix://$(engine_sock "${engines[0]}")   (variables in $RUN/env)"
+}
+
+stop_pidfile() {
+  local pf=$1 what=$2 pid
+  alive "$pf" || return 0
+  pid=$(cat "$pf")
+  kill "$pid"
+  wait_for 20 sh -c "! kill -0 $pid" || { kill -9 "$pid" 2>/dev/null || true; }
+  say "$what: stopped"
+}
+
+cmd_down() {
+  local d
+  for d in "$RUN"/*/; do
+    [ -f "$d/dockerd.pid" ] && stop_pidfile "$d/dockerd.pid" "dockerd $(basename "$d")"
+  done
+  stop_pidfile "$RUN/containerd/containerd.pid" containerd
+  # Shims outlive containerd by design; stop the ones that belong to the test bed.
+  pkill -f "containerd-shim-runc-v2 -namespace cs-" 2>/dev/null || true
+  rm -f "$RUN/env"
+  say "down (data kept in $DATA)"
+}
+
+cmd_status() {
+  local d e
+  if alive "$RUN/containerd/containerd.pid"; then say "containerd: running"; else say "containerd: stopped"; fi
+  for d in "$RUN"/*/; do
+    e=$(basename "$d"); [ "$e" = containerd ] && continue
+    if alive "$d/dockerd.pid" && dock "$e" version >/dev/null 2>&1; then
+      say "dockerd $e: running (unix://$(engine_sock "$e"))"
+    else say "dockerd $e: stopped"; fi
+  done
+  if [ -x "$CRIU_LINK" ]; then say "criu: $("$CRIU_LINK" --version | head -1)"; else say "criu: not installed"; fi
+}
+
+case "${1:-up}" in
+  up) shift || true; cmd_up "$@" ;;
+  down) cmd_down ;;
+  status) cmd_status ;;
+  env) cat "$RUN/env" 2>/dev/null || die "the test bed is not up: run testbed/testbed.sh up" ;;
+  *) echo "usage: $0 up [ENGINE...] | down | status | env" >&2; exit 64 ;;
+esac

@@ -1,0 +1,37 @@
+import { defineConfig } from 'vitest/config';
+
+// One run, three projects: unit tests beside the code, integration tests (*.int.test.ts) against
+// the private engine the test bed starts, and end-to-end tests driving Chromium. The engine-bound
+// projects run their files one at a time: they share one engine and CRIU is sensitive to load.
+export default defineConfig({
+  test: {
+    reporters: ['default'],
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['electron/**/*.test.ts', 'renderer/**/*.test.{ts,tsx}', 'scripts/**/*.test.ts'],
+          exclude: ['**/*.int.test.ts', '**/node_modules/**'],
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: ['electron/**/*.int.test.ts', 'testbed/**/*.int.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          include: ['e2e/**/*.e2e.test.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
