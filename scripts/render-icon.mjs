@@ -14,5 +14,9 @@ const page = await browser.newPage({ viewport: { width: 512, height: 512 } });
 await page.setContent(
   `<html><body style="margin:0;background:transparent">${svg.replace('width="64" height="64"', 'width="512" height="512"')}</body></html>`,
 );
-await page.screenshot({ path: path.join(root, 'assets', 'icon.png'), omitBackground: true, clip: { x: 0, y: 0, width: 512, height: 512 } });
+await page.screenshot({
+  path: path.join(root, 'assets', 'icon.png'),
+  omitBackground: true,
+  clip: { x: 0, y: 0, width: 512, height: 512 },
+});
 await browser.close();
