@@ -4,6 +4,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
+import { PassThrough } from 'node:stream';
 import Docker from 'dockerode';
 
 const ENV_FILE = '/run/checkpoint-studio-testbed/env';
@@ -14,6 +15,8 @@ export interface Testbed {
   dockerCli: string;
   busyboxImage: string;
   redisImage: string;
+  /** A bridge network on the engine, for containers that publish ports. */
+  network: string;
 }
 
 /** The running test bed, or an error that says how to start it. Tests never skip for want of one. */
@@ -34,6 +37,7 @@ export function testbed(): Testbed {
     dockerCli: env.CS_TESTBED_DOCKER_CLI ?? '/usr/bin/docker',
     busyboxImage: env.CS_TESTBED_BUSYBOX_IMAGE ?? 'checkpoint-studio-test/busybox:3',
     redisImage: env.CS_TESTBED_REDIS_IMAGE ?? 'checkpoint-studio-test/redis:3',
+    network: env.CS_TESTBED_NETWORK ?? 'cs-net',
   };
 }
 
@@ -75,21 +79,27 @@ export class Containers {
     cmd?: string[];
     start?: boolean;
     ports?: number[];
+    network?: string;
+    binds?: string[];
   }): Promise<{ id: string; name: string }> {
     const name = opts.name ?? uniqueName('cs-test');
     const exposed: Record<string, object> = {};
-    const bindings: Record<string, { HostPort: string }[]> = {};
+    const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
     for (const p of opts.ports ?? []) {
       exposed[`${p}/tcp`] = {};
-      bindings[`${p}/tcp`] = [{ HostPort: '' }];
+      bindings[`${p}/tcp`] = [{ HostIp: '127.0.0.1', HostPort: '' }];
     }
     const c = await this.docker.createContainer({
       name,
       Image: opts.image,
       ...(opts.cmd ? { Cmd: opts.cmd } : {}),
       ExposedPorts: exposed,
-      // No bridge on the private engine: containers live in their own network namespace.
-      HostConfig: { NetworkMode: 'none', PortBindings: bindings },
+      // The private engine has no default bridge: containers get no network, or the test bed's.
+      HostConfig: {
+        NetworkMode: opts.network ?? 'none',
+        PortBindings: bindings,
+        ...(opts.binds ? { Binds: opts.binds } : {}),
+      },
     });
     this.made.add(c.id);
     if (opts.start !== false) await c.start();
@@ -177,4 +187,69 @@ export class SocketRelay {
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
     fs.rmSync(this.path, { force: true });
   }
+}
+
+/** Runs a command in a container through the engine API and returns its output (stdout+stderr). */
+export async function execIn(docker: Docker, id: string, cmd: string[]): Promise<string> {
+  const exec = await docker.getContainer(id).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true });
+  const stream = await exec.start({ hijack: true, stdin: false });
+  const out = new PassThrough();
+  let text = '';
+  out.on('data', (d: Buffer) => (text += d.toString('utf8')));
+  docker.modem.demuxStream(stream, out, out);
+  await new Promise<void>((resolve, reject) => {
+    stream.on('end', resolve);
+    stream.on('error', reject);
+  });
+  return text.trim();
+}
+
+/** The container's output lines so far, through the engine API. */
+export async function logLines(docker: Docker, id: string): Promise<string[]> {
+  const buf = (await docker
+    .getContainer(id)
+    .logs({ stdout: true, stderr: true, follow: false })) as unknown as Buffer;
+  // Non-TTY logs are framed: 8-byte headers before each chunk.
+  const out: string[] = [];
+  let text = '';
+  for (let i = 0; i + 8 <= buf.length;) {
+    const len = buf.readUInt32BE(i + 4);
+    text += buf.subarray(i + 8, i + 8 + len).toString('utf8');
+    i += 8 + len;
+  }
+  for (const l of text.split('\n')) if (l.trim()) out.push(l.trim());
+  return out;
+}
+
+/** Numbers printed by the counter, in order. */
+export async function counterValues(docker: Docker, id: string): Promise<number[]> {
+  return (await logLines(docker, id)).filter((l) => /^\d+$/.test(l)).map(Number);
+}
+
+/** Speaks just enough of Redis' protocol to ask one inline command over TCP on 127.0.0.1. */
+export function redisCommand(port: number, command: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const sock = net.connect(port, '127.0.0.1');
+    let data = '';
+    sock.setTimeout(5000, () => sock.destroy(new Error('redis did not answer in 5 s')));
+    sock.on('connect', () => sock.write(`${command}\r\n`));
+    sock.on('data', (d) => {
+      data += d.toString('utf8');
+      const m = /^([+\-:])(.*)\r\n|^\$(-?\d+)\r\n/.exec(data);
+      if (
+        m &&
+        (m[1] || (m[3] && (Number(m[3]) < 0 || data.length >= data.indexOf('\r\n') + 2 + Number(m[3]) + 2)))
+      ) {
+        sock.end();
+        resolve(
+          m[1]
+            ? m[2]!
+            : Number(m[3]) < 0
+              ? ''
+              : data.slice(data.indexOf('\r\n') + 2, data.indexOf('\r\n') + 2 + Number(m[3])),
+        );
+      }
+    });
+    sock.on('error', reject);
+  });
 }

@@ -204,6 +204,15 @@ import_images() {
     '["redis-server", "--protected-mode", "no", "--save", "", "--appendonly", "no"]'
 }
 
+# A user-defined bridge per engine, each with its own Linux bridge name so two engines never share
+# one: containers on it can publish ports (through docker-proxy on 127.0.0.1 here).
+ensure_network() {
+  local e=$1
+  dock "$e" network inspect cs-net >/dev/null 2>&1 && return
+  dock "$e" network create --driver bridge -o "com.docker.network.bridge.name=csbr-$e" cs-net >/dev/null
+  say "network cs-net created on $e (bridge csbr-$e)"
+}
+
 write_env() {
   local f="$RUN/env" e first=""
   {
@@ -218,6 +227,7 @@ write_env() {
     echo "CS_TESTBED_CRIU=$CACHE/criu/$CRIU_VERSION/criu"
     echo "CS_TESTBED_BUSYBOX_IMAGE=checkpoint-studio-test/busybox:$IMAGE_REV"
     echo "CS_TESTBED_REDIS_IMAGE=checkpoint-studio-test/redis:$IMAGE_REV"
+    echo "CS_TESTBED_NETWORK=cs-net"
   } >"$f"
 }
 
@@ -230,7 +240,7 @@ cmd_up() {
   install_packages
   build_criu
   start_containerd
-  for e in "${engines[@]}"; do start_dockerd "$e"; import_images "$e"; done
+  for e in "${engines[@]}"; do start_dockerd "$e"; import_images "$e"; ensure_network "$e"; done
   write_env
   say "ready. For a shell: export DOCKER_HOST=unix://$(engine_sock "${engines[0]}")   (variables in $RUN/env)"
 }

@@ -18,5 +18,19 @@ export function createHandlers(s: Services): Handlers {
       const conn = engineId ? s.registry.get(engineId) : s.registry.first();
       return runDoctor(conn);
     },
+    'checkpoints.list': async ({ engineId, container }) => s.checkpoints.list(engineId, container),
+    'checkpoint.create': async (a) => s.checkpoints.create({ ...a, container: a.container }),
+    'checkpoint.restore': async (a) => s.checkpoints.restore(a),
+    'checkpoint.delete': async ({ engineId, container, checkpoint }) => ({
+      deleted: await s.checkpoints.remove(engineId, container, checkpoint),
+    }),
+    'checkpoint.note': async ({ engineId, container, checkpoint, note }) =>
+      s.checkpoints.setNote(engineId, container, checkpoint, note),
+    'clone.plan': async (req) => s.clones.plan(req),
+    'clone.run': async (req) => s.clones.run(req),
+    'logs.follow': async ({ engineId, container, tail }) => ({
+      subscriptionId: await s.logs.follow(engineId, container, tail),
+    }),
+    'logs.unfollow': async ({ subscriptionId }) => ({ stopped: s.logs.unfollow(subscriptionId) }),
   };
 }

@@ -1,6 +1,11 @@
 // The composition root: every main-process service, built once and shared by whichever host
 // (Electron window, browser mode, CLI) is running.
+import path from 'node:path';
+import { CheckpointCatalog } from '../catalog/checkpoint-catalog';
+import { CheckpointService } from '../checkpoints/checkpoint-service';
+import { CloneService } from '../checkpoints/clone-service';
 import { EngineRegistry } from '../engines/engine-registry';
+import { LogFollowers } from '../engines/log-follower';
 import type { EngineSpec } from '../engines/engine-spec';
 import { EventBus } from '../ipc/event-bus';
 import { createDispatcher, type Dispatcher } from '../ipc/dispatcher';
@@ -15,14 +20,24 @@ export interface ServicesOptions {
 export class Services {
   readonly bus = new EventBus();
   readonly registry = new EngineRegistry(this.bus);
+  readonly catalog: CheckpointCatalog;
+  readonly checkpoints: CheckpointService;
+  readonly clones: CloneService;
+  readonly logs: LogFollowers;
   readonly dispatcher: Dispatcher;
 
   constructor(readonly options: ServicesOptions) {
+    this.catalog = new CheckpointCatalog(path.join(options.dataDir, 'catalog.db'));
+    this.checkpoints = new CheckpointService(this.registry, this.catalog, this.bus);
+    this.clones = new CloneService(this.checkpoints, this.catalog, this.bus);
+    this.logs = new LogFollowers(this.registry, this.bus);
     for (const spec of options.engines) this.registry.add(spec);
     this.dispatcher = createDispatcher(createHandlers(this));
   }
 
   dispose(): void {
+    this.logs.stopAll();
     this.registry.stopAll();
+    this.catalog.close();
   }
 }

@@ -6,6 +6,13 @@ import { processIo, reportError, type CliIo } from './cli-io';
 import { doctorCommand } from './commands/doctor';
 import { psCommand } from './commands/ps';
 import { serveCommand } from './commands/serve';
+import {
+  checkpointCommand,
+  checkpointsCommand,
+  cloneCommand,
+  restoreCommand,
+  rmCommand,
+} from './commands/checkpoints';
 
 const USAGE = `usage: checkpoint-studio <command> [options]
 
@@ -13,6 +20,12 @@ commands:
   doctor [--json]              check CRIU, the kernel and the engine; exit 1 if something blocks
   ps [--all] [--json]          list containers
   serve [--port N]             start browser mode on 127.0.0.1 and print its URL
+
+  checkpoint <container> [--name NAME] [--leave-running] [--note TEXT]
+  checkpoints [<container>]
+  restore <container> [--checkpoint NAME] [--force]      newest when no name; --force replaces a running one
+  clone <container> --checkpoint NAME --count N [--prefix PREFIX] [--ports auto|none|FROM-TO]
+  rm <container> --checkpoint NAME
 
 options for every command:
   --engine ADDRESS|ID=ADDRESS  the engine (default: DOCKER_HOST, else /var/run/docker.sock);
@@ -27,8 +40,9 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     return command ? 0 : 64;
   }
   let values: Record<string, string | boolean | string[] | undefined>;
+  let positionals: string[];
   try {
-    ({ values } = parseArgs({
+    ({ values, positionals } = parseArgs({
       args: rest,
       options: {
         json: { type: 'boolean', default: false },
@@ -36,8 +50,16 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
         engine: { type: 'string', multiple: true },
         port: { type: 'string' },
         verbose: { type: 'boolean', default: false },
+        name: { type: 'string' },
+        'leave-running': { type: 'boolean', default: false },
+        note: { type: 'string' },
+        checkpoint: { type: 'string' },
+        force: { type: 'boolean', default: false },
+        count: { type: 'string' },
+        prefix: { type: 'string' },
+        ports: { type: 'string' },
       },
-      allowPositionals: false,
+      allowPositionals: true,
       strict: true,
     }));
   } catch (e) {
@@ -47,8 +69,52 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   const json = values.json === true;
   const engines = (values.engine as string[] | undefined) ?? [];
   const dataDir = defaultDataDir(io.env);
+  const str = (k: string) => values[k] as string | undefined;
+  const verb = { json, dataDir, engine: engines[0] };
+  const container = (): string => {
+    const c = positionals[0];
+    if (!c || positionals.length > 1)
+      throw new StudioError('invalid-argument', `${command} takes one container name or id`);
+    return c;
+  };
   try {
+    if (!['checkpoint', 'checkpoints', 'restore', 'clone', 'rm'].includes(command) && positionals.length) {
+      throw new StudioError(
+        'invalid-argument',
+        `${command} takes no arguments (got "${positionals.join(' ')}")`,
+      );
+    }
     switch (command) {
+      case 'checkpoint':
+        return await checkpointCommand(io, {
+          ...verb,
+          container: container(),
+          name: str('name'),
+          leaveRunning: values['leave-running'] === true,
+          note: str('note'),
+        });
+      case 'checkpoints':
+        if (positionals.length > 1)
+          throw new StudioError('invalid-argument', 'checkpoints takes at most one container');
+        return await checkpointsCommand(io, { ...verb, container: positionals[0] });
+      case 'restore':
+        return await restoreCommand(io, {
+          ...verb,
+          container: container(),
+          checkpoint: str('checkpoint'),
+          force: values.force === true,
+        });
+      case 'clone':
+        return await cloneCommand(io, {
+          ...verb,
+          container: container(),
+          checkpoint: str('checkpoint'),
+          count: str('count'),
+          prefix: str('prefix'),
+          ports: str('ports'),
+        });
+      case 'rm':
+        return await rmCommand(io, { ...verb, container: container(), checkpoint: str('checkpoint') });
       case 'doctor':
         return await doctorCommand(io, { json, dataDir, ...(engines[0] ? { engine: engines[0] } : {}) });
       case 'ps':

@@ -2,9 +2,29 @@
 // sandboxed preload can allow-list them without bundling the schemas. contract.ts checks at
 // compile time that these lists and its schemas name exactly the same things.
 
-export const callNames = ['app.info', 'engines.list', 'containers.list', 'doctor.run'] as const;
+export const callNames = [
+  'app.info',
+  'engines.list',
+  'containers.list',
+  'doctor.run',
+  'checkpoints.list',
+  'checkpoint.create',
+  'checkpoint.restore',
+  'checkpoint.delete',
+  'checkpoint.note',
+  'clone.plan',
+  'clone.run',
+  'logs.follow',
+  'logs.unfollow',
+] as const;
 
-export const eventNames = ['engine.status', 'containers.changed'] as const;
+export const eventNames = [
+  'engine.status',
+  'containers.changed',
+  'operation.progress',
+  'logs.data',
+  'catalog.changed',
+] as const;
 
 export type CallName = (typeof callNames)[number];
 export type EventName = (typeof eventNames)[number];

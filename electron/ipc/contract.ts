@@ -102,7 +102,134 @@ export const AppInfo = z.object({
   platform: z.string(),
 });
 
+/** Checkpoint names as the engine accepts them (Docker's own rule), which also keeps them path-safe. */
+export const CheckpointName = z
+  .string()
+  .min(2, 'a checkpoint name has at least 2 characters')
+  .max(128, 'a checkpoint name has at most 128 characters')
+  .regex(
+    /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/,
+    'a checkpoint name starts with a letter or digit, then letters, digits, "_", "." or "-"',
+  )
+  .refine((n) => !n.endsWith('.'), 'a checkpoint name cannot end with "."');
+
+/** Client-chosen id of a long operation, to match its progress events. */
+export const OperationId = z
+  .string()
+  .regex(/^[a-zA-Z0-9-]{8,64}$/, 'an operation id is 8–64 letters, digits or dashes');
+
+export const CheckpointOrigin = z.enum(['manual', 'clone-source', 'imported', 'external', 'scheduled']);
+
+export const ProcessInfo = z.object({
+  pid: z.number(),
+  ppid: z.number(),
+  comm: z.string(),
+  threads: z.number(),
+});
+
+export const CriuDumpStats = z.object({
+  freezingUs: z.number().nullable(),
+  frozenUs: z.number().nullable(),
+  memdumpUs: z.number().nullable(),
+  memwriteUs: z.number().nullable(),
+  pagesScanned: z.number().nullable(),
+  pagesSkippedParent: z.number().nullable(),
+  pagesWritten: z.number().nullable(),
+});
+
+export const CheckpointRecord = z.object({
+  engineId: EngineId,
+  containerId: z.string(),
+  containerName: z.string(),
+  image: z.string(),
+  name: z.string(),
+  createdAt: z.number(),
+  /** Whether the container kept running after the checkpoint. */
+  mode: z.enum(['stopped', 'running', 'unknown']),
+  origin: CheckpointOrigin,
+  note: z.string(),
+  /** 'missing': the catalog knew it, the engine no longer has it. */
+  status: z.enum(['present', 'missing']),
+  sizeBytes: z.number().nullable(),
+  pagesBytes: z.number().nullable(),
+  pagesDumped: z.number().nullable(),
+  processes: z.array(ProcessInfo).nullable(),
+  /** Wall time of the checkpoint as Checkpoint Studio measured it. */
+  durationMs: z.number().nullable(),
+  /** CRIU's own statistics, when its stats file was kept (Docker discards it). */
+  criuStats: CriuDumpStats.nullable(),
+});
+
+export const RestoreResult = z.object({
+  container: z.lazy(() => ContainerSummary),
+  durationMs: z.number(),
+  /** What was running before and was replaced, if anything. */
+  replaced: z.boolean(),
+});
+
+export const PortPlan = z.discriminatedUnion('mode', [
+  z.object({ mode: z.literal('auto') }),
+  z.object({ mode: z.literal('none') }),
+  z.object({
+    mode: z.literal('range'),
+    from: z.number().int().min(1).max(65535),
+    to: z.number().int().min(1).max(65535),
+  }),
+]);
+
+export const CloneRequest = z
+  .object({
+    engineId: EngineId,
+    container: ContainerRef,
+    checkpoint: CheckpointName,
+    count: z.number().int().min(1, 'at least 1 clone').max(50, 'at most 50 clones at once'),
+    prefix: ContainerRef.refine((p) => p.length <= 100, 'a prefix has at most 100 characters'),
+    ports: PortPlan.default({ mode: 'auto' }),
+    opId: OperationId.optional(),
+  })
+  .strict();
+
+export const CloneInstance = z.object({
+  name: z.string(),
+  id: z.string().nullable(),
+  state: z.enum(['pending', 'creating', 'copying', 'restoring', 'running', 'failed', 'removed']),
+  error: z.string().optional(),
+  ports: z.array(z.lazy(() => PortBinding)),
+  /** From the start of the restore until the engine reported the clone running. */
+  restoreMs: z.number().nullable(),
+});
+
+export const ClonePlan = z.object({
+  names: z.array(z.string()),
+  problems: z.array(z.string()),
+  sourcePorts: z.array(z.string()),
+});
+
+export const CloneResult = z.object({
+  clones: z.array(CloneInstance),
+  durationMs: z.number(),
+  ok: z.boolean(),
+});
+
+export const OperationProgress = z.object({
+  opId: OperationId,
+  kind: z.enum(['checkpoint', 'restore', 'clone']),
+  message: z.string(),
+  done: z.boolean(),
+  instances: z.array(CloneInstance).optional(),
+});
+
+export const LogData = z.object({
+  subscriptionId: z.string(),
+  lines: z.array(z.string()),
+  /** The container stopped (the follow resumes when it starts again). */
+  paused: z.boolean().optional(),
+});
+
+export const CatalogChanged = z.object({ engineId: EngineId, containerId: z.string() });
+
 const NoArgs = z.object({}).strict();
+const Target = { engineId: EngineId, container: ContainerRef };
 
 // ---- calls ----
 
@@ -129,11 +256,76 @@ export const calls = {
     result: DoctorReport,
     summary: 'Check CRIU, the kernel and an engine; each item with a plain fix.',
   },
+  'checkpoints.list': {
+    args: z.object({ ...Target, container: ContainerRef.optional() }).strict(),
+    result: z.array(CheckpointRecord),
+    summary: 'Checkpoints of a container (or of every container on the engine), reconciled with the engine.',
+  },
+  'checkpoint.create': {
+    args: z
+      .object({
+        ...Target,
+        name: CheckpointName.optional(),
+        leaveRunning: z.boolean().default(false),
+        note: z.string().max(2000).optional(),
+        tcpEstablished: z.boolean().default(false),
+        fileLocks: z.boolean().default(false),
+        opId: OperationId.optional(),
+      })
+      .strict(),
+    result: CheckpointRecord,
+    summary: 'Checkpoint a running container: stop it, or leave it running.',
+  },
+  'checkpoint.restore': {
+    args: z
+      .object({
+        ...Target,
+        checkpoint: CheckpointName.optional(),
+        replaceRunning: z.boolean().default(false),
+        opId: OperationId.optional(),
+      })
+      .strict(),
+    result: RestoreResult,
+    summary: 'Restore a checkpoint (the newest when none is named) into its own container.',
+  },
+  'checkpoint.delete': {
+    args: z.object({ ...Target, checkpoint: CheckpointName }).strict(),
+    result: z.object({ deleted: z.boolean() }),
+    summary: 'Delete a checkpoint from the engine and the catalog.',
+  },
+  'checkpoint.note': {
+    args: z.object({ ...Target, checkpoint: CheckpointName, note: z.string().max(2000) }).strict(),
+    result: CheckpointRecord,
+    summary: "Set a checkpoint's note.",
+  },
+  'clone.plan': {
+    args: CloneRequest,
+    result: ClonePlan,
+    summary: 'Check a clone request without doing anything: the names it would use and what is wrong.',
+  },
+  'clone.run': {
+    args: CloneRequest,
+    result: CloneResult,
+    summary: 'Start N new containers from one checkpoint.',
+  },
+  'logs.follow': {
+    args: z.object({ ...Target, tail: z.number().int().min(0).max(5000).default(200) }).strict(),
+    result: z.object({ subscriptionId: z.string() }),
+    summary: "Follow a container's output, across stops and restores, as logs.data events.",
+  },
+  'logs.unfollow': {
+    args: z.object({ subscriptionId: z.string().regex(/^[a-f0-9]{16}$/) }).strict(),
+    result: z.object({ stopped: z.boolean() }),
+    summary: 'Stop following.',
+  },
 } as const satisfies Record<CallName, CallSpec>;
 
 export const events = {
   'engine.status': EngineStatus,
   'containers.changed': ContainersChanged,
+  'operation.progress': OperationProgress,
+  'logs.data': LogData,
+  'catalog.changed': CatalogChanged,
 } as const satisfies Record<EventName, z.ZodType>;
 
 // Compile-time check that contract-names.ts lists exactly these calls and events.
@@ -154,6 +346,16 @@ export type ContainersChangedT = z.output<typeof ContainersChanged>;
 export type DoctorItemT = z.output<typeof DoctorItem>;
 export type DoctorReportT = z.output<typeof DoctorReport>;
 export type AppInfoT = z.output<typeof AppInfo>;
+export type CheckpointRecordT = z.output<typeof CheckpointRecord>;
+export type CriuDumpStatsT = z.output<typeof CriuDumpStats>;
+export type RestoreResultT = z.output<typeof RestoreResult>;
+export type PortPlanT = z.output<typeof PortPlan>;
+export type CloneRequestT = z.output<typeof CloneRequest>;
+export type CloneInstanceT = z.output<typeof CloneInstance>;
+export type ClonePlanT = z.output<typeof ClonePlan>;
+export type CloneResultT = z.output<typeof CloneResult>;
+export type OperationProgressT = z.output<typeof OperationProgress>;
+export type ProcessInfoT = z.output<typeof ProcessInfo>;
 
 export type { CallName, EventName };
 

@@ -2,29 +2,30 @@ import { useEffect } from 'react';
 import { EngineSidebar } from './views/EngineSidebar';
 import { ContainersView } from './views/ContainersView';
 import { DoctorView } from './views/DoctorView';
+import { ContainerDetailView } from './views/ContainerDetailView';
 import { Banner } from './components/Banner';
 import { useApp } from './store/app-store';
 
-/** Alt+1 / Alt+2 switch views from anywhere, "/" jumps to the filter. */
+/** Alt+1 / Alt+2 switch views from anywhere. */
 function useGlobalKeys() {
-  const setView = useApp((s) => s.setView);
+  const navigate = useApp((s) => s.navigate);
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.altKey && e.key === '1') {
         e.preventDefault();
-        setView('containers');
+        navigate({ view: 'containers' });
       } else if (e.altKey && e.key === '2') {
         e.preventDefault();
-        setView('doctor');
+        navigate({ view: 'doctor' });
       }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [setView]);
+  }, [navigate]);
 }
 
 export function App() {
-  const view = useApp((s) => s.view);
+  const route = useApp((s) => s.route);
   const transport = useApp((s) => s.transport);
   const fatal = useApp((s) => s.fatal);
   useGlobalKeys();
@@ -42,7 +43,17 @@ export function App() {
             {fatal.hint}
           </Banner>
         )}
-        {view === 'doctor' ? <DoctorView /> : <ContainersView />}
+        {route.view === 'doctor' ? (
+          <DoctorView />
+        ) : route.view === 'container' ? (
+          <ContainerDetailView
+            key={`${route.engineId}/${route.containerId}`}
+            engineId={route.engineId}
+            containerId={route.containerId}
+          />
+        ) : (
+          <ContainersView />
+        )}
       </main>
     </div>
   );

@@ -7,6 +7,7 @@ import { dockerOptions, type EngineSpec } from '../engine-spec';
 import { DockerHttp, EngineHttpError } from './docker-http';
 import { readJsonLines } from './json-lines';
 import { containerFromInspect } from './container-mapping';
+import { HELPER_LABEL } from './helper-container';
 
 /** A request that should answer at once; a longer wait means the engine is in trouble. */
 export const QUICK_TIMEOUT_MS = 8000;
@@ -175,9 +176,11 @@ export class DockerEngine {
     }
   }
 
+  /** The row for the container list; null when it does not exist or is one of our helpers. */
   async containerSummary(ref: string): Promise<ContainerSummaryT | null> {
     const info = await this.inspect(ref);
-    return info ? containerFromInspect(this.spec.id, info) : null;
+    if (!info || info.Config?.Labels?.[HELPER_LABEL]) return null;
+    return containerFromInspect(this.spec.id, info);
   }
 
   async listContainers(concurrency = 16): Promise<ContainerSummaryT[]> {

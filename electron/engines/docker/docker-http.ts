@@ -104,7 +104,18 @@ export class DockerHttp {
   }
 
   async json<T>(opts: RequestOptions): Promise<T> {
-    return (await this.dial(opts, false)) as T;
+    const data = await this.dial(opts, false);
+    // docker-modem hands back the raw buffer when the body parses to a falsy value ("null", "").
+    if (Buffer.isBuffer(data)) {
+      const text = data.toString('utf8').trim();
+      if (!text) return null as T;
+      try {
+        return JSON.parse(text) as T;
+      } catch {
+        return text as T;
+      }
+    }
+    return data as T;
   }
 
   /** The raw response, for streams (events, logs, archives) and for reading headers. */

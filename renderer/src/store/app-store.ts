@@ -12,7 +12,19 @@ import type { ErrorInfo } from '../../../electron/ipc/errors';
 import { api, type TransportState } from '../api/client';
 import { errorInfo } from './errors';
 
-export type View = 'containers' | 'doctor';
+export type Route =
+  { view: 'containers' } | { view: 'doctor' } | { view: 'container'; engineId: string; containerId: string };
+export type View = Route['view'];
+
+export function routeFromHash(hash: string): Route {
+  const m = /^#\/container\/([a-z0-9-]+)\/([a-zA-Z0-9_.-]+)$/.exec(hash);
+  if (m) return { view: 'container', engineId: m[1]!, containerId: m[2]! };
+  return hash.startsWith('#/doctor') ? { view: 'doctor' } : { view: 'containers' };
+}
+
+export function hashFromRoute(r: Route): string {
+  return r.view === 'container' ? `#/container/${r.engineId}/${r.containerId}` : `#/${r.view}`;
+}
 
 export interface AppState {
   info: AppInfoT | null;
@@ -21,14 +33,14 @@ export interface AppState {
   containers: Record<string, Record<string, ContainerSummaryT>>;
   /** Engines whose list has been loaded at least once. */
   loaded: Record<string, boolean>;
-  view: View;
+  route: Route;
   transport: TransportState;
   doctor: { report: DoctorReportT | null; running: boolean; error: ErrorInfo | null };
   fatal: ErrorInfo | null;
 
   init(): Promise<void>;
   selectEngine(id: string): void;
-  setView(view: View): void;
+  navigate(route: Route): void;
   runDoctor(): Promise<void>;
 }
 
@@ -40,10 +52,6 @@ function applyChange(
   for (const c of change.upserts) rows[c.id] = c;
   for (const id of change.removals) delete rows[id];
   return { ...current, [change.engineId]: rows };
-}
-
-function viewFromHash(): View {
-  return location.hash.startsWith('#/doctor') ? 'doctor' : 'containers';
 }
 
 export const useApp = create<AppState>((set, get) => {
@@ -77,7 +85,7 @@ export const useApp = create<AppState>((set, get) => {
     selectedEngineId: null,
     containers: {},
     loaded: {},
-    view: viewFromHash(),
+    route: routeFromHash(location.hash),
     transport: 'connected',
     doctor: { report: null, running: false, error: null },
     fatal: null,
@@ -108,7 +116,7 @@ export const useApp = create<AppState>((set, get) => {
         set({ transport });
         if (transport === 'connected') void loadAll().catch(() => undefined);
       });
-      window.addEventListener('hashchange', () => set({ view: viewFromHash() }));
+      window.addEventListener('hashchange', () => set({ route: routeFromHash(location.hash) }));
       try {
         set({ info: await api.call('app.info', {}) });
         await loadAll();
@@ -119,13 +127,15 @@ export const useApp = create<AppState>((set, get) => {
 
     selectEngine(id) {
       set({ selectedEngineId: id });
-      if (get().view === 'doctor') void get().runDoctor();
+      const route = get().route;
+      if (route.view === 'doctor') void get().runDoctor();
+      if (route.view === 'container' && route.engineId !== id) get().navigate({ view: 'containers' });
     },
 
-    setView(view) {
-      const hash = view === 'doctor' ? '#/doctor' : '#/containers';
+    navigate(route) {
+      const hash = hashFromRoute(route);
       if (location.hash !== hash) history.pushState(null, '', hash);
-      set({ view });
+      set({ route, ...(route.view === 'container' ? { selectedEngineId: route.engineId } : {}) });
     },
 
     async runDoctor() {

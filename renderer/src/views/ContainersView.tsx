@@ -32,6 +32,7 @@ export function ContainersView() {
   const [showStopped, setShowStopped] = useState(true);
   const [active, setActive] = useState<string | null>(null);
   const filterRef = useRef<HTMLInputElement>(null);
+  const navigate = useApp((s) => s.navigate);
   const tbodyRef = useRef<HTMLTableSectionElement>(null);
   const now = useNow();
 
@@ -77,6 +78,11 @@ export function ContainersView() {
       PageDown: index + 10,
       PageUp: index - 10,
     };
+    if (e.key === 'Enter' && rows[index]) {
+      e.preventDefault();
+      navigate({ view: 'container', engineId: rows[index].engineId, containerId: rows[index].id });
+      return;
+    }
     const to = moves[e.key];
     if (to !== undefined) {
       e.preventDefault();
@@ -186,9 +192,14 @@ export function ContainersView() {
                 className={c.id === active ? 'active' : undefined}
                 onFocus={() => setActive(c.id)}
                 onClick={() => setActive(c.id)}
+                onDoubleClick={() => navigate({ view: 'container', engineId: c.engineId, containerId: c.id })}
                 onKeyDown={(e) => onRowKey(e, i)}
               >
-                <td className="name">{c.name}</td>
+                <td className="name">
+                  <a href={`#/container/${c.engineId}/${c.id}`} tabIndex={-1}>
+                    {c.name}
+                  </a>
+                </td>
                 <td className="mono">{c.image}</td>
                 <td>
                   <StateBadge state={c.state} label={c.status} />

@@ -5,8 +5,8 @@ export function EngineSidebar() {
   const engines = useApp((s) => s.engines);
   const selected = useApp((s) => s.selectedEngineId);
   const selectEngine = useApp((s) => s.selectEngine);
-  const view = useApp((s) => s.view);
-  const setView = useApp((s) => s.setView);
+  const view = useApp((s) => s.route.view);
+  const navigate = useApp((s) => s.navigate);
   const info = useApp((s) => s.info);
   const containers = useApp((s) => s.containers);
 
@@ -56,9 +56,9 @@ export function EngineSidebar() {
         <li>
           <button
             type="button"
-            className={`nav ${view === 'containers' ? 'selected' : ''}`}
-            aria-current={view === 'containers' ? 'page' : undefined}
-            onClick={() => setView('containers')}
+            className={`nav ${view !== 'doctor' ? 'selected' : ''}`}
+            aria-current={view !== 'doctor' ? 'page' : undefined}
+            onClick={() => navigate({ view: 'containers' })}
           >
             Containers <kbd>Alt+1</kbd>
           </button>
@@ -68,7 +68,7 @@ export function EngineSidebar() {
             type="button"
             className={`nav ${view === 'doctor' ? 'selected' : ''}`}
             aria-current={view === 'doctor' ? 'page' : undefined}
-            onClick={() => setView('doctor')}
+            onClick={() => navigate({ view: 'doctor' })}
           >
             Host doctor <kbd>Alt+2</kbd>
           </button>

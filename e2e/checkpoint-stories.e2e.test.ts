@@ -1,0 +1,170 @@
+// Stories 1 and 2 by clicking, in Chromium, against the private engine: the number printer
+// resumes after a restore; three warm redis clones from one dialog.
+import fs from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  Containers,
+  COUNTER_SCRIPT,
+  counterValues,
+  dockerFor,
+  eventually,
+  execIn,
+  redisCommand,
+  testbed,
+  uniqueName,
+} from '../testbed/support';
+import { launchBrowser, openApp, pageErrors, screenshot, startApp, type RunningApp } from './harness';
+
+const tb = testbed();
+const docker = dockerFor(tb.dockerHost);
+const containers = new Containers(docker);
+let app: RunningApp;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  app = await startApp([`testbed:Test bed=${tb.dockerHost}`]);
+  browser = await launchBrowser();
+  page = await openApp(browser, app);
+  await page.locator('.engine.selected').getByText('Test bed').waitFor();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+  const clones = await docker.listContainers({
+    all: true,
+    filters: { label: ['dev.checkpointstudio.clone-of'] },
+  });
+  for (const c of clones) containers.adopt(c.Id);
+  await containers.cleanup();
+});
+
+async function openContainer(name: string) {
+  await page.keyboard.press('Alt+1');
+  const filter = page.getByPlaceholder('Filter');
+  await filter.fill(name);
+  await page.locator(`tr[data-name="${name}"]`).waitFor();
+  // Keyboard only: from the filter into the list, Enter opens the container.
+  await filter.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  await page.locator('#container-title').getByText(name).waitFor();
+}
+
+const logValues = async () =>
+  ((await page.locator('[data-log-lines]').textContent()) ?? '')
+    .split('\n')
+    .filter((l) => /^\d+$/.test(l.trim()))
+    .map(Number);
+
+describe('checkpoint stories in the UI', () => {
+  it('story 1: checkpoint the number printer, restore it, the count goes on', async () => {
+    const name = uniqueName('e2e-printer');
+    const c = await containers.run({ name, image: tb.busyboxImage, cmd: ['sh', '-c', COUNTER_SCRIPT] });
+    await eventually(async () => (await counterValues(docker, c.id)).length >= 3, 15_000, 'counting');
+    await openContainer(name);
+    await page.getByText('No checkpoints yet').waitFor();
+    await eventually(async () => (await logValues()).length >= 3, 10_000, 'the log pane to show the count');
+
+    await page.getByRole('button', { name: 'Checkpoint…' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('e2e-pause');
+    await page.getByRole('button', { name: 'Checkpoint', exact: true }).click();
+    await page
+      .locator('.op-status')
+      .getByText(/Checkpoint e2e-pause saved/)
+      .waitFor({ timeout: 30_000 });
+    await page.locator('#container-title .badge-exited').waitFor({ timeout: 10_000 });
+    const atStop = (await counterValues(docker, c.id)).at(-1)!;
+    await page
+      .locator('[data-processes]')
+      .getByText(/sh, sleep|sleep, sh/)
+      .waitFor({ timeout: 15_000 });
+    await page.locator('[data-marker="e2e-pause"]').waitFor();
+
+    await page.getByRole('button', { name: 'Restore', exact: true }).click();
+    await page
+      .locator('.op-status')
+      .getByText(/Restored e2e-pause/)
+      .waitFor({ timeout: 30_000 });
+    await page.locator('#container-title .badge-running').waitFor({ timeout: 10_000 });
+    // The log pane, following across the stop and the restore, shows the count going on.
+    const shown = await eventually(
+      async () => {
+        const v = await logValues();
+        const i = v.lastIndexOf(atStop);
+        return i >= 0 && v.length >= i + 3 ? v.slice(i) : undefined;
+      },
+      20_000,
+      'numbers after the restore in the log pane',
+    );
+    expect(shown.slice(0, 3)).toEqual([atStop, atStop + 1, atStop + 2]);
+    // And the engine's own log agrees: the count never started again from 0.
+    expect((await counterValues(docker, c.id)).lastIndexOf(0)).toBe(0);
+    const file = await screenshot(page, 'story1-timeline-restored');
+    expect(fs.statSync(file).size).toBeGreaterThan(10_000);
+  });
+
+  it('story 2: three warm redis clones from one dialog', async () => {
+    const name = uniqueName('e2e-redis');
+    const src = await containers.run({ name, image: tb.redisImage, network: tb.network, ports: [6379] });
+    await eventually(
+      async () => (await execIn(docker, src.id, ['redis-cli', 'ping'])) === 'PONG',
+      15_000,
+      'redis up',
+    );
+    await execIn(docker, src.id, ['redis-cli', 'set', 'warm', 'yes']);
+    await execIn(docker, src.id, [
+      'sh',
+      '-c',
+      'seq 1 3000 | sed "s/.*/SET key:& &/" | redis-cli > /dev/null',
+    ]);
+    await openContainer(name);
+
+    await page.getByRole('button', { name: 'Checkpoint…' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('warm');
+    await page.getByLabel(/Leave it running/).check();
+    await page.getByRole('button', { name: 'Checkpoint', exact: true }).click();
+    await page
+      .locator('.op-status')
+      .getByText(/Checkpoint warm saved/)
+      .waitFor({ timeout: 30_000 });
+
+    await page.getByRole('button', { name: 'Clone…' }).click();
+    const dialog = page.locator('dialog[open]');
+    // A taken name is caught before anything starts.
+    await dialog.getByLabel('Name prefix').fill(name.replace(/-[^-]+$/, ''));
+    await dialog.getByLabel('How many').fill('3');
+    const prefix = uniqueName('warm');
+    await containers.run({ name: `${prefix}-2`, image: tb.busyboxImage, cmd: ['sleep', '600'] });
+    await dialog.getByLabel('Name prefix').fill(prefix);
+    await dialog.locator('[data-clone-problems]').getByText(`${prefix}-2`).waitFor({ timeout: 10_000 });
+    await expect(dialog.getByRole('button', { name: 'Clone 3' }).isDisabled()).resolves.toBe(true);
+    const okPrefix = uniqueName('warm');
+    await dialog.getByLabel('Name prefix').fill(okPrefix);
+    await dialog
+      .locator('[data-clone-names]')
+      .getByText(`${okPrefix}-1 … ${okPrefix}-3`)
+      .waitFor({ timeout: 10_000 });
+    await dialog.getByRole('button', { name: 'Clone 3' }).click();
+    await dialog.locator('[data-clone-status]').getByText('3 clones running.').waitFor({ timeout: 60_000 });
+    await expect(dialog.locator('tr[data-state="running"]').count()).resolves.toBe(3);
+    const file = await screenshot(page, 'story2-clone-result');
+    expect(fs.statSync(file).size).toBeGreaterThan(10_000);
+
+    for (let i = 1; i <= 3; i++) {
+      const info = await docker.getContainer(`${okPrefix}-${i}`).inspect();
+      containers.adopt(info.Id);
+      expect(await execIn(docker, info.Id, ['redis-cli', 'get', 'warm'])).toBe('yes');
+      expect(await execIn(docker, info.Id, ['redis-cli', 'dbsize'])).toBe('3001');
+      const port = Number(info.NetworkSettings.Ports['6379/tcp']?.[0]?.HostPort);
+      expect(await redisCommand(port, 'GET warm')).toBe('yes');
+    }
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    // The clones are in the live list.
+    await page.keyboard.press('Alt+1');
+    await page.getByPlaceholder('Filter').fill(okPrefix);
+    await expect(page.locator('tbody tr').count()).resolves.toBe(3);
+    expect(pageErrors(page).filter((e) => !/Failed to load resource/.test(e))).toEqual([]);
+  });
+});

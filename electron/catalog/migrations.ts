@@ -1,0 +1,61 @@
+// The catalog's schema, one migration per version. PRAGMA user_version records how far a
+// database has come; each migration runs in a transaction, so a crash leaves the old version.
+export interface Migration {
+  version: number;
+  description: string;
+  sql: string;
+}
+
+export const MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    description: 'checkpoints and operations',
+    sql: `
+      CREATE TABLE checkpoints (
+        id                   INTEGER PRIMARY KEY,
+        engine_id            TEXT    NOT NULL,
+        container_id         TEXT    NOT NULL,
+        container_name       TEXT    NOT NULL,
+        image                TEXT    NOT NULL,
+        name                 TEXT    NOT NULL,
+        created_at           INTEGER NOT NULL,
+        mode                 TEXT    NOT NULL CHECK (mode IN ('stopped', 'running', 'unknown')),
+        origin               TEXT    NOT NULL CHECK (origin IN ('manual', 'clone-source', 'imported', 'external', 'scheduled')),
+        note                 TEXT    NOT NULL DEFAULT '',
+        status               TEXT    NOT NULL DEFAULT 'present' CHECK (status IN ('present', 'missing')),
+        missing_since        INTEGER,
+        size_bytes           INTEGER,
+        pages_bytes          INTEGER,
+        pages_dumped         INTEGER,
+        process_count        INTEGER,
+        processes            TEXT,
+        duration_ms          INTEGER,
+        freezing_us          INTEGER,
+        frozen_us            INTEGER,
+        memdump_us           INTEGER,
+        memwrite_us          INTEGER,
+        pages_scanned        INTEGER,
+        pages_skipped_parent INTEGER,
+        pages_written        INTEGER,
+        scanned_at           INTEGER,
+        UNIQUE (engine_id, container_id, name)
+      );
+      CREATE INDEX checkpoints_by_container ON checkpoints (engine_id, container_id, created_at);
+
+      CREATE TABLE operations (
+        id              INTEGER PRIMARY KEY,
+        kind            TEXT    NOT NULL,
+        engine_id       TEXT    NOT NULL,
+        container_id    TEXT,
+        checkpoint_name TEXT,
+        started_at      INTEGER NOT NULL,
+        finished_at     INTEGER,
+        ok              INTEGER,
+        error_code      TEXT,
+        error_message   TEXT,
+        detail          TEXT
+      );
+      CREATE INDEX operations_by_time ON operations (started_at);
+    `,
+  },
+];

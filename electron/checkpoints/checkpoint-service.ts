@@ -1,0 +1,379 @@
+// Checkpoint, list, restore and delete, with the catalog kept in step. The rules users rely on:
+// a failed checkpoint leaves the container running and the catalog as it was; a failed restore
+// leaves the checkpoint intact; every failure says why, with CRIU's own words when it has them.
+import type { CheckpointRecordT, RestoreResultT } from '../ipc/contract';
+import { StudioError } from '../ipc/errors';
+import type { EventBus } from '../ipc/event-bus';
+import type { EngineRegistry } from '../engines/engine-registry';
+import { EngineHttpError } from '../engines/docker/docker-http';
+import {
+  createCheckpoint,
+  CriuFailure,
+  deleteCheckpoint,
+  listCheckpoints,
+  startFromCheckpoint,
+} from '../engines/docker/docker-checkpoints';
+import { getArchive, readHostFile, withHelper } from '../engines/docker/helper-container';
+import type { CheckpointCatalog } from '../catalog/checkpoint-catalog';
+import { scanCheckpointTar, type CheckpointSummary } from '../criu/checkpoint-scan';
+import { likelyCause, relevantLogLines } from './criu-diagnosis';
+import {
+  checkpointCapableEngine,
+  checkpointsDir,
+  ContainerLocks,
+  resolveContainer,
+  type Target,
+} from './container-target';
+
+export interface CreateOptions {
+  engineId: string;
+  container: string;
+  name?: string | undefined;
+  leaveRunning: boolean;
+  note?: string | undefined;
+  tcpEstablished?: boolean;
+  fileLocks?: boolean;
+  origin?: CheckpointRecordT['origin'];
+  opId?: string | undefined;
+}
+
+export interface RestoreOptions {
+  engineId: string;
+  container: string;
+  checkpoint?: string | undefined;
+  replaceRunning: boolean;
+  opId?: string | undefined;
+}
+
+/** A name nobody typed: sortable and readable, e.g. cp-20261129-142501. */
+export function defaultCheckpointName(now = new Date()): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `cp-${now.getFullYear()}${p(now.getMonth() + 1)}${p(now.getDate())}-${p(now.getHours())}${p(now.getMinutes())}${p(now.getSeconds())}`;
+}
+
+export class CheckpointService {
+  readonly locks = new ContainerLocks();
+  private scans: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly registry: EngineRegistry,
+    private readonly catalog: CheckpointCatalog,
+    private readonly bus: EventBus,
+  ) {}
+
+  private progress(
+    opId: string | undefined,
+    kind: 'checkpoint' | 'restore',
+    message: string,
+    done = false,
+  ): void {
+    if (opId) this.bus.emit('operation.progress', { opId, kind, message, done });
+  }
+
+  private changed(engineId: string, containerId: string): void {
+    this.bus.emit('catalog.changed', { engineId, containerId });
+  }
+
+  async target(engineId: string, ref: string): Promise<Target> {
+    return resolveContainer(await checkpointCapableEngine(this.registry, engineId), ref);
+  }
+
+  async create(o: CreateOptions): Promise<CheckpointRecordT> {
+    if (o.tcpEstablished || o.fileLocks) {
+      const what = [
+        o.tcpEstablished && 'keeping established TCP connections',
+        o.fileLocks && 'dumping file locks',
+      ]
+        .filter(Boolean)
+        .join(' and ');
+      throw new StudioError('unsupported', `Docker cannot checkpoint with ${what}.`, {
+        hint: 'Docker\'s checkpoint API passes only "leave running" to runc; CRIU\'s --tcp-established and --file-locks cannot be asked for. Close the connections or release the locks first, or use a Podman engine, which supports both.',
+      });
+    }
+    const t = await this.target(o.engineId, o.container);
+    const state = t.info.State;
+    if (!state?.Running || state.Paused) {
+      throw new StudioError(
+        'conflict',
+        `Container ${t.name} is ${state?.Paused ? 'paused' : (state?.Status ?? 'not running')}: only a running container can be checkpointed.`,
+        {
+          hint: state?.Paused ? 'Unpause it first.' : 'Start it first, or restore one of its checkpoints.',
+        },
+      );
+    }
+    const name = o.name ?? defaultCheckpointName();
+    return this.locks.run(o.engineId, t.id, 'checkpoint', async () => {
+      const existing = await listCheckpoints(t.conn.engine, t.id);
+      if (existing.includes(name)) {
+        throw new StudioError('conflict', `${t.name} already has a checkpoint named "${name}".`, {
+          hint: 'Pick another name, or delete the old checkpoint first.',
+        });
+      }
+      this.progress(
+        o.opId,
+        'checkpoint',
+        `Checkpointing ${t.name}${o.leaveRunning ? ' (it keeps running)' : ''}…`,
+      );
+      const started = Date.now();
+      try {
+        await createCheckpoint(t.conn.engine, t.id, name, { exit: !o.leaveRunning });
+      } catch (e) {
+        const err = await this.explainFailure(t, e, 'checkpoint');
+        this.log('checkpoint', t, name, started, err);
+        this.progress(o.opId, 'checkpoint', err.message, true);
+        throw err;
+      }
+      const durationMs = Date.now() - started;
+      const record = this.catalog.add({
+        engineId: o.engineId,
+        containerId: t.id,
+        containerName: t.name,
+        image: t.imageName,
+        name,
+        createdAt: started,
+        mode: o.leaveRunning ? 'running' : 'stopped',
+        origin: o.origin ?? 'manual',
+        note: o.note ?? '',
+        durationMs,
+      });
+      this.log('checkpoint', t, name, started, null, { leaveRunning: o.leaveRunning, durationMs });
+      this.progress(o.opId, 'checkpoint', `Checkpoint ${name} saved in ${durationMs} ms.`, true);
+      this.changed(o.engineId, t.id);
+      void t.conn.touch(t.id);
+      // Sizes, processes and stats come from the files; the checkpoint itself is done already.
+      this.queueScan(t, [name]);
+      return record;
+    });
+  }
+
+  /** Catalog records for a container (or the whole engine), after reconciling with the engine. */
+  async list(engineId: string, ref?: string): Promise<CheckpointRecordT[]> {
+    const conn = await checkpointCapableEngine(this.registry, engineId);
+    if (ref) {
+      const t = await resolveContainer(conn, ref);
+      await this.reconcile(t);
+      return this.catalog.list(engineId, t.id);
+    }
+    const live = conn.list();
+    const liveIds = new Set(live.map((c) => c.id));
+    let next = 0;
+    const worker = async () => {
+      while (next < live.length) {
+        const c = live[next++]!;
+        const t = await resolveContainer(conn, c.id).catch(() => null);
+        if (t) await this.reconcile(t).catch(() => undefined);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(8, live.length) }, worker));
+    for (const id of this.catalog.containerIds(engineId)) {
+      if (!liveIds.has(id) && this.catalog.markContainerGone(engineId, id)) this.changed(engineId, id);
+    }
+    return this.catalog.list(engineId);
+  }
+
+  private async reconcile(t: Target): Promise<void> {
+    // Mid-operation the engine's folder is in flux; the operation updates the catalog itself.
+    if (this.locks.isBusy(t.conn.spec.id, t.id)) return;
+    const names = await listCheckpoints(t.conn.engine, t.id);
+    const engineId = t.conn.spec.id;
+    if (this.catalog.reconcile(engineId, { id: t.id, name: t.name, image: t.imageName }, names))
+      this.changed(engineId, t.id);
+    const unscanned = this.catalog.unscanned(engineId, t.id).map((r) => r.name);
+    if (unscanned.length) this.queueScan(t, unscanned);
+  }
+
+  async restore(o: RestoreOptions): Promise<RestoreResultT> {
+    const t = await this.target(o.engineId, o.container);
+    return this.locks.run(o.engineId, t.id, 'restore', async () => {
+      const names = await listCheckpoints(t.conn.engine, t.id);
+      if (names.length === 0) {
+        throw new StudioError('not-found', `${t.name} has no checkpoints to restore.`, {
+          hint: 'Make one first.',
+        });
+      }
+      let name = o.checkpoint;
+      if (!name) {
+        this.catalog.reconcile(o.engineId, { id: t.id, name: t.name, image: t.imageName }, names);
+        const newest = this.catalog
+          .list(o.engineId, t.id)
+          .filter((r) => r.status === 'present' && names.includes(r.name))
+          .sort((a, b) => b.createdAt - a.createdAt)[0];
+        name = newest?.name ?? names[names.length - 1]!;
+      } else if (!names.includes(name)) {
+        throw new StudioError('not-found', `${t.name} has no checkpoint named "${name}".`, {
+          hint: `Its checkpoints: ${names.join(', ')}.`,
+        });
+      }
+      const state = t.info.State;
+      let replaced = false;
+      if (state?.Running) {
+        if (!o.replaceRunning) {
+          throw new StudioError(
+            'conflict',
+            `${t.name} is running: restoring "${name}" replaces its current state, which is lost unless you checkpoint it first.`,
+            {
+              hint: 'Confirm to stop it and restore (the CLI: --force).',
+            },
+          );
+        }
+        this.progress(o.opId, 'restore', `Stopping ${t.name}…`);
+        // Its state is being replaced: no grace period to wait out.
+        await t.conn.engine.http.json({
+          method: 'POST',
+          path: `/containers/${t.id}/stop`,
+          query: { t: 0 },
+          ok: [204, 304],
+          timeoutMs: 60_000,
+        });
+        replaced = true;
+      }
+      this.progress(o.opId, 'restore', `Restoring ${name} into ${t.name}…`);
+      const started = Date.now();
+      try {
+        await startFromCheckpoint(t.conn.engine, t.id, name);
+      } catch (e) {
+        const err = await this.explainFailure(t, e, 'restore');
+        this.log('restore', t, name, started, err);
+        this.progress(o.opId, 'restore', err.message, true);
+        throw err;
+      }
+      const durationMs = Date.now() - started;
+      this.log('restore', t, name, started, null, { durationMs, replaced });
+      await t.conn.touch(t.id);
+      const container = await t.conn.engine.containerSummary(t.id);
+      if (!container) throw new StudioError('internal', `${t.name} disappeared during the restore`);
+      this.progress(o.opId, 'restore', `Restored ${name} in ${durationMs} ms.`, true);
+      return { container, durationMs, replaced };
+    });
+  }
+
+  async remove(engineId: string, ref: string, name: string): Promise<boolean> {
+    const t = await this.target(engineId, ref);
+    return this.locks.run(engineId, t.id, 'delete', async () => {
+      const names = await listCheckpoints(t.conn.engine, t.id);
+      if (!names.includes(name)) {
+        const known = this.catalog.get(engineId, t.id, name);
+        if (!known) {
+          throw new StudioError('not-found', `${t.name} has no checkpoint named "${name}".`, {
+            hint: names.length ? `Its checkpoints: ${names.join(', ')}.` : 'It has none.',
+          });
+        }
+        // Gone from the engine already: forget it.
+        this.catalog.remove(engineId, t.id, name);
+        this.changed(engineId, t.id);
+        return true;
+      }
+      await deleteCheckpoint(t.conn.engine, t.id, name);
+      this.catalog.remove(engineId, t.id, name);
+      this.changed(engineId, t.id);
+      return true;
+    });
+  }
+
+  async setNote(engineId: string, ref: string, name: string, note: string): Promise<CheckpointRecordT> {
+    const t = await this.target(engineId, ref);
+    await this.reconcile(t);
+    const record = this.catalog.setNote(engineId, t.id, name, note);
+    if (!record) throw new StudioError('not-found', `${t.name} has no checkpoint named "${name}".`);
+    this.changed(engineId, t.id);
+    return record;
+  }
+
+  /** Reads a checkpoint's files through a helper container and summarizes them. */
+  async scan(t: Target, name: string): Promise<CheckpointSummary> {
+    return withHelper(
+      t.conn.engine,
+      t.imageId,
+      [{ host: checkpointsDir(t.conn, t.id), container: '/cs/src', readOnly: true }],
+      async (helper) => scanCheckpointTar(await getArchive(t.conn.engine, helper, `/cs/src/${name}`)),
+    );
+  }
+
+  private queueScan(t: Target, names: string[]): void {
+    const engineId = t.conn.spec.id;
+    this.scans = this.scans.then(async () => {
+      for (const name of names) {
+        try {
+          const summary = await this.scan(t, name);
+          const record = this.catalog.get(engineId, t.id, name);
+          const createdAt = record?.origin === 'external' ? (summary.dumpedAt ?? undefined) : undefined;
+          this.catalog.saveScan(engineId, t.id, name, summary, createdAt);
+          this.changed(engineId, t.id);
+        } catch {
+          // The checkpoint may be gone, or the engine busy: the next listing retries.
+        }
+      }
+    });
+  }
+
+  /** Resolves when every queued scan is done (for the CLI and tests). */
+  async idle(): Promise<void> {
+    let current;
+    do {
+      current = this.scans;
+      await current;
+    } while (current !== this.scans);
+  }
+
+  private async explainFailure(t: Target, e: unknown, what: 'checkpoint' | 'restore'): Promise<StudioError> {
+    if (e instanceof StudioError) return e;
+    const details: string[] = [];
+    let engineMessage = e instanceof Error ? e.message : String(e);
+    if (e instanceof CriuFailure) {
+      engineMessage = e.engineMessage;
+      if (e.logPath) {
+        const log = await readHostFile(t.conn.engine, t.imageId, e.logPath).catch(() => null);
+        if (log) details.push(...relevantLogLines(log.toString('utf8')));
+      }
+    } else if (e instanceof EngineHttpError) {
+      engineMessage = e.engineMessage;
+    }
+    if (details.length === 0) details.push(engineMessage);
+    const cause = likelyCause(details.join('\n'), engineMessage);
+    // Say in what state the container is now: that is what the user worries about.
+    const now = await t.conn.engine.inspect(t.id).catch(() => null);
+    void t.conn.touch(t.id);
+    const stateLine =
+      what === 'checkpoint'
+        ? now?.State?.Running
+          ? `${t.name} is still running; nothing was saved.`
+          : `${t.name} is ${now?.State?.Status ?? 'in an unknown state'}.`
+        : `The checkpoint is intact; ${t.name} is ${now?.State?.Status ?? 'in an unknown state'}.`;
+    const verb = what === 'checkpoint' ? 'Checkpoint' : 'Restore';
+    return new StudioError(
+      'criu-failed',
+      `${verb} of ${t.name} failed${cause ? `: ${cause.cause}` : ''}. ${stateLine}`,
+      {
+        hint:
+          cause?.hint ??
+          (e instanceof CriuFailure
+            ? "The lines below are from CRIU's log."
+            : "See the engine's message below."),
+        details,
+        cause: e,
+      },
+    );
+  }
+
+  private log(
+    kind: string,
+    t: Target,
+    name: string,
+    startedAt: number,
+    err: StudioError | null,
+    detail?: unknown,
+  ): void {
+    this.catalog.logOperation({
+      kind,
+      engineId: t.conn.spec.id,
+      containerId: t.id,
+      checkpointName: name,
+      startedAt,
+      finishedAt: Date.now(),
+      ok: !err,
+      errorCode: err?.code ?? null,
+      errorMessage: err?.message ?? null,
+      detail,
+    });
+  }
+}

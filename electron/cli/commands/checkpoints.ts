@@ -1,0 +1,223 @@
+// checkpoint, checkpoints, restore, clone, rm: the checkpoint verbs, over the same dispatcher as
+// the app. Human output by default, the contract's JSON shapes with --json.
+import { Services } from '../../app/services';
+import type { CallName, CheckpointRecordT, CloneResultT, RestoreResultT } from '../../ipc/contract';
+import { unwrap } from '../../ipc/dispatcher';
+import { StudioError } from '../../ipc/errors';
+import { bytes, millis } from '../../shared/format';
+import type { CliIo } from '../cli-io';
+import { commandEngine } from '../engine-args';
+import { table } from '../table';
+
+export interface VerbOptions {
+  json: boolean;
+  engine?: string | undefined;
+  dataDir: string;
+}
+
+async function withServices<T>(
+  io: CliIo,
+  o: VerbOptions,
+  fn: (s: Services, engineId: string) => Promise<T>,
+): Promise<T> {
+  const spec = commandEngine(o.engine, io.env);
+  const services = new Services({ engines: [spec], dataDir: o.dataDir, host: 'browser' });
+  try {
+    return await fn(services, spec.id);
+  } finally {
+    // Sizes and processes are read right after a checkpoint; let that finish so it is recorded.
+    await services.checkpoints.idle();
+    services.dispose();
+  }
+}
+
+async function call<N extends CallName>(s: Services, name: N, args: unknown) {
+  return unwrap<N>(await s.dispatcher.dispatch(name, args));
+}
+
+function describeRecord(r: CheckpointRecordT): string {
+  const parts = [r.mode === 'running' ? 'left running' : r.mode === 'stopped' ? 'stopped' : 'mode unknown'];
+  if (r.sizeBytes !== null) parts.push(bytes(r.sizeBytes));
+  if (r.processes)
+    parts.push(
+      `${r.processes.length} process${r.processes.length === 1 ? '' : 'es'} (${[...new Set(r.processes.map((p) => p.comm))].join(', ')})`,
+    );
+  return parts.join(', ');
+}
+
+export async function checkpointCommand(
+  io: CliIo,
+  o: VerbOptions & {
+    container: string;
+    name?: string | undefined;
+    leaveRunning: boolean;
+    note?: string | undefined;
+  },
+): Promise<number> {
+  return withServices(io, o, async (s, engineId) => {
+    const created = await call(s, 'checkpoint.create', {
+      engineId,
+      container: o.container,
+      leaveRunning: o.leaveRunning,
+      ...(o.name ? { name: o.name } : {}),
+      ...(o.note ? { note: o.note } : {}),
+    });
+    await s.checkpoints.idle();
+    const record = s.catalog.get(engineId, created.containerId, created.name) ?? created;
+    if (o.json) io.out(JSON.stringify(record, null, 2));
+    else
+      io.out(
+        `Checkpoint ${record.name} of ${record.containerName} saved in ${millis(record.durationMs ?? 0)}: ${describeRecord(record)}.`,
+      );
+    return 0;
+  });
+}
+
+export async function checkpointsCommand(
+  io: CliIo,
+  o: VerbOptions & { container?: string | undefined },
+): Promise<number> {
+  return withServices(io, o, async (s, engineId) => {
+    const rows = await call(s, 'checkpoints.list', {
+      engineId,
+      ...(o.container ? { container: o.container } : {}),
+    });
+    if (o.json) {
+      await s.checkpoints.idle();
+      const fresh = rows.map((r) => s.catalog.get(engineId, r.containerId, r.name) ?? r);
+      io.out(JSON.stringify(fresh, null, 2));
+      return 0;
+    }
+    if (rows.length === 0) {
+      io.out(o.container ? `${o.container} has no checkpoints.` : 'No checkpoints on this engine.');
+      return 0;
+    }
+    io.out(
+      table(
+        ['CONTAINER', 'CHECKPOINT', 'CREATED', 'MODE', 'SIZE', 'ORIGIN', 'STATUS', 'NOTE'],
+        rows.map((r) => [
+          r.containerName,
+          r.name,
+          new Date(r.createdAt).toISOString().replace('T', ' ').slice(0, 19),
+          r.mode,
+          r.sizeBytes === null ? '-' : bytes(r.sizeBytes),
+          r.origin,
+          r.status,
+          r.note,
+        ]),
+      ),
+    );
+    return 0;
+  });
+}
+
+export async function restoreCommand(
+  io: CliIo,
+  o: VerbOptions & { container: string; checkpoint?: string | undefined; force: boolean },
+): Promise<number> {
+  return withServices(io, o, async (s, engineId) => {
+    const res: RestoreResultT = await call(s, 'checkpoint.restore', {
+      engineId,
+      container: o.container,
+      replaceRunning: o.force,
+      ...(o.checkpoint ? { checkpoint: o.checkpoint } : {}),
+    });
+    if (o.json) io.out(JSON.stringify(res, null, 2));
+    else
+      io.out(
+        `Restored ${res.container.name} in ${millis(res.durationMs)}${res.replaced ? ' (its previous state was replaced)' : ''}; it is ${res.container.state}.`,
+      );
+    return 0;
+  });
+}
+
+export function parsePorts(value: string | undefined): unknown {
+  if (!value || value === 'auto') return { mode: 'auto' };
+  if (value === 'none') return { mode: 'none' };
+  const m = /^(\d+)-(\d+)$/.exec(value);
+  if (!m)
+    throw new StudioError(
+      'invalid-argument',
+      `--ports must be auto, none or FROM-TO (e.g. 7000-7100), not "${value}"`,
+    );
+  return { mode: 'range', from: Number(m[1]), to: Number(m[2]) };
+}
+
+export async function cloneCommand(
+  io: CliIo,
+  o: VerbOptions & {
+    container: string;
+    checkpoint?: string | undefined;
+    count?: string | undefined;
+    prefix?: string | undefined;
+    ports?: string | undefined;
+  },
+): Promise<number> {
+  if (!o.checkpoint) throw new StudioError('invalid-argument', 'clone needs --checkpoint NAME');
+  if (o.count === undefined) throw new StudioError('invalid-argument', 'clone needs --count N (1 to 50)');
+  const count = Number(o.count);
+  return withServices(io, o, async (s, engineId) => {
+    const opId = `cli-${process.pid}-${Date.now()}`;
+    let last = '';
+    const off = s.bus.on('operation.progress', (p) => {
+      if (p.opId !== opId || o.json || p.message === last) return;
+      last = p.message;
+      io.err(p.message);
+    });
+    try {
+      const res: CloneResultT = await call(s, 'clone.run', {
+        engineId,
+        container: o.container,
+        checkpoint: o.checkpoint,
+        count,
+        prefix: o.prefix ?? `${o.container}-clone`,
+        ports: parsePorts(o.ports),
+        opId,
+      });
+      if (o.json) io.out(JSON.stringify(res, null, 2));
+      else {
+        io.out(
+          table(
+            ['CLONE', 'STATE', 'PORTS', 'RESTORE', 'ERROR'],
+            res.clones.map((c) => [
+              c.name,
+              c.state,
+              c.ports
+                .map((p) =>
+                  p.publicPort
+                    ? `${p.ip ?? '0.0.0.0'}:${p.publicPort}->${p.privatePort}`
+                    : `${p.privatePort}`,
+                )
+                .join(', ') || '-',
+              c.restoreMs === null ? '-' : millis(c.restoreMs),
+              c.error ?? '',
+            ]),
+          ),
+        );
+        io.out(
+          `${res.clones.filter((c) => c.state === 'running').length} of ${res.clones.length} running, in ${millis(res.durationMs)}.`,
+        );
+      }
+      return res.ok ? 0 : 1;
+    } finally {
+      off();
+    }
+  });
+}
+
+export async function rmCommand(
+  io: CliIo,
+  o: VerbOptions & { container: string; checkpoint?: string | undefined },
+): Promise<number> {
+  if (!o.checkpoint) throw new StudioError('invalid-argument', 'rm needs --checkpoint NAME');
+  return withServices(io, o, async (s, engineId) => {
+    const res = await call(s, 'checkpoint.delete', {
+      engineId,
+      container: o.container,
+      checkpoint: o.checkpoint,
+    });
+    if (o.json) io.out(JSON.stringify(res, null, 2));
+    else io.out(`Deleted checkpoint ${o.checkpoint} of ${o.container}.`);
+    return 0;
+  });
+}

@@ -1,0 +1,219 @@
+// Checkpoints per container, and the long operations (checkpoint, restore, clone) with their
+// progress. Lists refresh when the main process says the catalog changed.
+import { create } from 'zustand';
+import type {
+  CheckpointRecordT,
+  CloneResultT,
+  OperationProgressT,
+  PortPlanT,
+} from '../../../electron/ipc/contract';
+import type { ErrorInfo } from '../../../electron/ipc/errors';
+import { api } from '../api/client';
+import { errorInfo } from './errors';
+
+export const key = (engineId: string, containerId: string) => `${engineId}/${containerId}`;
+
+export function newOpId(): string {
+  return `op-${crypto.randomUUID()}`;
+}
+
+export interface OperationState {
+  kind: 'checkpoint' | 'restore' | 'clone' | 'delete';
+  progress: OperationProgressT | null;
+  error: ErrorInfo | null;
+  done: boolean;
+  message: string;
+}
+
+interface CheckpointState {
+  lists: Record<string, CheckpointRecordT[]>;
+  listErrors: Record<string, ErrorInfo | null>;
+  loading: Record<string, boolean>;
+  /** The operation running or last finished, per container. */
+  ops: Record<string, OperationState>;
+
+  init(): void;
+  load(engineId: string, containerId: string): Promise<void>;
+  create(
+    engineId: string,
+    containerId: string,
+    o: { name?: string; leaveRunning: boolean; note?: string },
+  ): Promise<CheckpointRecordT | null>;
+  restore(
+    engineId: string,
+    containerId: string,
+    checkpoint: string,
+    replaceRunning: boolean,
+  ): Promise<boolean>;
+  remove(engineId: string, containerId: string, checkpoint: string): Promise<boolean>;
+  saveNote(engineId: string, containerId: string, checkpoint: string, note: string): Promise<boolean>;
+  clone(
+    engineId: string,
+    containerId: string,
+    o: { checkpoint: string; count: number; prefix: string; ports: PortPlanT },
+    opId: string,
+  ): Promise<CloneResultT | null>;
+  clearOp(engineId: string, containerId: string): void;
+}
+
+const opIds = new Map<string, string>(); // opId → container key
+
+export const useCheckpoints = create<CheckpointState>((set, get) => {
+  const setOp = (k: string, patch: Partial<OperationState> & { kind: OperationState['kind'] }) =>
+    set((s) => ({
+      ops: {
+        ...s.ops,
+        [k]: { progress: null, error: null, done: false, message: '', ...s.ops[k], ...patch },
+      },
+    }));
+
+  async function run<T>(
+    k: string,
+    kind: OperationState['kind'],
+    message: string,
+    fn: (opId: string) => Promise<T>,
+    opId = newOpId(),
+  ): Promise<T | null> {
+    opIds.set(opId, k);
+    set((s) => ({ ops: { ...s.ops, [k]: { kind, progress: null, error: null, done: false, message } } }));
+    try {
+      const value = await fn(opId);
+      setOp(k, { kind, done: true });
+      return value;
+    } catch (e) {
+      setOp(k, { kind, done: true, error: errorInfo(e) });
+      return null;
+    } finally {
+      opIds.delete(opId);
+    }
+  }
+
+  return {
+    lists: {},
+    listErrors: {},
+    loading: {},
+    ops: {},
+
+    init() {
+      api.on('catalog.changed', ({ engineId, containerId }) => {
+        if (get().lists[key(engineId, containerId)]) void get().load(engineId, containerId);
+      });
+      api.on('operation.progress', (p) => {
+        const k = opIds.get(p.opId);
+        if (!k) return;
+        const kind = get().ops[k]?.kind ?? p.kind;
+        setOp(k, { kind, progress: p, message: p.message });
+      });
+    },
+
+    async load(engineId, containerId) {
+      const k = key(engineId, containerId);
+      set((s) => ({ loading: { ...s.loading, [k]: true } }));
+      try {
+        const list = await api.call('checkpoints.list', { engineId, container: containerId });
+        set((s) => ({
+          lists: { ...s.lists, [k]: list },
+          listErrors: { ...s.listErrors, [k]: null },
+          loading: { ...s.loading, [k]: false },
+        }));
+      } catch (e) {
+        set((s) => ({
+          listErrors: { ...s.listErrors, [k]: errorInfo(e) },
+          loading: { ...s.loading, [k]: false },
+        }));
+      }
+    },
+
+    async create(engineId, containerId, o) {
+      const k = key(engineId, containerId);
+      const record = await run(k, 'checkpoint', 'Checkpointing…', (opId) =>
+        api.call('checkpoint.create', {
+          engineId,
+          container: containerId,
+          leaveRunning: o.leaveRunning,
+          opId,
+          ...(o.name ? { name: o.name } : {}),
+          ...(o.note ? { note: o.note } : {}),
+        }),
+      );
+      if (record) {
+        setOp(k, {
+          kind: 'checkpoint',
+          message: `Checkpoint ${record.name} saved in ${record.durationMs ?? '?'} ms.`,
+        });
+        await get().load(engineId, containerId);
+      }
+      return record;
+    },
+
+    async restore(engineId, containerId, checkpoint, replaceRunning) {
+      const k = key(engineId, containerId);
+      const res = await run(k, 'restore', `Restoring ${checkpoint}…`, (opId) =>
+        api.call('checkpoint.restore', {
+          engineId,
+          container: containerId,
+          checkpoint,
+          replaceRunning,
+          opId,
+        }),
+      );
+      if (res)
+        setOp(k, {
+          kind: 'restore',
+          message: `Restored ${checkpoint} in ${res.durationMs} ms; the container is ${res.container.state}.`,
+        });
+      return res !== null;
+    },
+
+    async remove(engineId, containerId, checkpoint) {
+      const k = key(engineId, containerId);
+      const res = await run(k, 'delete', `Deleting ${checkpoint}…`, () =>
+        api.call('checkpoint.delete', { engineId, container: containerId, checkpoint }),
+      );
+      if (res) {
+        setOp(k, { kind: 'delete', message: `Deleted ${checkpoint}.` });
+        await get().load(engineId, containerId);
+      }
+      return res !== null;
+    },
+
+    async saveNote(engineId, containerId, checkpoint, note) {
+      try {
+        await api.call('checkpoint.note', { engineId, container: containerId, checkpoint, note });
+        await get().load(engineId, containerId);
+        return true;
+      } catch (e) {
+        setOp(key(engineId, containerId), { kind: 'checkpoint', done: true, error: errorInfo(e) });
+        return false;
+      }
+    },
+
+    async clone(engineId, containerId, o, opId) {
+      const k = key(engineId, containerId);
+      return run(
+        k,
+        'clone',
+        `Cloning ${o.count}…`,
+        () =>
+          api.call('clone.run', {
+            engineId,
+            container: containerId,
+            checkpoint: o.checkpoint,
+            count: o.count,
+            prefix: o.prefix,
+            ports: o.ports,
+            opId,
+          }),
+        opId,
+      );
+    },
+
+    clearOp(engineId, containerId) {
+      set((s) => {
+        const ops = { ...s.ops };
+        delete ops[key(engineId, containerId)];
+        return { ops };
+      });
+    },
+  };
+});

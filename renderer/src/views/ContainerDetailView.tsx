@@ -1,0 +1,218 @@
+import { useEffect, useMemo, useState } from 'react';
+import { duration } from '../../../electron/shared/format';
+import { Banner } from '../components/Banner';
+import { ConfirmDialog } from '../components/ConfirmDialog';
+import { EmptyState } from '../components/EmptyState';
+import { ErrorBox } from '../components/ErrorBox';
+import { StateBadge } from '../components/StateBadge';
+import { useNow } from '../hooks/use-now';
+import { useApp } from '../store/app-store';
+import { key, useCheckpoints } from '../store/checkpoint-store';
+import { CheckpointDetails } from './container/CheckpointDetails';
+import { CheckpointDialog } from './container/CheckpointDialog';
+import { CloneDialog } from './container/CloneDialog';
+import { LogPane } from './container/LogPane';
+import { Timeline } from './container/Timeline';
+
+type Dialog = null | 'checkpoint' | 'clone' | 'delete' | 'restore-running';
+
+/** One container: its checkpoints on a timeline, what each holds, and the actions on them. */
+export function ContainerDetailView(props: { engineId: string; containerId: string }) {
+  const { engineId, containerId } = props;
+  const container = useApp((s) => s.containers[engineId]?.[containerId]);
+  const loaded = useApp((s) => s.loaded[engineId]);
+  const navigate = useApp((s) => s.navigate);
+  const k = key(engineId, containerId);
+  const list = useCheckpoints((s) => s.lists[k]);
+  const listError = useCheckpoints((s) => s.listErrors[k]);
+  const op = useCheckpoints((s) => s.ops[k]);
+  const { load, create, restore, remove, saveNote, clearOp } = useCheckpoints.getState();
+  const [selected, setSelected] = useState<string | null>(null);
+  const [dialog, setDialog] = useState<Dialog>(null);
+  const now = useNow();
+
+  useEffect(() => {
+    void load(engineId, containerId);
+  }, [engineId, containerId, load]);
+
+  const sorted = useMemo(() => [...(list ?? [])].sort((a, b) => a.createdAt - b.createdAt), [list]);
+  const current = sorted.find((c) => c.name === selected) ?? sorted[sorted.length - 1] ?? null;
+  const busy = Boolean(op && !op.done);
+  const running = container?.state === 'running';
+
+  const doRestore = (replace: boolean) => {
+    if (!current) return;
+    setDialog(null);
+    void restore(engineId, containerId, current.name, replace);
+  };
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const tag = (e.target as HTMLElement | null)?.tagName;
+      if (dialog || tag === 'INPUT' || tag === 'TEXTAREA' || e.altKey || e.ctrlKey || e.metaKey) return;
+      if (e.key === 'c' && running && !busy) {
+        e.preventDefault();
+        setDialog('checkpoint');
+      } else if (e.key === 'r' && current && !busy) {
+        e.preventDefault();
+        if (running) setDialog('restore-running');
+        else doRestore(false);
+      } else if (e.key === 'n' && current && !busy) {
+        e.preventDefault();
+        setDialog('clone');
+      } else if (e.key === 'Delete' && current && !busy) {
+        e.preventDefault();
+        setDialog('delete');
+      } else if (e.key === 'Escape') {
+        navigate({ view: 'containers' });
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  });
+
+  if (!container) {
+    return loaded ? (
+      <EmptyState title="This container is gone">
+        <p>It was removed from the engine. Its checkpoints went with it.</p>
+        <button type="button" className="secondary" onClick={() => navigate({ view: 'containers' })}>
+          Back to containers
+        </button>
+      </EmptyState>
+    ) : (
+      <EmptyState title="Loading…" />
+    );
+  }
+
+  return (
+    <section className="view container-view" aria-labelledby="container-title">
+      <header className="view-header">
+        <div>
+          <button type="button" className="link" onClick={() => navigate({ view: 'containers' })}>
+            ← Containers
+          </button>
+          <h1 id="container-title">
+            {container.name} <StateBadge state={container.state} label={container.status} />
+          </h1>
+          <p className="muted">
+            {container.image} · {container.command}
+            {container.startedAt ? ` · up ${duration(now - container.startedAt)}` : ''}
+          </p>
+        </div>
+        <div className="toolbar">
+          <button
+            type="button"
+            className="primary"
+            disabled={!running || busy}
+            onClick={() => setDialog('checkpoint')}
+            title={running ? 'Checkpoint (c)' : 'Only a running container can be checkpointed'}
+          >
+            Checkpoint…
+          </button>
+        </div>
+      </header>
+
+      {op && (
+        <div className="op-status" data-op-kind={op.kind} data-op-done={op.done ? 'yes' : 'no'}>
+          {op.error ? (
+            <ErrorBox error={op.error} />
+          ) : (
+            <Banner kind={op.done ? 'info' : 'warning'} title={op.message || 'Working…'} />
+          )}
+          {op.done && (
+            <button type="button" className="link" onClick={() => clearOp(engineId, containerId)}>
+              Dismiss
+            </button>
+          )}
+        </div>
+      )}
+
+      {listError && <ErrorBox error={listError} />}
+
+      {list && sorted.length === 0 ? (
+        <EmptyState title="No checkpoints yet">
+          <p>
+            {running
+              ? 'Press Checkpoint (or c) to save this container’s whole state: memory, processes, open files.'
+              : 'Start the container to checkpoint it.'}
+          </p>
+        </EmptyState>
+      ) : (
+        sorted.length > 0 && (
+          <Timeline
+            checkpoints={sorted}
+            containerCreatedAt={container.createdAt}
+            now={now}
+            selected={current?.name ?? null}
+            onSelect={setSelected}
+          />
+        )
+      )}
+
+      {current && (
+        <CheckpointDetails
+          key={`${current.name}\n${current.note}`}
+          record={current}
+          now={now}
+          containerRunning={running}
+          busy={busy}
+          onRestore={() => (running ? setDialog('restore-running') : doRestore(false))}
+          onClone={() => setDialog('clone')}
+          onDelete={() => setDialog('delete')}
+          onSaveNote={(note) => saveNote(engineId, containerId, current.name, note)}
+        />
+      )}
+
+      <LogPane engineId={engineId} containerId={containerId} />
+
+      <CheckpointDialog
+        open={dialog === 'checkpoint'}
+        containerName={container.name}
+        taken={sorted.filter((c) => c.status === 'present').map((c) => c.name)}
+        onClose={() => setDialog(null)}
+        onCreate={(o) => {
+          setDialog(null);
+          void create(engineId, containerId, o).then((r) => r && setSelected(r.name));
+        }}
+      />
+      {current && dialog === 'clone' && (
+        <CloneDialog
+          open
+          engineId={engineId}
+          containerId={containerId}
+          containerName={container.name}
+          checkpoint={current.name}
+          onClose={() => setDialog(null)}
+        />
+      )}
+      <ConfirmDialog
+        open={dialog === 'delete'}
+        title={`Delete ${current?.name ?? ''}?`}
+        confirmLabel="Delete"
+        danger
+        onCancel={() => setDialog(null)}
+        onConfirm={() => {
+          if (!current) return;
+          setDialog(null);
+          void remove(engineId, containerId, current.name).then(() => setSelected(null));
+        }}
+      >
+        <p>The checkpoint&apos;s files are removed from the engine. This cannot be undone.</p>
+      </ConfirmDialog>
+      <ConfirmDialog
+        open={dialog === 'restore-running'}
+        title={`Replace the running ${container.name}?`}
+        confirmLabel="Stop and restore"
+        danger
+        onCancel={() => setDialog(null)}
+        onConfirm={() => doRestore(true)}
+      >
+        <p>
+          {container.name} is running. Restoring <strong>{current?.name}</strong> stops it and replaces its
+          current state — memory, processes, everything since — with the checkpoint&apos;s. Checkpoint it
+          first if you want to keep what it has now.
+        </p>
+      </ConfirmDialog>
+    </section>
+  );
+}

@@ -1,0 +1,251 @@
+import { useEffect, useState } from 'react';
+import type { ClonePlanT, PortPlanT } from '../../../../electron/ipc/contract';
+import { millis } from '../../../../electron/shared/format';
+import { api } from '../../api/client';
+import { ErrorBox } from '../../components/ErrorBox';
+import { Modal } from '../../components/Modal';
+import { StateBadge } from '../../components/StateBadge';
+import { key, newOpId, useCheckpoints } from '../../store/checkpoint-store';
+import { errorInfo } from '../../store/errors';
+
+/**
+ * N clones from one checkpoint. Everything is checked before anything starts (the main process
+ * plans the names and ports and says what is wrong); then each clone's progress is shown.
+ */
+export function CloneDialog(props: {
+  open: boolean;
+  engineId: string;
+  containerId: string;
+  containerName: string;
+  checkpoint: string;
+  onClose: () => void;
+}) {
+  const [count, setCount] = useState(3);
+  const [prefix, setPrefix] = useState(`${props.containerName}-clone`);
+  const [portMode, setPortMode] = useState<PortPlanT['mode']>('auto');
+  const [from, setFrom] = useState(7000);
+  const [to, setTo] = useState(7100);
+  const [plan, setPlan] = useState<ClonePlanT | null>(null);
+  const [planError, setPlanError] = useState<string | null>(null);
+  const [opId, setOpId] = useState<string | null>(null);
+  const op = useCheckpoints((s) => s.ops[key(props.engineId, props.containerId)]);
+  const clone = useCheckpoints((s) => s.clone);
+  const running = opId !== null && op?.kind === 'clone' && !op.done;
+  const finished = opId !== null && op?.kind === 'clone' && op.done;
+
+  const ports: PortPlanT = portMode === 'range' ? { mode: 'range', from, to } : { mode: portMode };
+  const countOk = Number.isInteger(count) && count >= 1 && count <= 50;
+
+  useEffect(() => {
+    if (!props.open || opId || !countOk) return;
+    const t = setTimeout(() => {
+      api
+        .call('clone.plan', {
+          engineId: props.engineId,
+          container: props.containerId,
+          checkpoint: props.checkpoint,
+          count,
+          prefix,
+          ports,
+        })
+        .then((p) => {
+          setPlan(p);
+          setPlanError(null);
+        })
+        .catch((e) => {
+          setPlan(null);
+          setPlanError(errorInfo(e).message);
+        });
+    }, 250);
+    return () => clearTimeout(t);
+    // `ports` is derived from the three values below.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [
+    props.open,
+    count,
+    prefix,
+    portMode,
+    from,
+    to,
+    countOk,
+    opId,
+    props.engineId,
+    props.containerId,
+    props.checkpoint,
+  ]);
+
+  const problems = !countOk
+    ? ['Between 1 and 50 clones at once.']
+    : planError
+      ? [planError]
+      : (plan?.problems ?? []);
+  const instances = op?.progress?.instances ?? [];
+
+  const close = () => {
+    if (running) return;
+    setOpId(null);
+    props.onClose();
+  };
+
+  return (
+    <Modal open={props.open} title={`Clone from ${props.checkpoint}`} onClose={close} busy={running} wide>
+      {!opId ? (
+        <form
+          className="modal-body form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (problems.length || !plan) return;
+            const id = newOpId();
+            setOpId(id);
+            void clone(
+              props.engineId,
+              props.containerId,
+              { checkpoint: props.checkpoint, count, prefix, ports },
+              id,
+            );
+          }}
+        >
+          <div className="row">
+            <label>
+              <span>How many</span>
+              <input
+                type="number"
+                min={1}
+                max={50}
+                value={Number.isNaN(count) ? '' : count}
+                onChange={(e) => setCount(e.target.valueAsNumber)}
+                autoFocus
+              />
+            </label>
+            <label className="grow">
+              <span>Name prefix</span>
+              <input type="text" value={prefix} onChange={(e) => setPrefix(e.target.value.trim())} />
+            </label>
+          </div>
+          <fieldset>
+            <legend>Host ports{plan?.sourcePorts.length ? ` for ${plan.sourcePorts.join(', ')}` : ''}</legend>
+            {plan && plan.sourcePorts.length === 0 && (
+              <p className="muted">The source publishes no ports; clones publish none either.</p>
+            )}
+            <label className="check">
+              <input
+                type="radio"
+                name="ports"
+                checked={portMode === 'auto'}
+                onChange={() => setPortMode('auto')}
+              />{' '}
+              A free port for each clone, chosen by the engine
+            </label>
+            <label className="check">
+              <input
+                type="radio"
+                name="ports"
+                checked={portMode === 'range'}
+                onChange={() => setPortMode('range')}
+              />{' '}
+              From a range:
+              <input
+                type="number"
+                className="port"
+                min={1}
+                max={65535}
+                value={from}
+                disabled={portMode !== 'range'}
+                onChange={(e) => setFrom(e.target.valueAsNumber)}
+                aria-label="First port"
+              />
+              –
+              <input
+                type="number"
+                className="port"
+                min={1}
+                max={65535}
+                value={to}
+                disabled={portMode !== 'range'}
+                onChange={(e) => setTo(e.target.valueAsNumber)}
+                aria-label="Last port"
+              />
+            </label>
+            <label className="check">
+              <input
+                type="radio"
+                name="ports"
+                checked={portMode === 'none'}
+                onChange={() => setPortMode('none')}
+              />{' '}
+              None (reach clones through the engine only)
+            </label>
+          </fieldset>
+          {problems.length > 0 ? (
+            <ul className="field-error" role="alert" data-clone-problems>
+              {problems.map((p) => (
+                <li key={p}>{p}</li>
+              ))}
+            </ul>
+          ) : (
+            plan && (
+              <p className="muted" data-clone-names>
+                Will create{' '}
+                {plan.names.length === 1
+                  ? plan.names[0]
+                  : `${plan.names[0]} … ${plan.names[plan.names.length - 1]}`}
+                .
+              </p>
+            )
+          )}
+          <div className="modal-actions">
+            <button type="button" className="secondary" onClick={close}>
+              Cancel
+            </button>
+            <button type="submit" className="primary" disabled={problems.length > 0 || !plan}>
+              Clone {countOk ? count : ''}
+            </button>
+          </div>
+        </form>
+      ) : (
+        <div className="modal-body">
+          <p aria-live="polite" data-clone-status>
+            {op?.message}
+          </p>
+          <table className="grid compact" data-clone-results>
+            <thead>
+              <tr>
+                <th scope="col">Clone</th>
+                <th scope="col">State</th>
+                <th scope="col">Ports</th>
+                <th scope="col">Restore</th>
+                <th scope="col">Problem</th>
+              </tr>
+            </thead>
+            <tbody>
+              {instances.map((i) => (
+                <tr key={i.name} data-clone={i.name} data-state={i.state}>
+                  <td className="name">{i.name}</td>
+                  <td>
+                    <StateBadge
+                      state={i.state === 'running' ? 'running' : i.state === 'failed' ? 'dead' : 'created'}
+                      label={i.state}
+                    />
+                  </td>
+                  <td className="mono">
+                    {i.ports
+                      .map((p) => (p.publicPort ? `${p.publicPort}→${p.privatePort}` : `${p.privatePort}`))
+                      .join(', ') || '—'}
+                  </td>
+                  <td className="num">{i.restoreMs === null ? '—' : millis(i.restoreMs)}</td>
+                  <td className="error-cell">{i.error ?? ''}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {op?.error && <ErrorBox error={op.error} />}
+          <div className="modal-actions">
+            <button type="button" className="primary" onClick={close} disabled={!finished}>
+              {finished ? 'Close' : 'Working…'}
+            </button>
+          </div>
+        </div>
+      )}
+    </Modal>
+  );
+}

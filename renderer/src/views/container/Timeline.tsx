@@ -1,0 +1,122 @@
+import { useMemo, type KeyboardEvent } from 'react';
+import type { CheckpointRecordT } from '../../../../electron/ipc/contract';
+import { ago, bytes, millis } from '../../../../electron/shared/format';
+
+const W = 1000;
+const H = 86;
+const PAD = 28;
+const AXIS_Y = 48;
+
+function radius(size: number | null): number {
+  if (!size) return 6;
+  return Math.max(5, Math.min(14, 4 + Math.log2(size / 65536 + 1) * 1.6));
+}
+
+function timeLabel(t: number): string {
+  const d = new Date(t);
+  return d.toLocaleString(undefined, {
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  });
+}
+
+/**
+ * A container's checkpoints on a time axis, from its creation to now. Each marker is sized by the
+ * checkpoint's size and colored by its origin; missing ones are hollow. Markers are focusable;
+ * Left/Right move between them.
+ */
+export function Timeline(props: {
+  checkpoints: CheckpointRecordT[];
+  containerCreatedAt: number;
+  now: number;
+  selected: string | null;
+  onSelect: (name: string) => void;
+}) {
+  const { checkpoints, now } = props;
+  const sorted = useMemo(() => [...checkpoints].sort((a, b) => a.createdAt - b.createdAt), [checkpoints]);
+  const start = Math.min(props.containerCreatedAt || now, ...sorted.map((c) => c.createdAt));
+  const end = Math.max(now, ...sorted.map((c) => c.createdAt));
+  const span = Math.max(1, end - start);
+  const x = (t: number) => PAD + ((W - 2 * PAD) * (t - start)) / span;
+
+  const onKey = (e: KeyboardEvent, index: number) => {
+    const to =
+      e.key === 'ArrowRight'
+        ? index + 1
+        : e.key === 'ArrowLeft'
+          ? index - 1
+          : e.key === 'Home'
+            ? 0
+            : e.key === 'End'
+              ? sorted.length - 1
+              : null;
+    if (to === null) return;
+    e.preventDefault();
+    const target = sorted[Math.max(0, Math.min(sorted.length - 1, to))];
+    if (target) {
+      props.onSelect(target.name);
+      const el = (e.currentTarget.parentNode as SVGElement | null)?.querySelector<SVGGElement>(
+        `[data-marker="${CSS.escape(target.name)}"]`,
+      );
+      el?.focus();
+    }
+  };
+
+  return (
+    <figure className="timeline" aria-label="Checkpoint timeline">
+      <svg viewBox={`0 0 ${W} ${H}`} role="group" aria-label={`${sorted.length} checkpoints over time`}>
+        <line x1={PAD} y1={AXIS_Y} x2={W - PAD} y2={AXIS_Y} className="timeline-axis" />
+        <line
+          x1={x(props.containerCreatedAt || start)}
+          y1={AXIS_Y - 8}
+          x2={x(props.containerCreatedAt || start)}
+          y2={AXIS_Y + 8}
+          className="timeline-tick"
+        />
+        <line x1={x(now)} y1={AXIS_Y - 8} x2={x(now)} y2={AXIS_Y + 8} className="timeline-tick now" />
+        {sorted.map((c, i) => {
+          const r = radius(c.sizeBytes);
+          const selected = c.name === props.selected;
+          return (
+            <g
+              key={c.name}
+              data-marker={c.name}
+              className={`marker origin-${c.origin} ${c.status} ${selected ? 'selected' : ''}`}
+              role="button"
+              tabIndex={selected || (!props.selected && i === sorted.length - 1) ? 0 : -1}
+              aria-pressed={selected}
+              aria-label={`${c.name}, ${timeLabel(c.createdAt)}, ${c.sizeBytes ? bytes(c.sizeBytes) : 'size unknown'}${c.status === 'missing' ? ', missing' : ''}`}
+              onClick={() => props.onSelect(c.name)}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter' || e.key === ' ') {
+                  e.preventDefault();
+                  props.onSelect(c.name);
+                } else onKey(e, i);
+              }}
+            >
+              <title>{`${c.name} · ${ago(c.createdAt, now)}${c.durationMs ? ` · took ${millis(c.durationMs)}` : ''}`}</title>
+              <circle cx={x(c.createdAt)} cy={AXIS_Y} r={r + (selected ? 4 : 0)} className="marker-halo" />
+              <circle cx={x(c.createdAt)} cy={AXIS_Y} r={r} className="marker-dot" />
+              <text x={x(c.createdAt)} y={AXIS_Y - r - 8} textAnchor="middle" className="marker-label">
+                {c.name.length > 18 ? `${c.name.slice(0, 17)}…` : c.name}
+              </text>
+            </g>
+          );
+        })}
+      </svg>
+      <figcaption className="timeline-scale">
+        <span>{timeLabel(start)}</span>
+        <span className="legend">
+          <span className="legend-item origin-manual">manual</span>
+          <span className="legend-item origin-scheduled">scheduled</span>
+          <span className="legend-item origin-external">made elsewhere</span>
+          <span className="legend-item missing">missing</span>
+        </span>
+        <span>now</span>
+      </figcaption>
+    </figure>
+  );
+}
