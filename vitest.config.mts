@@ -2,7 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 // One run, three projects: unit tests beside the code, integration tests (*.int.test.ts) against
 // the private engine the test bed starts, and end-to-end tests driving Chromium. The engine-bound
-// projects run their files one at a time: they share one engine and CRIU is sensitive to load.
+// projects run one after the other, each a file at a time: they share one engine, and tests that
+// prove "nothing left behind" count its containers.
 export default defineConfig({
   test: {
     reporters: ['default'],
@@ -10,6 +11,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
+          sequence: { groupOrder: 0 },
           include: ['electron/**/*.test.ts', 'renderer/**/*.test.{ts,tsx}', 'scripts/**/*.test.ts'],
           exclude: ['**/*.int.test.ts', '**/node_modules/**'],
         },
@@ -17,6 +19,7 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
+          sequence: { groupOrder: 1 },
           include: ['electron/**/*.int.test.ts', 'testbed/**/*.int.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
@@ -26,6 +29,7 @@ export default defineConfig({
       {
         test: {
           name: 'e2e',
+          sequence: { groupOrder: 2 },
           include: ['e2e/**/*.e2e.test.ts'],
           testTimeout: 180_000,
           hookTimeout: 120_000,

@@ -50,7 +50,8 @@ if (!noTestbed && fs.existsSync(TESTBED_ENV)) {
   const env = readEnvFile(TESTBED_ENV);
   for (const [key, host] of Object.entries(env)) {
     const m = /^CS_TESTBED_ENGINE_([A-Z0-9]+)$/.exec(key);
-    if (m) engineArgs.push(`testbed-${m[1].toLowerCase()}:Test bed ${m[1]}=${host}`);
+    // The "plain" engine (experimental off) exists for tests; a user has no use for it.
+    if (m && m[1] !== 'PLAIN') engineArgs.push(`testbed-${m[1].toLowerCase()}:Test bed ${m[1]}=${host}`);
   }
 }
 for (let i = 0; i < args.length; i++) {

@@ -41,6 +41,16 @@ export function testbed(): Testbed {
   };
 }
 
+/** The test bed's engine with experimental mode off (started as "plain"). */
+export function plainEngine(): string {
+  const host = testbed().engines.plain;
+  if (!host)
+    throw new Error(
+      'the test bed\'s "plain" engine is not up: run "npm test" (it starts it) or "bash testbed/testbed.sh up a plain"',
+    );
+  return host;
+}
+
 function pick(env: NodeJS.ProcessEnv): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) if (k.startsWith('CS_TESTBED_') && v) out[k] = v;

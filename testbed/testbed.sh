@@ -3,7 +3,8 @@
 # one or more private experimental dockerd instances, each on its own socket and data root, and
 # locally built test images. Never touches the machine's default Docker socket.
 #
-#   testbed/testbed.sh up [ENGINE...]   install what is missing, start engines (default: a), import images
+#   testbed/testbed.sh up [ENGINE...]   install what is missing, start engines (default: a), import images;
+#                                       an engine named "plain" runs without --experimental, for tests of that
 #   testbed/testbed.sh down             stop every test-bed daemon (data is kept)
 #   testbed/testbed.sh status           what runs, one line each
 #   testbed/testbed.sh env              print the variables tests use (sourceable)
@@ -147,9 +148,11 @@ start_dockerd() {
   if alive "$RUN/$e/dockerd.pid" && dock "$e" version >/dev/null 2>&1; then say "dockerd $e: running (unix://$sock)"; return; fi
   # An empty config file: flags and /etc/docker/daemon.json may not both set a key.
   echo '{}' >"$RUN/$e/daemon.json"
+  local experimental=--experimental
+  [ "$e" = plain ] && experimental=--experimental=false
   # No bridge and no iptables: two daemons that both manage docker0 break each other.
   PATH="$(daemon_path)" setsid dockerd \
-    --experimental \
+    "$experimental" \
     --host "unix://$sock" \
     --data-root "$DATA/$e" \
     --exec-root "$RUN/$e/exec" \
@@ -161,7 +164,7 @@ start_dockerd() {
     --bridge=none --iptables=false --ip6tables=false \
     >>"$DATA/$e.log" 2>&1 </dev/null &
   wait_for 40 dock "$e" version || die "dockerd $e did not answer on unix://$sock; see $DATA/$e.log"
-  say "dockerd $e: started (unix://$sock, data root $DATA/$e, experimental)"
+  say "dockerd $e: started (unix://$sock, data root $DATA/$e, ${experimental#--})"
 }
 
 # Test images, made from Debian's own binaries because no registry can be reached.
@@ -219,7 +222,7 @@ write_env() {
     echo "# written by testbed/testbed.sh; source it or read it as KEY=VALUE lines"
     for e in $(ls "$RUN" 2>/dev/null); do
       [ -S "$RUN/$e/docker.sock" ] || continue
-      [ -n "$first" ] || first=$e
+      [ -n "$first" ] || [ "$e" = plain ] || first=$e
       echo "CS_TESTBED_ENGINE_$(echo "$e" | tr a-z A-Z)=unix://$RUN/$e/docker.sock"
     done
     echo "CS_TESTBED_DOCKER_HOST=unix://$RUN/${first:-a}/docker.sock"

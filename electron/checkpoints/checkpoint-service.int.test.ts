@@ -3,6 +3,7 @@
 // nothing behind.
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -452,5 +453,62 @@ describe('the catalog follows the engine', () => {
     expect(after.map((r) => [r.name, r.status, r.note])).toEqual([
       ['by-hand', 'missing', 'made with the docker CLI'],
     ]);
+  });
+});
+
+describe('a clone that partly fails', () => {
+  it('reports each instance, removes the failed one, keeps the rest and the source checkpoint', async () => {
+    const src = await containers.run({ image: tb.redisImage, network: tb.network, ports: [6379] });
+    await eventually(
+      async () => (await execIn(docker, src.id, ['redis-cli', 'ping'])) === 'PONG',
+      15_000,
+      'redis up',
+    );
+    await services.checkpoints.create({
+      engineId: ENGINE,
+      container: src.id,
+      name: 'base',
+      leaveRunning: true,
+    });
+    // A process outside the engine holds the first port of the range: the engine cannot know,
+    // so the first clone fails when it starts, as it would on a user's machine.
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const held = (blocker.address() as net.AddressInfo).port;
+    const prefix = uniqueName('partial');
+    const before = await allContainerIds();
+    try {
+      const res = await services.clones.run({
+        engineId: ENGINE,
+        container: src.id,
+        checkpoint: 'base',
+        count: 3,
+        prefix,
+        ports: { mode: 'range', from: held, to: held + 50 },
+      });
+      for (const c of res.clones) if (c.id) containers.adopt(c.id);
+      expect(res.ok).toBe(false);
+      const first = res.clones[0]!;
+      expect(first).toMatchObject({ name: `${prefix}-1`, state: 'failed', id: null });
+      expect(first.error).toMatch(/address already in use|port is already allocated|bind/i);
+      expect(res.clones.slice(1).map((c) => c.state)).toEqual(['running', 'running']);
+      for (const c of res.clones.slice(1))
+        expect(await execIn(docker, c.id!, ['redis-cli', 'ping'])).toBe('PONG');
+      // Only the two good clones were added; the failed one is gone, helpers too.
+      const after = await allContainerIds();
+      expect(after.length).toBe(before.length + 2);
+      expect(
+        await docker
+          .getContainer(`${prefix}-1`)
+          .inspect()
+          .catch(() => null),
+      ).toBeNull();
+      // The source checkpoint is intact.
+      expect(await services.checkpoints.list(ENGINE, src.id)).toEqual([
+        expect.objectContaining({ name: 'base', status: 'present' }),
+      ]);
+    } finally {
+      blocker.close();
+    }
   });
 });

@@ -20,7 +20,10 @@ declare global {
 export type TransportState = 'connected' | 'reconnecting';
 
 export interface Client extends StudioApi {
-  /** Called when the event channel comes back after a break: state must be re-read. */
+  /**
+   * Called each time the event channel opens (the first time too): events sent before it was open
+   * were missed, so state must be re-read.
+   */
   onTransport(listener: (state: TransportState) => void): () => void;
 }
 
@@ -51,7 +54,6 @@ function browserClient(): Client {
   const transportListeners = new Set<(s: TransportState) => void>();
   let socket: WebSocket | null = null;
   let attempt = 0;
-  let everConnected = false;
 
   const connect = () => {
     const ws = new WebSocket(
@@ -60,8 +62,7 @@ function browserClient(): Client {
     socket = ws;
     ws.onopen = () => {
       attempt = 0;
-      if (everConnected) for (const l of transportListeners) l('connected');
-      everConnected = true;
+      for (const l of transportListeners) l('connected');
     };
     ws.onmessage = (m) => {
       const msg = JSON.parse(String(m.data)) as { type: string; event: EventName; payload: unknown };

@@ -105,6 +105,7 @@ export const useApp = create<AppState>((set, get) => {
               : s.selectedEngineId;
           return { engines, selectedEngineId };
         });
+        if (status.state === 'online' && !get().loaded[status.id]) void loadContainers(status.id);
       });
       api.on('containers.changed', (change) => {
         set((s) => ({
