@@ -67,7 +67,7 @@ describe('checkpoint stories in the UI', () => {
     await page.getByText('No checkpoints yet').waitFor();
     await eventually(async () => (await logValues()).length >= 3, 10_000, 'the log pane to show the count');
 
-    await page.getByRole('button', { name: 'Checkpoint…' }).click();
+    await page.getByRole('button', { name: 'Checkpoint…', exact: true }).click();
     await page.getByLabel('Name', { exact: true }).fill('e2e-pause');
     await page.getByRole('button', { name: 'Checkpoint', exact: true }).click();
     await page
@@ -121,7 +121,7 @@ describe('checkpoint stories in the UI', () => {
     ]);
     await openContainer(name);
 
-    await page.getByRole('button', { name: 'Checkpoint…' }).click();
+    await page.getByRole('button', { name: 'Checkpoint…', exact: true }).click();
     await page.getByLabel('Name', { exact: true }).fill('warm');
     await page.getByLabel(/Leave it running/).check();
     await page.getByRole('button', { name: 'Checkpoint', exact: true }).click();

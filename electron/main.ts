@@ -2,7 +2,7 @@
 // CSP, and IPC wired to the same dispatcher browser mode uses. Everything else is in services.
 import path from 'node:path';
 import fs from 'node:fs';
-import { app, BrowserWindow, ipcMain, protocol, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, protocol, shell } from 'electron';
 import { Services } from './app/services';
 import { findPackageRoot, rendererDir } from './app/paths';
 import { appEngines } from './cli/engine-args';
@@ -30,6 +30,16 @@ async function start(): Promise<void> {
     ),
     dataDir: app.getPath('userData'),
     host: 'electron',
+    pickPath: async (kind) => {
+      const res = await dialog.showOpenDialog({
+        title: kind === 'folder' ? 'Open a checkpoint folder' : 'Open a checkpoint archive',
+        properties: kind === 'folder' ? ['openDirectory'] : ['openFile'],
+        ...(kind === 'archive'
+          ? { filters: [{ name: 'Checkpoint archives', extensions: ['tar', 'gz', 'tgz', 'zst'] }] }
+          : {}),
+      });
+      return res.canceled ? null : (res.filePaths[0] ?? null);
+    },
   });
 
   ipcMain.handle(IPC_CALL_CHANNEL, (event, name: unknown, args: unknown) => {

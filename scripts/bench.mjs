@@ -1,21 +1,29 @@
-// npm run bench: install and build if needed, bring up the private engine, bundle the benchmark
-// (esbuild) and run it. Results: a table on stdout and JSON in artifacts/bench/.
+// npm run bench: install and build if needed, bring up the private engine, bundle each benchmark
+// (esbuild) and run it. Results: tables on stdout and JSON in artifacts/bench/.
+//   npm run bench [-- checkpoint|inspect]   one of them only
 import path from 'node:path';
 import { TESTBED_ENV, ensureBuilt, ensureInstalled, mustRun, readEnvFile, root, run, say } from './lib.mjs';
 
+const ALL = ['checkpoint', 'inspect'];
+const wanted = process.argv.slice(2).filter((a) => ALL.includes(a));
 ensureInstalled();
 ensureBuilt();
 mustRun('bash', ['testbed/testbed.sh', 'up', 'a']);
-const out = path.join(root, 'dist', 'bench', 'checkpoint-bench.js');
-say('bundling the benchmark');
-mustRun(path.join(root, 'node_modules', '.bin', 'esbuild'), [
-  'bench/checkpoint-bench.ts',
-  '--bundle',
-  '--platform=node',
-  '--format=cjs',
-  '--target=node20',
-  '--packages=external',
-  `--outfile=${out}`,
-  '--log-level=warning',
-]);
-process.exit(run(process.execPath, [out], { env: { ...process.env, ...readEnvFile(TESTBED_ENV) } }));
+const env = { ...process.env, ...readEnvFile(TESTBED_ENV) };
+let failed = 0;
+for (const name of wanted.length ? wanted : ALL) {
+  const out = path.join(root, 'dist', 'bench', `${name}-bench.js`);
+  say(`${name} benchmark`);
+  mustRun(path.join(root, 'node_modules', '.bin', 'esbuild'), [
+    `bench/${name}-bench.ts`,
+    '--bundle',
+    '--platform=node',
+    '--format=cjs',
+    '--target=node20',
+    '--packages=external',
+    `--outfile=${out}`,
+    '--log-level=warning',
+  ]);
+  if (run(process.execPath, [out], { env }) !== 0) failed++;
+}
+process.exit(failed ? 1 : 0);

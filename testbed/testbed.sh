@@ -48,7 +48,7 @@ preflight() {
 }
 
 APT_PACKAGES=(
-  docker.io containerd runc chromium busybox-static redis-server redis-tools xz-utils ca-certificates
+  docker.io containerd runc chromium busybox-static redis-server redis-tools xz-utils zstd ca-certificates
   build-essential pkg-config libprotobuf-dev libprotobuf-c-dev protobuf-c-compiler protobuf-compiler
   python3-protobuf libnl-3-dev libnet1-dev libcap-dev libbsd-dev uuid-dev libnftables-dev
   libgnutls28-dev libdrm-dev iproute2

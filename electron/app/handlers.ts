@@ -1,10 +1,32 @@
 // The contract's calls, implemented with the services. Arguments arrive already validated.
 import { runDoctor } from '../doctor/doctor';
+import { engineMetadataSource } from '../checkpoints/engine-metadata-source';
+import { diffInspections } from '../criu/diff';
+import { inspectCheckpoint, InspectError } from '../criu/inspect';
+import { searchMemory } from '../criu/memsearch';
+import { pathSource, SourceError, type CheckpointSource } from '../criu/sources';
+import type { InspectSourceT } from '../ipc/contract';
+import { StudioError } from '../ipc/errors';
 import type { Handlers } from '../ipc/dispatcher';
 import { appVersion } from './paths';
 import type { Services } from './services';
 
 export function createHandlers(s: Services): Handlers {
+  const source = async (src: InspectSourceT): Promise<CheckpointSource> => {
+    if (src.kind === 'engine')
+      return engineMetadataSource(await s.checkpoints.target(src.engineId, src.container), src.checkpoint);
+    return pathSource(s.files.get(src.fileId).path);
+  };
+  // Decoder and archive problems are the user's input being wrong, not the app failing.
+  const inspecting = async <T>(fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await fn();
+    } catch (e) {
+      if (e instanceof SourceError || e instanceof InspectError)
+        throw new StudioError('invalid-argument', e.message, { cause: e });
+      throw e;
+    }
+  };
   return {
     'app.info': async () => ({
       name: 'Checkpoint Studio',
@@ -32,5 +54,40 @@ export function createHandlers(s: Services): Handlers {
       subscriptionId: await s.logs.follow(engineId, container, tail),
     }),
     'logs.unfollow': async ({ subscriptionId }) => ({ stopped: s.logs.unfollow(subscriptionId) }),
+    'inspect.open': async ({ source: src }) => inspecting(async () => inspectCheckpoint(await source(src))),
+    'inspect.diff': async ({ a, b }) =>
+      inspecting(async () => {
+        const [ia, ib] = await Promise.all([
+          inspectCheckpoint(await source(a)),
+          inspectCheckpoint(await source(b)),
+        ]);
+        return diffInspections(ia, ib);
+      }),
+    'inspect.memsearch': async ({ source: src, pattern, regex, pid, maxHits }) =>
+      inspecting(async () => {
+        try {
+          return await searchMemory(await source(src), { pattern, regex, pid, maxHits });
+        } catch (e) {
+          if (
+            e instanceof Error &&
+            !(e instanceof StudioError) &&
+            /regular expression|not in this checkpoint|pattern/.test(e.message)
+          ) {
+            throw new StudioError('invalid-argument', e.message);
+          }
+          throw e;
+        }
+      }),
+    'files.pick': async ({ kind }) => {
+      if (!s.options.pickPath) {
+        throw new StudioError('unsupported', 'Browser mode cannot show a file picker for the app.', {
+          hint: 'Drop the archive on the window, or use "Upload…".',
+        });
+      }
+      const picked = await s.options.pickPath(kind);
+      if (!picked) return { fileId: null, name: null };
+      const f = s.files.register(picked);
+      return { fileId: f.id, name: f.name };
+    },
   };
 }

@@ -6,6 +6,7 @@ import { CheckpointService } from '../checkpoints/checkpoint-service';
 import { CloneService } from '../checkpoints/clone-service';
 import { EngineRegistry } from '../engines/engine-registry';
 import { LogFollowers } from '../engines/log-follower';
+import { FileRegistry } from './file-registry';
 import type { EngineSpec } from '../engines/engine-spec';
 import { EventBus } from '../ipc/event-bus';
 import { createDispatcher, type Dispatcher } from '../ipc/dispatcher';
@@ -15,6 +16,8 @@ export interface ServicesOptions {
   engines: EngineSpec[];
   dataDir: string;
   host: 'electron' | 'browser';
+  /** The desktop file picker (Electron only): a path the user chose, or null if they cancelled. */
+  pickPath?: (kind: 'archive' | 'folder') => Promise<string | null>;
 }
 
 export class Services {
@@ -24,6 +27,7 @@ export class Services {
   readonly checkpoints: CheckpointService;
   readonly clones: CloneService;
   readonly logs: LogFollowers;
+  readonly files: FileRegistry;
   readonly dispatcher: Dispatcher;
 
   constructor(readonly options: ServicesOptions) {
@@ -31,12 +35,14 @@ export class Services {
     this.checkpoints = new CheckpointService(this.registry, this.catalog, this.bus);
     this.clones = new CloneService(this.checkpoints, this.catalog, this.bus);
     this.logs = new LogFollowers(this.registry, this.bus);
+    this.files = new FileRegistry(path.join(options.dataDir, 'uploads'));
     for (const spec of options.engines) this.registry.add(spec);
     this.dispatcher = createDispatcher(createHandlers(this));
   }
 
   dispose(): void {
     this.logs.stopAll();
+    this.files.dispose();
     this.registry.stopAll();
     this.catalog.close();
   }

@@ -1,8 +1,7 @@
 // The app's record of every checkpoint it knows: what the engine cannot tell (when, how, why,
 // a note, measured times) and what is expensive to ask again (sizes, processes, CRIU stats).
 // The engine stays the truth about existence: reconcile() adds what appeared and marks what went.
-import type { CheckpointRecordT, ProcessInfoT } from '../ipc/contract';
-import type { CheckpointSummary } from '../criu/checkpoint-scan';
+import type { CheckpointRecordT, InspectionT, ProcessInfoT } from '../ipc/contract';
 import { openCatalogDb, type CatalogDb } from './catalog-db';
 
 interface Row {
@@ -157,14 +156,15 @@ export class CheckpointCatalog {
     ).map(toRecord);
   }
 
-  saveScan(
-    engineId: string,
-    containerId: string,
-    name: string,
-    s: CheckpointSummary,
-    createdAt?: number,
-  ): void {
-    const st = s.dumpStats;
+  /** Stores what the checkpoint's files say (sizes, processes, CRIU's stats when kept). */
+  saveScan(engineId: string, containerId: string, name: string, i: InspectionT, createdAt?: number): void {
+    const st = i.stats;
+    const processes: ProcessInfoT[] = i.processes.map((p) => ({
+      pid: p.pid,
+      ppid: p.ppid,
+      comm: p.comm,
+      threads: p.threads,
+    }));
     this.db
       .prepare(
         `UPDATE checkpoints SET size_bytes = @size, pages_bytes = @pagesBytes, pages_dumped = @pagesDumped,
@@ -178,18 +178,18 @@ export class CheckpointCatalog {
         engineId,
         containerId,
         name,
-        size: s.totalBytes,
-        pagesBytes: s.pagesBytes,
-        pagesDumped: s.pagesDumped,
-        processes: JSON.stringify(s.processes),
+        size: i.totals.imageBytes,
+        pagesBytes: i.totals.pagesBytes,
+        pagesDumped: i.totals.pagesDumped,
+        processes: JSON.stringify(processes),
         now: Date.now(),
-        freezing: st?.freezing_time ?? null,
-        frozen: st?.frozen_time ?? null,
-        memdump: st?.memdump_time ?? null,
-        memwrite: st?.memwrite_time ?? null,
-        scanned: st?.pages_scanned ?? null,
-        skipped: st?.pages_skipped_parent ?? null,
-        written: st?.pages_written ?? null,
+        freezing: st?.freezingUs ?? null,
+        frozen: st?.frozenUs ?? null,
+        memdump: st?.memdumpUs ?? null,
+        memwrite: st?.memwriteUs ?? null,
+        scanned: st?.pagesScanned ?? null,
+        skipped: st?.pagesSkippedParent ?? null,
+        written: st?.pagesWritten ?? null,
         createdAt: createdAt ?? null,
       });
   }

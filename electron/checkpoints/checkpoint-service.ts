@@ -13,17 +13,13 @@ import {
   listCheckpoints,
   startFromCheckpoint,
 } from '../engines/docker/docker-checkpoints';
-import { getArchive, readHostFile, withHelper } from '../engines/docker/helper-container';
+import { readHostFile } from '../engines/docker/helper-container';
 import type { CheckpointCatalog } from '../catalog/checkpoint-catalog';
-import { scanCheckpointTar, type CheckpointSummary } from '../criu/checkpoint-scan';
+import { inspectCheckpoint } from '../criu/inspect';
+import type { InspectionT } from '../ipc/contract';
+import { engineCheckpointSource } from './engine-source';
 import { likelyCause, relevantLogLines } from './criu-diagnosis';
-import {
-  checkpointCapableEngine,
-  checkpointsDir,
-  ContainerLocks,
-  resolveContainer,
-  type Target,
-} from './container-target';
+import { checkpointCapableEngine, ContainerLocks, resolveContainer, type Target } from './container-target';
 
 export interface CreateOptions {
   engineId: string;
@@ -279,14 +275,9 @@ export class CheckpointService {
     return record;
   }
 
-  /** Reads a checkpoint's files through a helper container and summarizes them. */
-  async scan(t: Target, name: string): Promise<CheckpointSummary> {
-    return withHelper(
-      t.conn.engine,
-      t.imageId,
-      [{ host: checkpointsDir(t.conn, t.id), container: '/cs/src', readOnly: true }],
-      async (helper) => scanCheckpointTar(await getArchive(t.conn.engine, helper, `/cs/src/${name}`)),
-    );
+  /** Decodes a checkpoint's images (not its pages) through a helper container. */
+  async scan(t: Target, name: string): Promise<InspectionT> {
+    return inspectCheckpoint(engineCheckpointSource(t, name));
   }
 
   private queueScan(t: Target, names: string[]): void {

@@ -6,6 +6,7 @@ import { processIo, reportError, type CliIo } from './cli-io';
 import { doctorCommand } from './commands/doctor';
 import { psCommand } from './commands/ps';
 import { serveCommand } from './commands/serve';
+import { diffCommand, inspectCommand, memsearchCommand } from './commands/inspect';
 import {
   checkpointCommand,
   checkpointsCommand,
@@ -26,6 +27,10 @@ commands:
   restore <container> [--checkpoint NAME] [--force]      newest when no name; --force replaces a running one
   clone <container> --checkpoint NAME --count N [--prefix PREFIX] [--ports auto|none|FROM-TO]
   rm <container> --checkpoint NAME
+
+  inspect <folder|archive|container:checkpoint>           processes, memory, files, sockets, timings
+  diff <A> <B>                                            what changed between two checkpoints
+  memsearch <source> <pattern> [--regex] [--pid P] [--max-hits N]
 
 options for every command:
   --engine ADDRESS|ID=ADDRESS  the engine (default: DOCKER_HOST, else /var/run/docker.sock);
@@ -58,6 +63,9 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
         count: { type: 'string' },
         prefix: { type: 'string' },
         ports: { type: 'string' },
+        regex: { type: 'boolean', default: false },
+        pid: { type: 'string' },
+        'max-hits': { type: 'string' },
       },
       allowPositionals: true,
       strict: true,
@@ -78,7 +86,8 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     return c;
   };
   try {
-    if (!['checkpoint', 'checkpoints', 'restore', 'clone', 'rm'].includes(command) && positionals.length) {
+    const takesArgs = ['checkpoint', 'checkpoints', 'restore', 'clone', 'rm', 'inspect', 'diff', 'memsearch'];
+    if (!takesArgs.includes(command) && positionals.length) {
       throw new StudioError(
         'invalid-argument',
         `${command} takes no arguments (got "${positionals.join(' ')}")`,
@@ -112,6 +121,27 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
           count: str('count'),
           prefix: str('prefix'),
           ports: str('ports'),
+        });
+      case 'inspect':
+        if (positionals.length !== 1)
+          throw new StudioError(
+            'invalid-argument',
+            'inspect takes one source: a folder, an archive or container:checkpoint',
+          );
+        return await inspectCommand(io, { ...verb, source: positionals[0]! });
+      case 'diff':
+        if (positionals.length !== 2) throw new StudioError('invalid-argument', 'diff takes two sources');
+        return await diffCommand(io, { ...verb, a: positionals[0]!, b: positionals[1]! });
+      case 'memsearch':
+        if (positionals.length !== 2)
+          throw new StudioError('invalid-argument', 'memsearch takes a source and a pattern');
+        return await memsearchCommand(io, {
+          ...verb,
+          source: positionals[0]!,
+          pattern: positionals[1]!,
+          regex: values.regex === true,
+          pid: str('pid'),
+          maxHits: str('max-hits'),
         });
       case 'rm':
         return await rmCommand(io, { ...verb, container: container(), checkpoint: str('checkpoint') });

@@ -83,6 +83,146 @@ message stats_entry {
   optional dump_stats_entry dump = 1;
   optional restore_stats_entry restore = 2;
 }
+
+message task_kobj_ids_entry {
+  optional uint32 vm_id = 1;
+  optional uint32 files_id = 2;
+  optional uint32 fs_id = 3;
+  optional uint32 sighand_id = 4;
+  optional uint32 pid_ns_id = 5;
+  optional uint32 net_ns_id = 6;
+  optional uint32 ipc_ns_id = 7;
+  optional uint32 uts_ns_id = 8;
+  optional uint32 mnt_ns_id = 9;
+}
+
+message vma_entry {
+  optional uint64 start = 1;
+  optional uint64 end = 2;
+  optional uint64 pgoff = 3;
+  optional uint64 shmid = 4;
+  optional uint32 prot = 5;
+  optional uint32 flags = 6;
+  optional uint32 status = 7;
+}
+
+message mm_entry {
+  optional uint64 mm_start_code = 1;
+  optional uint64 mm_end_code = 2;
+  optional uint64 mm_start_data = 3;
+  optional uint64 mm_end_data = 4;
+  optional uint64 mm_start_stack = 5;
+  optional uint64 mm_start_brk = 6;
+  optional uint64 mm_brk = 7;
+  optional uint32 exe_file_id = 12;
+  repeated vma_entry vmas = 14;
+}
+
+message fs_entry {
+  optional uint32 cwd_id = 1;
+  optional uint32 root_id = 2;
+  optional uint32 umask = 3;
+}
+
+message fdinfo_entry {
+  optional uint32 id = 1;
+  optional uint32 flags = 2;
+  optional uint32 type = 3;
+  optional uint32 fd = 4;
+}
+
+message reg_file_entry {
+  optional uint32 id = 1;
+  optional uint32 flags = 2;
+  optional uint64 pos = 3;
+  optional string name = 6;
+  optional sint32 mnt_id = 7;
+  optional uint64 size = 8;
+  optional uint32 mode = 10;
+}
+
+message inet_sk_entry {
+  optional uint32 id = 1;
+  optional uint32 ino = 2;
+  optional uint32 family = 3;
+  optional uint32 type = 4;
+  optional uint32 proto = 5;
+  optional uint32 state = 6;
+  optional uint32 src_port = 7;
+  optional uint32 dst_port = 8;
+  optional uint32 backlog = 10;
+  repeated uint32 src_addr = 11;
+  repeated uint32 dst_addr = 12;
+}
+
+message unix_sk_entry {
+  optional uint32 id = 1;
+  optional uint32 ino = 2;
+  optional uint32 type = 3;
+  optional uint32 state = 4;
+  optional uint32 backlog = 7;
+  optional uint32 peer = 8;
+  optional bytes name = 11;
+  optional string name_dir = 14;
+  optional bool deleted = 15;
+}
+
+message pipe_entry {
+  optional uint32 id = 1;
+  optional uint32 pipe_id = 2;
+  optional uint32 flags = 3;
+}
+
+message eventpoll_tfd_entry {
+  optional uint32 id = 1;
+  optional uint32 tfd = 2;
+  optional uint32 events = 3;
+}
+
+message eventpoll_file_entry {
+  optional uint32 id = 1;
+  optional uint32 flags = 2;
+  repeated eventpoll_tfd_entry tfd = 4;
+}
+
+message eventfd_file_entry {
+  optional uint32 id = 1;
+  optional uint32 flags = 2;
+  optional uint64 counter = 4;
+}
+
+message tty_file_entry {
+  optional uint32 id = 1;
+  optional uint32 tty_info_id = 2;
+  optional uint32 flags = 3;
+}
+
+message tty_info_entry {
+  optional uint32 id = 1;
+  optional uint32 type = 2;
+  optional uint32 sid = 6;
+  optional uint32 pgrp = 7;
+  optional uint32 rdev = 8;
+}
+
+message ns_file_entry {
+  optional uint32 id = 1;
+  optional uint32 ns_id = 2;
+  optional uint32 ns_cflag = 3;
+}
+
+message file_entry {
+  optional uint32 type = 1;
+  optional uint32 id = 2;
+  optional reg_file_entry reg = 3;
+  optional inet_sk_entry isk = 4;
+  optional ns_file_entry nsf = 5;
+  optional eventfd_file_entry efd = 8;
+  optional eventpoll_file_entry epfd = 9;
+  optional unix_sk_entry usk = 16;
+  optional pipe_entry pipe = 18;
+  optional tty_file_entry tty = 19;
+}
 `;
 
 const root = protobuf.parse(PROTO, { keepCase: true }).root;
@@ -105,11 +245,11 @@ export interface PagemapHead {
   pages_id?: number;
 }
 export interface PagemapEntry {
-  vaddr?: number;
+  vaddr?: number | string;
   compat_nr_pages?: number;
   in_parent?: boolean;
   flags?: number;
-  nr_pages?: number;
+  nr_pages?: number | string;
 }
 export interface CoreEntry {
   mtype?: number;
@@ -138,17 +278,119 @@ export interface StatsEntry {
   restore?: RestoreStats;
 }
 
+export interface KobjIds {
+  vm_id?: number;
+  files_id?: number;
+  fs_id?: number;
+  pid_ns_id?: number;
+  net_ns_id?: number;
+  mnt_ns_id?: number;
+}
+export interface VmaEntry {
+  start?: number | string;
+  end?: number | string;
+  pgoff?: number | string;
+  shmid?: number | string;
+  prot?: number;
+  flags?: number;
+  status?: number;
+}
+export interface MmEntry {
+  mm_start_code?: number | string;
+  mm_end_code?: number | string;
+  mm_start_stack?: number | string;
+  mm_start_brk?: number | string;
+  mm_brk?: number | string;
+  exe_file_id?: number;
+  vmas?: VmaEntry[];
+}
+export interface FsEntry {
+  cwd_id?: number;
+  root_id?: number;
+  umask?: number;
+}
+export interface FdinfoEntry {
+  id?: number;
+  flags?: number;
+  type?: number;
+  fd?: number;
+}
+export interface FileEntry {
+  type?: number;
+  id?: number;
+  reg?: { id?: number; flags?: number; pos?: number; name?: string; size?: number; mode?: number };
+  isk?: {
+    id?: number;
+    ino?: number;
+    family?: number;
+    type?: number;
+    proto?: number;
+    state?: number;
+    src_port?: number;
+    dst_port?: number;
+    backlog?: number;
+    src_addr?: number[];
+    dst_addr?: number[];
+  };
+  nsf?: { id?: number; ns_id?: number; ns_cflag?: number };
+  efd?: { id?: number; counter?: number };
+  epfd?: { id?: number; tfd?: { tfd?: number; events?: number }[] };
+  usk?: {
+    id?: number;
+    ino?: number;
+    type?: number;
+    state?: number;
+    backlog?: number;
+    peer?: number;
+    name?: Uint8Array;
+    name_dir?: string;
+    deleted?: boolean;
+  };
+  pipe?: { id?: number; pipe_id?: number; flags?: number };
+  tty?: { id?: number; tty_info_id?: number; flags?: number };
+}
+export interface TtyInfoEntry {
+  id?: number;
+  type?: number;
+  sid?: number;
+  pgrp?: number;
+  rdev?: number;
+}
+
 export type MessageName =
-  'inventory_entry' | 'pstree_entry' | 'pagemap_head' | 'pagemap_entry' | 'core_entry' | 'stats_entry';
+  | 'inventory_entry'
+  | 'pstree_entry'
+  | 'pagemap_head'
+  | 'pagemap_entry'
+  | 'core_entry'
+  | 'stats_entry'
+  | 'task_kobj_ids_entry'
+  | 'mm_entry'
+  | 'fs_entry'
+  | 'fdinfo_entry'
+  | 'file_entry'
+  | 'tty_info_entry';
 
 const types = new Map<string, protobuf.Type>();
 
-/** Decodes one entry; 64-bit numbers become JS numbers (addresses stay exact below 2^53). */
+/** Messages holding addresses: their 64-bit fields are kept as decimal strings, exact to the last bit. */
+const EXACT_64 = new Set<MessageName>(['mm_entry', 'pagemap_entry']);
+
+/** Decodes one entry; 64-bit numbers become JS numbers, except addresses (see EXACT_64). */
 export function decode<T>(name: MessageName, bytes: Uint8Array): T {
   let type = types.get(name);
   if (!type) {
     type = root.lookupType(name);
     types.set(name, type);
   }
-  return type.toObject(type.decode(bytes), { longs: Number, defaults: false }) as T;
+  return type.toObject(type.decode(bytes), {
+    longs: EXACT_64.has(name) ? String : Number,
+    bytes: Buffer,
+    defaults: false,
+  }) as T;
+}
+
+/** An address field as an exact bigint, whichever way it was decoded. */
+export function addr(v: number | string | undefined): bigint {
+  return v === undefined ? 0n : BigInt(v);
 }

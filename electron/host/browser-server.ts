@@ -3,7 +3,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { StudioError } from '../ipc/errors';
+import { StudioError, toErrorInfo } from '../ipc/errors';
 import type { Services } from '../app/services';
 import { hostAllowed, isAuthorized, newToken, originAllowed, sessionCookie, tokenMatches } from './auth';
 import { securityHeaders } from './security-headers';
@@ -13,6 +13,7 @@ import fs from 'node:fs';
 export const LOOPBACK = '127.0.0.1';
 const MAX_BODY = 256 * 1024;
 const CALL_PREFIX = '/api/call/';
+const UPLOAD_PATH = '/api/upload';
 const EVENTS_PATH = '/api/events';
 
 export interface BrowserServerOptions {
@@ -134,6 +135,32 @@ export async function startBrowserServer(
     }
     if (!isAuthorized(req, token)) return send(res, 401, UNAUTHORIZED_PAGE, 'text/html; charset=utf-8');
 
+    if (url.pathname === UPLOAD_PATH) {
+      if (req.method !== 'POST') return send(res, 405, 'POST only', 'text/plain', { Allow: 'POST' });
+      if (req.headers.origin !== undefined && !originAllowed(req.headers.origin, port)) {
+        return send(
+          res,
+          403,
+          JSON.stringify({ ok: false, error: { code: 'unauthorized', message: 'foreign origin' } }),
+          'application/json',
+        );
+      }
+      // A checkpoint archive, streamed to the app's data folder; the renderer gets an opaque id.
+      services.files
+        .upload(req, url.searchParams.get('name') ?? 'upload')
+        .then((f) =>
+          send(
+            res,
+            200,
+            JSON.stringify({ ok: true, value: { fileId: f.id, name: f.name } }),
+            'application/json',
+          ),
+        )
+        .catch((e: unknown) =>
+          send(res, 400, JSON.stringify({ ok: false, error: toErrorInfo(e) }), 'application/json'),
+        );
+      return;
+    }
     if (url.pathname.startsWith(CALL_PREFIX)) {
       if (req.method !== 'POST') return send(res, 405, 'POST only', 'text/plain', { Allow: 'POST' });
       void handleCall(req, res, decodeURIComponent(url.pathname.slice(CALL_PREFIX.length))).catch((e) =>

@@ -16,6 +16,10 @@ export const callNames = [
   'clone.run',
   'logs.follow',
   'logs.unfollow',
+  'inspect.open',
+  'inspect.diff',
+  'inspect.memsearch',
+  'files.pick',
 ] as const;
 
 export const eventNames = [

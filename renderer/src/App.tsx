@@ -3,6 +3,8 @@ import { EngineSidebar } from './views/EngineSidebar';
 import { ContainersView } from './views/ContainersView';
 import { DoctorView } from './views/DoctorView';
 import { ContainerDetailView } from './views/ContainerDetailView';
+import { InspectView } from './views/inspect/InspectView';
+import { useFileDrop } from './views/inspect/open-checkpoint';
 import { Banner } from './components/Banner';
 import { useApp } from './store/app-store';
 
@@ -29,13 +31,20 @@ export function App() {
   const transport = useApp((s) => s.transport);
   const fatal = useApp((s) => s.fatal);
   useGlobalKeys();
+  const drop = useFileDrop();
   return (
-    <div className="app">
+    <div className={`app ${drop.over ? 'dropping' : ''}`}>
       <EngineSidebar />
       <main className="main" id="main">
         {transport === 'reconnecting' && (
           <Banner kind="warning" title="Lost contact with Checkpoint Studio">
             Reconnecting… The list resumes by itself when the app answers again.
+          </Banner>
+        )}
+        {drop.error && (
+          <Banner kind="error" title={drop.error}>
+            Drop a checkpoint archive: .tar, .tar.gz or .tar.zst (a Podman export, or a tar of a checkpoint
+            folder).
           </Banner>
         )}
         {fatal && (
@@ -45,6 +54,8 @@ export function App() {
         )}
         {route.view === 'doctor' ? (
           <DoctorView />
+        ) : route.view === 'inspect' ? (
+          <InspectView key={JSON.stringify(route.source)} source={route.source} />
         ) : route.view === 'container' ? (
           <ContainerDetailView
             key={`${route.engineId}/${route.containerId}`}

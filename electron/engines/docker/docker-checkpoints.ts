@@ -13,7 +13,8 @@ const CONTENT_EXISTS = /content sha256:[0-9a-f]+: already exists/;
 const RESTORE_RETRY_MS = [150, 250, 400, 600, 800, 1000, 1500, 2000];
 
 function knownRefusal(e: unknown): StudioError | null {
-  if (e instanceof EngineHttpError && e.status === 400) {
+  // Docker 20.10 answers 500 to a name it refuses; newer ones 400.
+  if (e instanceof EngineHttpError && (e.status === 400 || /Invalid checkpoint ID/.test(e.engineMessage))) {
     return new StudioError('invalid-argument', `The engine refused: ${e.engineMessage}`, { cause: e });
   }
   if (e instanceof EngineHttpError && e.status === 501) {

@@ -17,13 +17,13 @@ export interface Bind {
   readOnly?: boolean;
 }
 
-/** Runs `fn` with a helper container holding `binds`; the helper is always removed. */
-export async function withHelper<T>(
-  engine: DockerEngine,
-  image: string,
-  binds: Bind[],
-  fn: (helperId: string) => Promise<T>,
-): Promise<T> {
+export interface Helper {
+  id: string;
+  remove(): Promise<void>;
+}
+
+/** Creates a helper holding `binds`; the caller removes it (see withHelper for the usual case). */
+export async function createHelper(engine: DockerEngine, image: string, binds: Bind[]): Promise<Helper> {
   const created = await engine.http.json<{ Id: string }>({
     method: 'POST',
     path: '/containers/create',
@@ -43,18 +43,37 @@ export async function withHelper<T>(
     ok: [201],
     timeoutMs: 30_000,
   });
+  let removed = false;
+  return {
+    id: created.Id,
+    remove: async () => {
+      if (removed) return;
+      removed = true;
+      await engine.http
+        .json({
+          method: 'DELETE',
+          path: `/containers/${created.Id}`,
+          query: { force: true, v: true },
+          ok: [204, 404],
+          timeoutMs: 30_000,
+        })
+        .catch(() => undefined);
+    },
+  };
+}
+
+/** Runs `fn` with a helper container holding `binds`; the helper is always removed. */
+export async function withHelper<T>(
+  engine: DockerEngine,
+  image: string,
+  binds: Bind[],
+  fn: (helperId: string) => Promise<T>,
+): Promise<T> {
+  const helper = await createHelper(engine, image, binds);
   try {
-    return await fn(created.Id);
+    return await fn(helper.id);
   } finally {
-    await engine.http
-      .json({
-        method: 'DELETE',
-        path: `/containers/${created.Id}`,
-        query: { force: true, v: true },
-        ok: [204, 404],
-        timeoutMs: 30_000,
-      })
-      .catch(() => undefined);
+    await helper.remove();
   }
 }
 

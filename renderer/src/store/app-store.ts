@@ -11,20 +11,9 @@ import type {
 import type { ErrorInfo } from '../../../electron/ipc/errors';
 import { api, type TransportState } from '../api/client';
 import { errorInfo } from './errors';
+import { hashFromRoute, pickEngine, routeFromHash, type Route } from './navigation';
 
-export type Route =
-  { view: 'containers' } | { view: 'doctor' } | { view: 'container'; engineId: string; containerId: string };
-export type View = Route['view'];
-
-export function routeFromHash(hash: string): Route {
-  const m = /^#\/container\/([a-z0-9-]+)\/([a-zA-Z0-9_.-]+)$/.exec(hash);
-  if (m) return { view: 'container', engineId: m[1]!, containerId: m[2]! };
-  return hash.startsWith('#/doctor') ? { view: 'doctor' } : { view: 'containers' };
-}
-
-export function hashFromRoute(r: Route): string {
-  return r.view === 'container' ? `#/container/${r.engineId}/${r.containerId}` : `#/${r.view}`;
-}
+export type { Route };
 
 export interface AppState {
   info: AppInfoT | null;
@@ -71,10 +60,7 @@ export const useApp = create<AppState>((set, get) => {
     const engines = await api.call('engines.list', {});
     set((s) => ({
       engines,
-      selectedEngineId:
-        s.selectedEngineId && engines.some((e) => e.id === s.selectedEngineId)
-          ? s.selectedEngineId
-          : ((engines.find((e) => e.state === 'online') ?? engines[0])?.id ?? null),
+      selectedEngineId: pickEngine(engines, s.selectedEngineId),
     }));
     await Promise.all(engines.filter((e) => e.state === 'online').map((e) => loadContainers(e.id)));
   };

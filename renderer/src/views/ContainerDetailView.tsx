@@ -13,6 +13,7 @@ import { CheckpointDialog } from './container/CheckpointDialog';
 import { CloneDialog } from './container/CloneDialog';
 import { LogPane } from './container/LogPane';
 import { Timeline } from './container/Timeline';
+import { CheckpointList } from './container/CheckpointList';
 
 type Dialog = null | 'checkpoint' | 'clone' | 'delete' | 'restore-running';
 
@@ -60,6 +61,12 @@ export function ContainerDetailView(props: { engineId: string; containerId: stri
       } else if (e.key === 'n' && current && !busy) {
         e.preventDefault();
         setDialog('clone');
+      } else if (e.key === 'i' && current) {
+        e.preventDefault();
+        navigate({
+          view: 'inspect',
+          source: { kind: 'engine', engineId, container: containerId, checkpoint: current.name },
+        });
       } else if (e.key === 'Delete' && current && !busy) {
         e.preventDefault();
         setDialog('delete');
@@ -139,13 +146,21 @@ export function ContainerDetailView(props: { engineId: string; containerId: stri
         </EmptyState>
       ) : (
         sorted.length > 0 && (
-          <Timeline
-            checkpoints={sorted}
-            containerCreatedAt={container.createdAt}
-            now={now}
-            selected={current?.name ?? null}
-            onSelect={setSelected}
-          />
+          <>
+            <Timeline
+              checkpoints={sorted}
+              containerCreatedAt={container.createdAt}
+              now={now}
+              selected={current?.name ?? null}
+              onSelect={setSelected}
+            />
+            <CheckpointList
+              checkpoints={sorted}
+              now={now}
+              selected={current?.name ?? null}
+              onSelect={setSelected}
+            />
+          </>
         )
       )}
 
@@ -159,6 +174,12 @@ export function ContainerDetailView(props: { engineId: string; containerId: stri
           onRestore={() => (running ? setDialog('restore-running') : doRestore(false))}
           onClone={() => setDialog('clone')}
           onDelete={() => setDialog('delete')}
+          onInspect={() =>
+            navigate({
+              view: 'inspect',
+              source: { kind: 'engine', engineId, container: containerId, checkpoint: current.name },
+            })
+          }
           onSaveNote={(note) => saveNote(engineId, containerId, current.name, note)}
         />
       )}

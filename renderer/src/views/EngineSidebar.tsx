@@ -1,5 +1,6 @@
 import { useApp } from '../store/app-store';
 import { StateBadge } from '../components/StateBadge';
+import { OpenCheckpoint } from './inspect/open-checkpoint';
 
 export function EngineSidebar() {
   const engines = useApp((s) => s.engines);
@@ -72,6 +73,9 @@ export function EngineSidebar() {
           >
             Host doctor <kbd>Alt+2</kbd>
           </button>
+        </li>
+        <li>
+          <OpenCheckpoint />
         </li>
       </ul>
     </nav>

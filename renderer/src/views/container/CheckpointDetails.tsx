@@ -22,6 +22,7 @@ export function CheckpointDetails(props: {
   onRestore: () => void;
   onClone: () => void;
   onDelete: () => void;
+  onInspect: () => void;
   onSaveNote: (note: string) => Promise<boolean>;
 }) {
   const r = props.record;

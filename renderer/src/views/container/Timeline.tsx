@@ -80,6 +80,9 @@ export function Timeline(props: {
         {sorted.map((c, i) => {
           const r = radius(c.sizeBytes);
           const selected = c.name === props.selected;
+          // Close neighbours take turns above and below the axis, so their labels stay readable.
+          const crowded = i > 0 && x(c.createdAt) - x(sorted[i - 1]!.createdAt) < 90;
+          const below = crowded && i % 2 === 1;
           return (
             <g
               key={c.name}
@@ -100,7 +103,12 @@ export function Timeline(props: {
               <title>{`${c.name} · ${ago(c.createdAt, now)}${c.durationMs ? ` · took ${millis(c.durationMs)}` : ''}`}</title>
               <circle cx={x(c.createdAt)} cy={AXIS_Y} r={r + (selected ? 4 : 0)} className="marker-halo" />
               <circle cx={x(c.createdAt)} cy={AXIS_Y} r={r} className="marker-dot" />
-              <text x={x(c.createdAt)} y={AXIS_Y - r - 8} textAnchor="middle" className="marker-label">
+              <text
+                x={x(c.createdAt)}
+                y={below ? AXIS_Y + r + 16 : AXIS_Y - r - 8}
+                textAnchor="middle"
+                className="marker-label"
+              >
                 {c.name.length > 18 ? `${c.name.slice(0, 17)}…` : c.name}
               </text>
             </g>

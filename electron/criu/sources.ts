@@ -1,0 +1,240 @@
+// Where a checkpoint's files come from: a folder, an archive (a Podman export: .tar, .tar.gz or
+// .tar.zst), or a tar stream from an engine. Each source is read as a stream, entry by entry, and
+// can be opened again (memory search reads twice). Archives are never unpacked to disk, and an
+// entry that could escape a folder (../, absolute paths, links) refuses the whole archive.
+import fs from 'node:fs';
+import path from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
+import zlib from 'node:zlib';
+import { Decompress } from 'fzstd';
+import tar from 'tar-stream';
+
+export class SourceError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SourceError';
+  }
+}
+
+export type EntryRole = 'image' | 'meta';
+
+export interface SourceEntry {
+  /** For images, the bare file name (core-1.img); for metadata, the path in the export (config.dump). */
+  name: string;
+  role: EntryRole;
+  size: number;
+  mtimeMs: number | null;
+  /** The whole content; refuses anything larger than `limit`. */
+  read(limit: number): Promise<Buffer>;
+  /** The content as chunks, for pages files. */
+  chunks(): AsyncIterable<Buffer>;
+}
+
+export interface CheckpointSource {
+  label: string;
+  format: 'docker' | 'podman-export' | 'folder';
+  /** True when the source yields only the files the inspector needs, not every file there is. */
+  metadataOnly?: boolean;
+  /** Entries in order; each must be read or left before the next is asked for. */
+  open(): AsyncGenerator<SourceEntry>;
+}
+
+const IMAGE_NAME =
+  /^(?:[a-z0-9][a-zA-Z0-9_.-]*\.img|stats-(?:dump|restore)|descriptors\.json|irmap-cache|dump\.log|restore\.log)$/;
+
+async function collect(chunks: AsyncIterable<Buffer>, limit: number, name: string): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  let size = 0;
+  for await (const c of chunks) {
+    size += c.length;
+    if (size > limit) throw new SourceError(`${name} is larger than ${limit} bytes; not decoded`);
+    parts.push(c);
+  }
+  return Buffer.concat(parts);
+}
+
+/** Checks one archive path; returns it normalized, or throws. */
+export function safeEntryPath(raw: string, type: string): string {
+  if (raw.includes('\0')) throw new SourceError(`archive entry with a NUL byte in its name refused`);
+  const name = raw.replace(/^\.\//, '');
+  if (name.startsWith('/') || /^[a-zA-Z]:[\\/]/.test(name))
+    throw new SourceError(`archive entry "${raw}" has an absolute path: refused`);
+  const parts = name.split('/');
+  if (parts.some((p) => p === '..'))
+    throw new SourceError(`archive entry "${raw}" points outside the archive (..): refused`);
+  if (type === 'symlink' || type === 'link')
+    throw new SourceError(
+      `archive entry "${raw}" is a ${type === 'link' ? 'hard link' : 'symbolic link'}: refused`,
+    );
+  if (type !== 'file' && type !== 'directory')
+    throw new SourceError(`archive entry "${raw}" is a ${type}: refused`);
+  return parts.filter((p) => p && p !== '.').join('/');
+}
+
+/** Decides what an entry of a checkpoint tar is: a CRIU image, export metadata, or nothing we read. */
+function classify(name: string, stripPrefix: string | undefined): { name: string; role: EntryRole } | null {
+  let n = name;
+  if (stripPrefix) {
+    if (!n.startsWith(stripPrefix)) return null;
+    n = n.slice(stripPrefix.length);
+  }
+  if (n.startsWith('checkpoint/')) {
+    const rest = n.slice('checkpoint/'.length);
+    return rest.includes('/') ? null : { name: rest, role: 'image' };
+  }
+  const parts = n.split('/');
+  if (parts.length === 1)
+    return IMAGE_NAME.test(n) && n !== 'stats-dump' ? { name: n, role: 'image' } : { name: n, role: 'meta' };
+  // A tar of a Docker checkpoint folder: NAME/core-1.img.
+  if (parts.length === 2 && IMAGE_NAME.test(parts[1]!)) return { name: parts[1]!, role: 'image' };
+  return parts[0] === 'volumes' ? { name: n, role: 'meta' } : null;
+}
+
+/** Undoes gzip or zstd compression, found by magic numbers; a plain tar passes through. */
+export async function decompressed(input: Readable): Promise<Readable> {
+  const it = input[Symbol.asyncIterator]();
+  const first = await it.next();
+  const head: Buffer = first.done ? Buffer.alloc(0) : (first.value as Buffer);
+  const rest = Readable.from(
+    (async function* () {
+      if (head.length) yield head;
+      for (let r = await it.next(); !r.done; r = await it.next()) yield r.value as Buffer;
+    })(),
+  );
+  if (head[0] === 0x1f && head[1] === 0x8b) return rest.pipe(zlib.createGunzip());
+  if (head.readUInt32LE?.(0) === 0xfd2fb528) {
+    const out = new PassThrough();
+    const dz = new Decompress((chunk, final) => {
+      out.write(Buffer.from(chunk));
+      if (final) out.end();
+    });
+    void (async () => {
+      try {
+        for await (const c of rest) dz.push(c as Uint8Array);
+        dz.push(new Uint8Array(0), true);
+        if (!out.writableEnded) out.end();
+      } catch (e) {
+        out.destroy(new SourceError(`the archive is not valid zstd: ${(e as Error).message}`));
+      }
+    })();
+    return out;
+  }
+  return rest;
+}
+
+/** A tar (compressed or not) from a stream factory. */
+export function tarSource(
+  label: string,
+  format: CheckpointSource['format'],
+  openStream: () => Promise<Readable>,
+  stripPrefix?: string,
+): CheckpointSource {
+  return {
+    label,
+    format,
+    async *open() {
+      const raw = await openStream();
+      const extract = tar.extract();
+      const input = await decompressed(raw);
+      input.on('error', (e) => extract.destroy(e));
+      input.pipe(extract as unknown as NodeJS.WritableStream);
+      try {
+        for await (const entry of extract) {
+          const h = entry.header;
+          let name: string;
+          try {
+            name = safeEntryPath(h.name, h.type ?? 'file');
+          } catch (e) {
+            input.destroy();
+            throw e;
+          }
+          const cls = h.type === 'file' ? classify(name, stripPrefix) : null;
+          if (!cls) {
+            entry.resume();
+            continue;
+          }
+          let consumed = false;
+          const chunks = () => {
+            consumed = true;
+            return entry as AsyncIterable<Buffer>;
+          };
+          yield {
+            name: cls.name,
+            role: cls.role,
+            size: h.size ?? 0,
+            mtimeMs: h.mtime ? h.mtime.getTime() : null,
+            read: (limit: number) => collect(chunks(), limit, cls.name),
+            chunks,
+          };
+          if (!consumed) entry.resume();
+        }
+      } catch (e) {
+        if (e instanceof SourceError) throw e;
+        throw new SourceError(`${label}: cannot read the archive (${(e as Error).message})`);
+      } finally {
+        raw.destroy();
+      }
+    },
+  };
+}
+
+export function archiveFileSource(file: string): CheckpointSource {
+  return tarSource(path.basename(file), 'podman-export', async () => fs.createReadStream(file));
+}
+
+/** A folder holding a checkpoint's images, or an unpacked Podman export (with checkpoint/). */
+export function folderSource(dir: string): CheckpointSource {
+  const podman = fs.existsSync(path.join(dir, 'checkpoint', 'inventory.img'));
+  return {
+    label: path.basename(dir),
+    format: podman ? 'podman-export' : 'folder',
+    async *open() {
+      const listing: { full: string; name: string; role: EntryRole }[] = [];
+      const imagesDir = podman ? path.join(dir, 'checkpoint') : dir;
+      for (const name of fs.readdirSync(imagesDir).sort())
+        listing.push({ full: path.join(imagesDir, name), name, role: 'image' });
+      if (podman)
+        for (const name of fs.readdirSync(dir).sort())
+          if (name !== 'checkpoint') listing.push({ full: path.join(dir, name), name, role: 'meta' });
+      for (const f of listing) {
+        // lstat: a link in a checkpoint folder is not followed anywhere.
+        const st = fs.lstatSync(f.full);
+        if (!st.isFile()) continue;
+        if (f.role === 'image' && !IMAGE_NAME.test(f.name) && !/^pages-\d+\.img$/.test(f.name)) continue;
+        yield {
+          name: f.name,
+          role: f.role,
+          size: st.size,
+          mtimeMs: st.mtimeMs,
+          read: async (limit) => {
+            if (st.size > limit)
+              throw new SourceError(`${f.name} is larger than ${limit} bytes; not decoded`);
+            return fs.promises.readFile(f.full);
+          },
+          chunks: () => fs.createReadStream(f.full, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>,
+        };
+      }
+    },
+  };
+}
+
+/** A path from the command line or the file picker: a folder, or an archive file. */
+export function pathSource(p: string): CheckpointSource {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(p);
+  } catch {
+    throw new SourceError(`${p} does not exist`);
+  }
+  if (st.isDirectory()) {
+    if (
+      !fs.existsSync(path.join(p, 'inventory.img')) &&
+      !fs.existsSync(path.join(p, 'checkpoint', 'inventory.img'))
+    ) {
+      throw new SourceError(`${p} holds no CRIU checkpoint (no inventory.img, nor checkpoint/inventory.img)`);
+    }
+    return folderSource(p);
+  }
+  if (st.isFile()) return archiveFileSource(p);
+  throw new SourceError(`${p} is neither a folder nor a file`);
+}

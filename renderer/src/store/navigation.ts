@@ -1,0 +1,45 @@
+// Pure rules of where the user is: routes in the address bar, and which engine is shown.
+import type { EngineStatusT, InspectSourceT } from '../../../electron/ipc/contract';
+
+export type Route =
+  | { view: 'containers' }
+  | { view: 'doctor' }
+  | { view: 'container'; engineId: string; containerId: string }
+  | { view: 'inspect'; source: InspectSourceT };
+export type View = Route['view'];
+
+export function routeFromHash(hash: string): Route {
+  const e = /^#\/inspect\/engine\/([a-z0-9-]+)\/([a-zA-Z0-9_.-]+)\/([a-zA-Z0-9_.-]+)$/.exec(hash);
+  if (e)
+    return {
+      view: 'inspect',
+      source: { kind: 'engine', engineId: e[1]!, container: e[2]!, checkpoint: e[3]! },
+    };
+  const f = /^#\/inspect\/file\/([a-f0-9]{24})$/.exec(hash);
+  if (f) return { view: 'inspect', source: { kind: 'file', fileId: f[1]! } };
+  const m = /^#\/container\/([a-z0-9-]+)\/([a-zA-Z0-9_.-]+)$/.exec(hash);
+  if (m) return { view: 'container', engineId: m[1]!, containerId: m[2]! };
+  return hash.startsWith('#/doctor') ? { view: 'doctor' } : { view: 'containers' };
+}
+
+export function hashFromRoute(r: Route): string {
+  if (r.view === 'container') return `#/container/${r.engineId}/${r.containerId}`;
+  if (r.view === 'inspect') {
+    const s = r.source;
+    return s.kind === 'engine'
+      ? `#/inspect/engine/${s.engineId}/${s.container}/${s.checkpoint}`
+      : `#/inspect/file/${s.fileId}`;
+  }
+  return `#/${r.view}`;
+}
+
+export function sourceKey(s: InspectSourceT): string {
+  return s.kind === 'engine' ? `engine/${s.engineId}/${s.container}/${s.checkpoint}` : `file/${s.fileId}`;
+}
+
+/** Keep the chosen engine while it is online; otherwise the first online one; otherwise keep it. */
+export function pickEngine(engines: EngineStatusT[], current: string | null): string | null {
+  const chosen = engines.find((e) => e.id === current);
+  if (chosen?.state === 'online') return chosen.id;
+  return (engines.find((e) => e.state === 'online') ?? chosen ?? engines[0])?.id ?? null;
+}
