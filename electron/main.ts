@@ -2,7 +2,7 @@
 // CSP, and IPC wired to the same dispatcher browser mode uses. Everything else is in services.
 import path from 'node:path';
 import fs from 'node:fs';
-import { app, BrowserWindow, dialog, ipcMain, protocol, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Notification, protocol, shell } from 'electron';
 import { Services } from './app/services';
 import { findPackageRoot, rendererDir } from './app/paths';
 import { appEngines } from './cli/engine-args';
@@ -30,6 +30,7 @@ async function start(): Promise<void> {
     ),
     dataDir: app.getPath('userData'),
     host: 'electron',
+    runSchedules: true,
     pickPath: async (kind) => {
       const res = await dialog.showOpenDialog({
         title: kind === 'folder' ? 'Open a checkpoint folder' : 'Open a checkpoint archive',
@@ -56,9 +57,22 @@ async function start(): Promise<void> {
   const unsubscribe = services.bus.subscribe((event, payload) => {
     if (!win.isDestroyed()) win.webContents.send(IPC_EVENT_CHANNEL, event, payload);
   });
+  // A scheduled checkpoint that fails must be seen even when the window is not.
+  const offRuns = services.bus.on('schedule.run', (run) => {
+    if (run.outcome !== 'failed' || !Notification.isSupported()) return;
+    const policy = services.schedules.store.byId(run.policyId);
+    new Notification({
+      title: `Scheduled checkpoint of ${run.containerName} failed`,
+      body:
+        policy?.state === 'paused'
+          ? (policy.pausedReason ?? 'The schedule is paused.')
+          : (run.error ?? 'See Checkpoint Studio.'),
+    }).show();
+  });
   win.once('ready-to-show', () => win.show());
   win.on('closed', () => {
     unsubscribe();
+    offRuns();
     services.dispose();
   });
   await win.loadURL(`${APP_ORIGIN}/index.html`);

@@ -15,6 +15,8 @@ export interface Testbed {
   dockerCli: string;
   busyboxImage: string;
   redisImage: string;
+  /** The demo job: digits of pi, "digit N: D" per line. */
+  piImage: string;
   /** A bridge network on the engine, for containers that publish ports. */
   network: string;
 }
@@ -38,7 +40,16 @@ export function testbed(): Testbed {
     busyboxImage: env.CS_TESTBED_BUSYBOX_IMAGE ?? 'checkpoint-studio-test/busybox:3',
     redisImage: env.CS_TESTBED_REDIS_IMAGE ?? 'checkpoint-studio-test/redis:3',
     network: env.CS_TESTBED_NETWORK ?? 'cs-net',
+    piImage: env.CS_TESTBED_PI_IMAGE ?? 'checkpoint-studio-test/pi:3',
   };
+}
+
+/** The pi job's progress: the index of each digit printed so far. */
+export async function piProgress(docker: Docker, id: string): Promise<number[]> {
+  return (await logLines(docker, id))
+    .map((l) => /^digit (\d+): \d$/.exec(l)?.[1])
+    .filter((x): x is string => Boolean(x))
+    .map(Number);
 }
 
 /** The test bed's engine with experimental mode off (started as "plain"). */

@@ -188,6 +188,13 @@ rootfs_redis() {
   done
 }
 
+rootfs_pi() {
+  local root=$1
+  rootfs_busybox "$root"
+  mkdir -p "$root/usr/local/share"
+  cp "$HERE/images/pi.awk" "$root/usr/local/share/pi.awk"
+}
+
 import_image() {
   local e=$1 name=$2 builder=$3 cmd=$4
   local tag="$name:$IMAGE_REV"
@@ -205,6 +212,8 @@ import_images() {
   import_image "$e" checkpoint-studio-test/busybox rootfs_busybox '["sh"]'
   import_image "$e" checkpoint-studio-test/redis rootfs_redis \
     '["redis-server", "--protected-mode", "no", "--save", "", "--appendonly", "no"]'
+  # The demo job: digits of pi, 20 000 of them, about an hour of work on one core.
+  import_image "$e" checkpoint-studio-test/pi rootfs_pi '["awk", "-v", "n=20000", "-f", "/usr/local/share/pi.awk"]'
 }
 
 # A user-defined bridge per engine, each with its own Linux bridge name so two engines never share
@@ -230,6 +239,7 @@ write_env() {
     echo "CS_TESTBED_CRIU=$CACHE/criu/$CRIU_VERSION/criu"
     echo "CS_TESTBED_BUSYBOX_IMAGE=checkpoint-studio-test/busybox:$IMAGE_REV"
     echo "CS_TESTBED_REDIS_IMAGE=checkpoint-studio-test/redis:$IMAGE_REV"
+    echo "CS_TESTBED_PI_IMAGE=checkpoint-studio-test/pi:$IMAGE_REV"
     echo "CS_TESTBED_NETWORK=cs-net"
   } >"$f"
 }

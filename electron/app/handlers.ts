@@ -78,6 +78,14 @@ export function createHandlers(s: Services): Handlers {
           throw e;
         }
       }),
+    'schedules.list': async ({ engineId }) => s.schedules.list(engineId),
+    'schedule.set': async (settings) => s.schedules.set(settings),
+    'schedule.pause': async ({ engineId, container, paused }) =>
+      s.schedules.pause(engineId, container, paused),
+    'schedule.remove': async ({ engineId, container }) => ({
+      removed: await s.schedules.remove(engineId, container),
+    }),
+    'schedule.runs': async ({ engineId, container, limit }) => s.schedules.runs(engineId, container, limit),
     'files.pick': async ({ kind }) => {
       if (!s.options.pickPath) {
         throw new StudioError('unsupported', 'Browser mode cannot show a file picker for the app.', {

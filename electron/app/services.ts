@@ -7,6 +7,7 @@ import { CloneService } from '../checkpoints/clone-service';
 import { EngineRegistry } from '../engines/engine-registry';
 import { LogFollowers } from '../engines/log-follower';
 import { FileRegistry } from './file-registry';
+import { ScheduleService } from '../schedules/schedule-service';
 import type { EngineSpec } from '../engines/engine-spec';
 import { EventBus } from '../ipc/event-bus';
 import { createDispatcher, type Dispatcher } from '../ipc/dispatcher';
@@ -18,6 +19,8 @@ export interface ServicesOptions {
   host: 'electron' | 'browser';
   /** The desktop file picker (Electron only): a path the user chose, or null if they cancelled. */
   pickPath?: (kind: 'archive' | 'folder') => Promise<string | null>;
+  /** Run checkpoint schedules in this process (the app does; one-shot CLI commands do not). */
+  runSchedules?: boolean;
 }
 
 export class Services {
@@ -28,6 +31,7 @@ export class Services {
   readonly clones: CloneService;
   readonly logs: LogFollowers;
   readonly files: FileRegistry;
+  readonly schedules: ScheduleService;
   readonly dispatcher: Dispatcher;
 
   constructor(readonly options: ServicesOptions) {
@@ -36,11 +40,14 @@ export class Services {
     this.clones = new CloneService(this.checkpoints, this.catalog, this.bus);
     this.logs = new LogFollowers(this.registry, this.bus);
     this.files = new FileRegistry(path.join(options.dataDir, 'uploads'));
+    this.schedules = new ScheduleService(this.catalog, this.checkpoints, this.bus);
+    if (options.runSchedules) this.schedules.scheduler.start();
     for (const spec of options.engines) this.registry.add(spec);
     this.dispatcher = createDispatcher(createHandlers(this));
   }
 
   dispose(): void {
+    this.schedules.scheduler.stop();
     this.logs.stopAll();
     this.files.dispose();
     this.registry.stopAll();

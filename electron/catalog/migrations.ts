@@ -58,4 +58,43 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX operations_by_time ON operations (started_at);
     `,
   },
+  {
+    version: 2,
+    description: 'checkpoint schedules and their runs',
+    sql: `
+      CREATE TABLE policies (
+        id                   INTEGER PRIMARY KEY,
+        engine_id            TEXT    NOT NULL,
+        container_id         TEXT    NOT NULL,
+        container_name       TEXT    NOT NULL,
+        every_ms             INTEGER NOT NULL CHECK (every_ms >= 1000),
+        keep_last            INTEGER NOT NULL CHECK (keep_last >= 1),
+        keep_hourly          INTEGER NOT NULL DEFAULT 0,
+        keep_daily           INTEGER NOT NULL DEFAULT 0,
+        budget_bytes         INTEGER,
+        max_failures         INTEGER NOT NULL DEFAULT 3 CHECK (max_failures >= 1),
+        state                TEXT    NOT NULL DEFAULT 'active' CHECK (state IN ('active', 'paused')),
+        paused_reason        TEXT,
+        consecutive_failures INTEGER NOT NULL DEFAULT 0,
+        next_run_at          INTEGER,
+        last_run_at          INTEGER,
+        created_at           INTEGER NOT NULL,
+        UNIQUE (engine_id, container_id)
+      );
+      CREATE TABLE policy_runs (
+        id              INTEGER PRIMARY KEY,
+        policy_id       INTEGER NOT NULL REFERENCES policies (id) ON DELETE CASCADE,
+        scheduled_for   INTEGER NOT NULL,
+        started_at      INTEGER NOT NULL,
+        finished_at     INTEGER,
+        outcome         TEXT    CHECK (outcome IN ('ok', 'failed', 'skipped', 'interrupted')),
+        checkpoint_name TEXT,
+        catch_up        INTEGER NOT NULL DEFAULT 0,
+        error_code      TEXT,
+        error_message   TEXT,
+        pruned          TEXT
+      );
+      CREATE INDEX policy_runs_by_policy ON policy_runs (policy_id, started_at);
+    `,
+  },
 ];

@@ -1,4 +1,7 @@
 // The command line against the private engine, in-process, through the same services.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Containers, dockerFor, testbed, uniqueName } from '../../testbed/support';
 import type { CliIo } from './cli-io';
@@ -6,7 +9,12 @@ import { main } from './main';
 
 const tb = testbed();
 const containers = new Containers(dockerFor(tb.dockerHost));
-afterAll(() => containers.cleanup());
+// Never the user's own catalog: each run of this file gets a data folder of its own.
+const HOME = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-cli-home-'));
+afterAll(async () => {
+  await containers.cleanup();
+  fs.rmSync(HOME, { recursive: true, force: true });
+});
 
 function io(env: NodeJS.ProcessEnv = {}) {
   const out: string[] = [];
@@ -14,7 +22,7 @@ function io(env: NodeJS.ProcessEnv = {}) {
   const value: CliIo = {
     out: (t) => out.push(t),
     err: (t) => err.push(t),
-    env: { DOCKER_HOST: tb.dockerHost, ...env },
+    env: { DOCKER_HOST: tb.dockerHost, CHECKPOINT_STUDIO_HOME: HOME, ...env },
   };
   return { value, out: () => out.join('\n'), err: () => err.join('\n') };
 }
@@ -50,5 +58,49 @@ describe('checkpoint-studio CLI', () => {
     const t = io();
     expect(await main(['ps', '--bogus'], t.value)).toBe(64);
     expect(t.err()).toContain('usage: checkpoint-studio');
+  });
+});
+
+describe('checkpoint-studio schedule verbs', () => {
+  it('schedule, schedules, pause, unschedule', async () => {
+    const name = uniqueName('cli-sched');
+    await containers.run({ name, image: tb.busyboxImage, cmd: ['sleep', '600'] });
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-cli-sched-'));
+    try {
+      const env = { CHECKPOINT_STUDIO_HOME: home };
+      const set = io(env);
+      expect(
+        await main(
+          ['schedule', name, '--every', '5m', '--keep', '4', '--daily', '7', '--budget', '1G', '--json'],
+          set.value,
+        ),
+      ).toBe(0);
+      expect(JSON.parse(set.out())).toMatchObject({
+        containerName: name,
+        everyMs: 300_000,
+        keepLast: 4,
+        keepDaily: 7,
+        budgetBytes: 1024 ** 3,
+        state: 'active',
+      });
+      const list = io(env);
+      expect(await main(['schedules'], list.value)).toBe(0);
+      expect(list.out()).toMatch(
+        new RegExp(`${name}\\s+every 5m, keep 4, 7 daily, within 1\\.0 GiB\\s+active`),
+      );
+      const paused = io(env);
+      expect(await main(['schedule', name, '--pause', '--json'], paused.value)).toBe(0);
+      expect(JSON.parse(paused.out())).toMatchObject({ state: 'paused' });
+      const bad = io(env);
+      expect(await main(['schedule', name, '--every', 'often'], bad.value)).toBe(64);
+      expect(bad.err()).toContain('not a duration');
+      const rm = io(env);
+      expect(await main(['unschedule', name], rm.value)).toBe(0);
+      const after = io(env);
+      await main(['schedules', '--json'], after.value);
+      expect(JSON.parse(after.out())).toEqual([]);
+    } finally {
+      fs.rmSync(home, { recursive: true, force: true });
+    }
   });
 });

@@ -7,6 +7,7 @@ import { doctorCommand } from './commands/doctor';
 import { psCommand } from './commands/ps';
 import { serveCommand } from './commands/serve';
 import { diffCommand, inspectCommand, memsearchCommand } from './commands/inspect';
+import { scheduleCommand, schedulesCommand, unscheduleCommand } from './commands/schedules';
 import {
   checkpointCommand,
   checkpointsCommand,
@@ -31,6 +32,11 @@ commands:
   inspect <folder|archive|container:checkpoint>           processes, memory, files, sockets, timings
   diff <A> <B>                                            what changed between two checkpoints
   memsearch <source> <pattern> [--regex] [--pid P] [--max-hits N]
+
+  schedule <container> --every 5m [--keep 10] [--hourly N] [--daily N] [--budget 2G] [--max-failures 3]
+  schedule <container> --pause | --resume
+  schedules                                               every schedule, its state, last and next run
+  unschedule <container>                                  remove the schedule (its checkpoints stay)
 
 options for every command:
   --engine ADDRESS|ID=ADDRESS  the engine (default: DOCKER_HOST, else /var/run/docker.sock);
@@ -66,6 +72,14 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
         regex: { type: 'boolean', default: false },
         pid: { type: 'string' },
         'max-hits': { type: 'string' },
+        every: { type: 'string' },
+        keep: { type: 'string' },
+        hourly: { type: 'string' },
+        daily: { type: 'string' },
+        budget: { type: 'string' },
+        'max-failures': { type: 'string' },
+        pause: { type: 'boolean', default: false },
+        resume: { type: 'boolean', default: false },
       },
       allowPositionals: true,
       strict: true,
@@ -86,7 +100,18 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     return c;
   };
   try {
-    const takesArgs = ['checkpoint', 'checkpoints', 'restore', 'clone', 'rm', 'inspect', 'diff', 'memsearch'];
+    const takesArgs = [
+      'checkpoint',
+      'checkpoints',
+      'restore',
+      'clone',
+      'rm',
+      'inspect',
+      'diff',
+      'memsearch',
+      'schedule',
+      'unschedule',
+    ];
     if (!takesArgs.includes(command) && positionals.length) {
       throw new StudioError(
         'invalid-argument',
@@ -143,6 +168,23 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
           pid: str('pid'),
           maxHits: str('max-hits'),
         });
+      case 'schedule':
+        return await scheduleCommand(io, {
+          ...verb,
+          container: container(),
+          every: str('every'),
+          keep: str('keep'),
+          hourly: str('hourly'),
+          daily: str('daily'),
+          budget: str('budget'),
+          maxFailures: str('max-failures'),
+          pause: values.pause === true,
+          resume: values.resume === true,
+        });
+      case 'schedules':
+        return await schedulesCommand(io, verb);
+      case 'unschedule':
+        return await unscheduleCommand(io, { ...verb, container: container() });
       case 'rm':
         return await rmCommand(io, { ...verb, container: container(), checkpoint: str('checkpoint') });
       case 'doctor':

@@ -20,6 +20,11 @@ export const callNames = [
   'inspect.diff',
   'inspect.memsearch',
   'files.pick',
+  'schedules.list',
+  'schedule.set',
+  'schedule.pause',
+  'schedule.remove',
+  'schedule.runs',
 ] as const;
 
 export const eventNames = [
@@ -28,6 +33,8 @@ export const eventNames = [
   'operation.progress',
   'logs.data',
   'catalog.changed',
+  'schedule.changed',
+  'schedule.run',
 ] as const;
 
 export type CallName = (typeof callNames)[number];

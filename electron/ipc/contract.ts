@@ -228,6 +228,60 @@ export const LogData = z.object({
 
 export const CatalogChanged = z.object({ engineId: EngineId, containerId: z.string() });
 
+// ---- schedules ----
+
+export const Policy = z.object({
+  id: z.number(),
+  engineId: EngineId,
+  containerId: z.string(),
+  containerName: z.string(),
+  everyMs: z.number(),
+  keepLast: z.number(),
+  keepHourly: z.number(),
+  keepDaily: z.number(),
+  budgetBytes: z.number().nullable(),
+  maxFailures: z.number(),
+  state: z.enum(['active', 'paused']),
+  pausedReason: z.string().nullable(),
+  consecutiveFailures: z.number(),
+  nextRunAt: z.number().nullable(),
+  lastRunAt: z.number().nullable(),
+  createdAt: z.number(),
+});
+
+export const PolicyRun = z.object({
+  id: z.number(),
+  policyId: z.number(),
+  engineId: EngineId,
+  containerId: z.string(),
+  containerName: z.string(),
+  scheduledFor: z.number(),
+  startedAt: z.number(),
+  finishedAt: z.number().nullable(),
+  outcome: z.enum(['ok', 'failed', 'skipped', 'interrupted']).nullable(),
+  checkpoint: z.string().nullable(),
+  catchUp: z.boolean(),
+  error: z.string().nullable(),
+  pruned: z.array(z.string()),
+});
+
+export const PolicySettings = z
+  .object({
+    engineId: EngineId,
+    container: ContainerRef,
+    everyMs: z
+      .number()
+      .int()
+      .min(1000, 'at least one second between checkpoints')
+      .max(30 * 24 * 3600 * 1000, 'at most 30 days'),
+    keepLast: z.number().int().min(1).max(1000).default(10),
+    keepHourly: z.number().int().min(0).max(1000).default(0),
+    keepDaily: z.number().int().min(0).max(1000).default(0),
+    budgetBytes: z.number().int().min(1).nullable().default(null),
+    maxFailures: z.number().int().min(1).max(100).default(3),
+  })
+  .strict();
+
 // ---- the checkpoint inspector ----
 
 /** What to open: a checkpoint on an engine, or a file the user picked or uploaded (by opaque id). */
@@ -481,6 +535,31 @@ export const calls = {
     result: MemSearchResult,
     summary: "Find a string or a regular expression in a process's dumped memory.",
   },
+  'schedules.list': {
+    args: z.object({ engineId: EngineId.optional() }).strict(),
+    result: z.array(Policy),
+    summary: 'Every checkpoint schedule (of one engine, or all).',
+  },
+  'schedule.set': {
+    args: PolicySettings,
+    result: Policy,
+    summary: 'Create or change the schedule of a container: every N, keep K, thin out, disk budget.',
+  },
+  'schedule.pause': {
+    args: z.object({ ...Target, paused: z.boolean() }).strict(),
+    result: Policy,
+    summary: 'Pause or resume a schedule.',
+  },
+  'schedule.remove': {
+    args: z.object(Target).strict(),
+    result: z.object({ removed: z.boolean() }),
+    summary: "Remove a container's schedule (its checkpoints stay).",
+  },
+  'schedule.runs': {
+    args: z.object({ ...Target, limit: z.number().int().min(1).max(1000).default(100) }).strict(),
+    result: z.array(PolicyRun),
+    summary: "A schedule's recent runs, newest first, with their outcome.",
+  },
   'files.pick': {
     args: z.object({ kind: z.enum(['archive', 'folder']) }).strict(),
     result: z.object({ fileId: z.string().nullable(), name: z.string().nullable() }),
@@ -499,6 +578,8 @@ export const events = {
   'operation.progress': OperationProgress,
   'logs.data': LogData,
   'catalog.changed': CatalogChanged,
+  'schedule.changed': CatalogChanged,
+  'schedule.run': PolicyRun,
 } as const satisfies Record<EventName, z.ZodType>;
 
 // Compile-time check that contract-names.ts lists exactly these calls and events.
@@ -530,6 +611,9 @@ export type CloneResultT = z.output<typeof CloneResult>;
 export type OperationProgressT = z.output<typeof OperationProgress>;
 export type ProcessInfoT = z.output<typeof ProcessInfo>;
 export type InspectSourceT = z.output<typeof InspectSource>;
+export type PolicyT = z.output<typeof Policy>;
+export type PolicyRunT = z.output<typeof PolicyRun>;
+export type PolicySettingsT = z.output<typeof PolicySettings>;
 export type InspectionT = z.output<typeof Inspection>;
 export type InspectProcessT = z.output<typeof InspectProcess>;
 export type MemoryAreaT = z.output<typeof MemoryArea>;

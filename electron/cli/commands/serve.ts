@@ -20,6 +20,7 @@ export async function serveCommand(
     engines: appEngines(opts.engines, io.env),
     dataDir: opts.dataDir,
     host: 'browser',
+    runSchedules: true,
   });
   const server = await startBrowserServer(services, {
     port: opts.port,

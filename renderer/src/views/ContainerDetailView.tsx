@@ -14,8 +14,11 @@ import { CloneDialog } from './container/CloneDialog';
 import { LogPane } from './container/LogPane';
 import { Timeline } from './container/Timeline';
 import { CheckpointList } from './container/CheckpointList';
+import { ScheduleDialog } from './container/ScheduleDialog';
+import { ScheduleBar, scheduleGaps } from './container/ScheduleBar';
+import { useSchedules } from '../store/schedule-store';
 
-type Dialog = null | 'checkpoint' | 'clone' | 'delete' | 'restore-running';
+type Dialog = null | 'checkpoint' | 'clone' | 'delete' | 'restore-running' | 'schedule';
 
 /** One container: its checkpoints on a timeline, what each holds, and the actions on them. */
 export function ContainerDetailView(props: { engineId: string; containerId: string }) {
@@ -28,18 +31,30 @@ export function ContainerDetailView(props: { engineId: string; containerId: stri
   const listError = useCheckpoints((s) => s.listErrors[k]);
   const op = useCheckpoints((s) => s.ops[k]);
   const { load, create, restore, remove, saveNote, clearOp } = useCheckpoints.getState();
+  const policy = useSchedules((s) => s.policies[k]);
+  const runs = useSchedules((s) => s.runs[k]);
+  const failure = useSchedules((s) => s.failures[k]);
+  const scheduleError = useSchedules((s) => s.error[k]);
   const [selected, setSelected] = useState<string | null>(null);
   const [dialog, setDialog] = useState<Dialog>(null);
   const now = useNow();
 
   useEffect(() => {
     void load(engineId, containerId);
+    void useSchedules.getState().load(engineId, containerId);
   }, [engineId, containerId, load]);
 
   const sorted = useMemo(() => [...(list ?? [])].sort((a, b) => a.createdAt - b.createdAt), [list]);
   const current = sorted.find((c) => c.name === selected) ?? sorted[sorted.length - 1] ?? null;
   const busy = Boolean(op && !op.done);
   const running = container?.state === 'running';
+
+  const restoreNewest = () => {
+    const newest = [...sorted].reverse().find((c) => c.status === 'present');
+    if (!newest) return;
+    setSelected(newest.name);
+    void restore(engineId, containerId, newest.name, false);
+  };
 
   const doRestore = (replace: boolean) => {
     if (!current) return;
@@ -61,6 +76,9 @@ export function ContainerDetailView(props: { engineId: string; containerId: stri
       } else if (e.key === 'n' && current && !busy) {
         e.preventDefault();
         setDialog('clone');
+      } else if (e.key === 's' && running) {
+        e.preventDefault();
+        setDialog('schedule');
       } else if (e.key === 'i' && current) {
         e.preventDefault();
         navigate({
@@ -107,6 +125,26 @@ export function ContainerDetailView(props: { engineId: string; containerId: stri
           </p>
         </div>
         <div className="toolbar">
+          {!running && sorted.some((c) => c.status === 'present') && (
+            <button
+              type="button"
+              className="secondary"
+              disabled={busy}
+              onClick={restoreNewest}
+              title="Bring the container back from its newest checkpoint"
+            >
+              Restore newest
+            </button>
+          )}
+          <button
+            type="button"
+            className="secondary"
+            disabled={!running && !policy}
+            onClick={() => setDialog('schedule')}
+            title="Checkpoint on a schedule (s)"
+          >
+            Schedule…
+          </button>
           <button
             type="button"
             className="primary"
@@ -134,6 +172,33 @@ export function ContainerDetailView(props: { engineId: string; containerId: stri
         </div>
       )}
 
+      {failure && (
+        <div className="op-status" data-schedule-failure>
+          <Banner
+            kind="error"
+            title={`A scheduled checkpoint failed ${new Date(failure.startedAt).toLocaleTimeString()}`}
+          >
+            <p>{failure.error}</p>
+          </Banner>
+          <button
+            type="button"
+            className="link"
+            onClick={() => useSchedules.getState().dismissFailure(engineId, containerId)}
+          >
+            Dismiss
+          </button>
+        </div>
+      )}
+      {scheduleError && <ErrorBox error={scheduleError} />}
+      {policy && (
+        <ScheduleBar
+          policy={policy}
+          runs={runs ?? []}
+          now={now}
+          engineId={engineId}
+          containerId={containerId}
+        />
+      )}
       {listError && <ErrorBox error={listError} />}
 
       {list && sorted.length === 0 ? (
@@ -153,6 +218,10 @@ export function ContainerDetailView(props: { engineId: string; containerId: stri
               now={now}
               selected={current?.name ?? null}
               onSelect={setSelected}
+              failures={(runs ?? [])
+                .filter((r) => r.outcome === 'failed')
+                .map((r) => ({ at: r.startedAt, message: r.error ?? 'failed' }))}
+              gaps={policy ? scheduleGaps(runs ?? [], policy.everyMs) : []}
             />
             <CheckpointList
               checkpoints={sorted}
@@ -204,6 +273,18 @@ export function ContainerDetailView(props: { engineId: string; containerId: stri
           containerName={container.name}
           checkpoint={current.name}
           onClose={() => setDialog(null)}
+        />
+      )}
+      {dialog === 'schedule' && (
+        <ScheduleDialog
+          open
+          containerName={container.name}
+          current={policy ?? null}
+          onClose={() => setDialog(null)}
+          onSave={(settings) => {
+            setDialog(null);
+            void useSchedules.getState().save(engineId, containerId, settings);
+          }}
         />
       )}
       <ConfirmDialog

@@ -61,6 +61,15 @@ export function CheckpointDetails(props: {
           </button>
           <button
             type="button"
+            className="secondary"
+            onClick={props.onInspect}
+            disabled={missing}
+            title="See what it holds (i)"
+          >
+            Inspect
+          </button>
+          <button
+            type="button"
             className="danger"
             onClick={props.onDelete}
             disabled={props.busy}

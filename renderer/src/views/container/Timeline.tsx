@@ -34,10 +34,20 @@ export function Timeline(props: {
   now: number;
   selected: string | null;
   onSelect: (name: string) => void;
+  /** Scheduled runs that failed, drawn as crosses below the axis. */
+  failures?: { at: number; message: string }[];
+  /** Stretches where a schedule should have made checkpoints and did not. */
+  gaps?: { from: number; to: number }[];
 }) {
   const { checkpoints, now } = props;
   const sorted = useMemo(() => [...checkpoints].sort((a, b) => a.createdAt - b.createdAt), [checkpoints]);
-  const start = Math.min(props.containerCreatedAt || now, ...sorted.map((c) => c.createdAt));
+  const failures = props.failures ?? [];
+  const gaps = props.gaps ?? [];
+  const start = Math.min(
+    props.containerCreatedAt || now,
+    ...sorted.map((c) => c.createdAt),
+    ...failures.map((f) => f.at),
+  );
   const end = Math.max(now, ...sorted.map((c) => c.createdAt));
   const span = Math.max(1, end - start);
   const x = (t: number) => PAD + ((W - 2 * PAD) * (t - start)) / span;
@@ -69,6 +79,24 @@ export function Timeline(props: {
     <figure className="timeline" aria-label="Checkpoint timeline">
       <svg viewBox={`0 0 ${W} ${H}`} role="group" aria-label={`${sorted.length} checkpoints over time`}>
         <line x1={PAD} y1={AXIS_Y} x2={W - PAD} y2={AXIS_Y} className="timeline-axis" />
+        {gaps.map((g) => (
+          <rect
+            key={`gap-${g.from}`}
+            className="timeline-gap"
+            x={x(g.from)}
+            y={AXIS_Y - 6}
+            width={Math.max(2, x(g.to) - x(g.from))}
+            height={12}
+          >
+            <title>{`No scheduled checkpoint for ${Math.round((g.to - g.from) / 1000)} s`}</title>
+          </rect>
+        ))}
+        {failures.map((f) => (
+          <g key={`fail-${f.at}`} className="timeline-failure" data-failure>
+            <title>{`Scheduled checkpoint failed: ${f.message}`}</title>
+            <path d={`M${x(f.at) - 5} ${AXIS_Y + 14} l10 10 m0 -10 l-10 10`} />
+          </g>
+        ))}
         <line
           x1={x(props.containerCreatedAt || start)}
           y1={AXIS_Y - 8}
@@ -122,6 +150,7 @@ export function Timeline(props: {
           <span className="legend-item origin-scheduled">scheduled</span>
           <span className="legend-item origin-external">made elsewhere</span>
           <span className="legend-item missing">missing</span>
+          {failures.length > 0 && <span className="legend-item failed">failed run</span>}
         </span>
         <span>now</span>
       </figcaption>

@@ -1,0 +1,229 @@
+// Schedules against the private engine: on time and pruned, through an app restart, a crash
+// restored from the newest checkpoint, and a failing schedule that pauses itself.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Services } from '../app/services';
+import { StudioError } from '../ipc/errors';
+import { Containers, dockerFor, eventually, piProgress, plainEngine, testbed } from '../../testbed/support';
+
+const tb = testbed();
+const docker = dockerFor(tb.dockerHost);
+const containers = new Containers(docker);
+const dirs: string[] = [];
+const all: Services[] = [];
+const ENGINE = 'testbed';
+
+function services(
+  dataDir?: string,
+  engines = [{ id: ENGINE, name: 'Test bed', host: tb.dockerHost }],
+): Services {
+  const dir = dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'cs-sched-int-'));
+  if (!dataDir) dirs.push(dir);
+  const s = new Services({ engines, dataDir: dir, host: 'browser', runSchedules: true });
+  all.push(s);
+  return s;
+}
+
+afterAll(async () => {
+  for (const s of all) {
+    s.schedules.scheduler.stop();
+    await s.schedules.scheduler.idle().catch(() => undefined);
+    await s.checkpoints.idle().catch(() => undefined);
+    s.dispose();
+  }
+  await containers.cleanup();
+  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+});
+
+const piJob = () =>
+  containers.run({ image: tb.piImage, cmd: ['awk', '-v', 'n=3000', '-f', '/usr/local/share/pi.awk'] });
+
+describe('scheduled checkpoints', () => {
+  it('checkpoint on time and prune to K; an app restart loses and repeats nothing', async () => {
+    const job = await piJob();
+    await eventually(async () => (await piProgress(docker, job.id)).length > 3, 15_000, 'digits');
+    const a = services();
+    await a.registry.get(ENGINE).whenOnline(10_000);
+    const policy = await a.schedules.set({
+      engineId: ENGINE,
+      container: job.name,
+      everyMs: 1500,
+      keepLast: 2,
+      keepHourly: 0,
+      keepDaily: 0,
+      budgetBytes: null,
+      maxFailures: 3,
+    });
+    await eventually(
+      () => a.schedules.store.runs(policy.id).filter((r) => r.outcome === 'ok').length >= 3,
+      30_000,
+      'three runs',
+    );
+
+    // The app goes away (mid-interval, maybe mid-run) and comes back on the same data folder.
+    a.schedules.scheduler.stop();
+    await a.schedules.scheduler.idle();
+    await a.checkpoints.idle();
+    a.dispose();
+    all.splice(all.indexOf(a), 1);
+    const b = services(dirs[dirs.length - 1]);
+    await b.registry.get(ENGINE).whenOnline(10_000);
+    await eventually(
+      () => b.schedules.store.runs(policy.id).filter((r) => r.outcome === 'ok').length >= 5,
+      30_000,
+      'two more runs',
+    );
+    b.schedules.scheduler.stop();
+    await b.schedules.scheduler.idle();
+    await b.checkpoints.idle();
+
+    const runs = b.schedules.store.runs(policy.id).reverse();
+    const scheduled = runs.map((r) => r.scheduledFor);
+    expect(new Set(scheduled).size).toBe(runs.length);
+    // No burst: runs are about an interval apart, never on top of each other.
+    for (let i = 1; i < runs.length; i++)
+      expect(runs[i]!.startedAt - runs[i - 1]!.startedAt).toBeGreaterThanOrEqual(700);
+    expect(runs.every((r) => r.outcome === 'ok')).toBe(true);
+    // Pruned to the newest two, on the engine and in the catalog.
+    const onEngine = (await b.checkpoints.list(ENGINE, job.id)).filter((r) => r.status === 'present');
+    expect(onEngine.map((r) => r.origin)).toEqual(['scheduled', 'scheduled']);
+    const newestTwo = runs.slice(-2).map((r) => r.checkpoint);
+    expect(onEngine.map((r) => r.name).sort()).toEqual([...newestTwo].sort());
+    expect((await docker.getContainer(job.id).inspect()).State.Running).toBe(true);
+  });
+
+  it('after a crash, the newest checkpoint brings the job back where it was, not to the start', async () => {
+    const job = await piJob();
+    const s = services();
+    await s.registry.get(ENGINE).whenOnline(10_000);
+    await eventually(async () => (await piProgress(docker, job.id)).length > 10, 15_000, 'digits');
+    const policy = await s.schedules.set({
+      engineId: ENGINE,
+      container: job.id,
+      everyMs: 1500,
+      keepLast: 5,
+      keepHourly: 0,
+      keepDaily: 0,
+      budgetBytes: null,
+      maxFailures: 3,
+    });
+    await eventually(
+      () => s.schedules.store.runs(policy.id).filter((r) => r.outcome === 'ok').length >= 2,
+      30_000,
+      'two checkpoints',
+    );
+    await s.schedules.pause(ENGINE, job.id, true);
+    await s.schedules.scheduler.idle();
+    const newest = s.schedules.store.runs(policy.id).find((r) => r.outcome === 'ok')!;
+    // What the job had printed when that checkpoint was taken, from the engine's timestamped log.
+    const log = (await docker
+      .getContainer(job.id)
+      .logs({ stdout: true, timestamps: true })) as unknown as Buffer;
+    const stamped = log
+      .toString('latin1')
+      .split('\n')
+      .map((l) => /(\d{4}-[^ ]+Z) digit (\d+):/.exec(l))
+      .filter(Boolean) as RegExpExecArray[];
+    const atCheckpoint = Math.max(
+      ...stamped.filter((m) => Date.parse(m[1]!) <= newest.startedAt).map((m) => Number(m[2])),
+    );
+    await eventually(
+      async () => (await piProgress(docker, job.id)).at(-1)! > atCheckpoint + 5,
+      30_000,
+      'more digits after the checkpoint',
+    );
+
+    await docker.getContainer(job.id).kill({ signal: 'SIGKILL' }); // the crash
+    const before = (await piProgress(docker, job.id)).length;
+    const res = await s.checkpoints.restore({ engineId: ENGINE, container: job.id, replaceRunning: false });
+    expect(res.container.state).toBe('running');
+    const resumed = await eventually(
+      async () => {
+        const p = await piProgress(docker, job.id);
+        return p.length > before + 2 ? p.slice(before) : undefined;
+      },
+      30_000,
+      'digits after the restore',
+    );
+    expect(resumed[0]).toBeGreaterThanOrEqual(atCheckpoint);
+    expect(resumed[0]).toBeGreaterThan(1);
+    for (let i = 1; i < resumed.length; i++) expect(resumed[i]).toBe(resumed[i - 1]! + 1);
+  });
+
+  it('a schedule that keeps failing pauses itself and says why; the container keeps running', async () => {
+    const host = plainEngine();
+    const plainDocker = dockerFor(host);
+    const plainContainers = new Containers(plainDocker);
+    try {
+      const job = await plainContainers.run({
+        image: tb.piImage,
+        cmd: ['awk', '-v', 'n=3000', '-f', '/usr/local/share/pi.awk'],
+      });
+      const s = services(undefined, [{ id: 'plain', name: 'Plain', host }]);
+      await s.registry.get('plain').whenOnline(10_000);
+      const failures: string[] = [];
+      s.bus.on('schedule.run', (r) => {
+        if (r.outcome === 'failed') failures.push(r.error ?? '');
+      });
+      // Setting a schedule on an engine that cannot checkpoint is refused at once…
+      await expect(
+        s.schedules.set({
+          engineId: 'plain',
+          container: job.id,
+          everyMs: 1000,
+          keepLast: 3,
+          keepHourly: 0,
+          keepDaily: 0,
+          budgetBytes: null,
+          maxFailures: 2,
+        }),
+      ).rejects.toMatchObject({ code: 'experimental-off' });
+      // …so this is the case of a schedule set while the engine could, whose experimental mode was turned off since.
+      const policy = s.schedules.store.upsert(
+        {
+          engineId: 'plain',
+          containerId: job.id,
+          containerName: job.name,
+          everyMs: 1000,
+          keepLast: 3,
+          keepHourly: 0,
+          keepDaily: 0,
+          budgetBytes: null,
+          maxFailures: 2,
+        },
+        Date.now(),
+      );
+      s.schedules.scheduler.wake();
+      await eventually(
+        () => s.schedules.store.byId(policy.id)!.state === 'paused',
+        20_000,
+        'the policy to pause',
+      );
+      const p = s.schedules.store.byId(policy.id)!;
+      expect(p.pausedReason).toMatch(/Paused after 2 failed runs in a row.*experimental mode (is )?off/);
+      expect(failures).toHaveLength(2);
+      expect(failures[0]).toMatch(/--experimental/);
+      expect((await plainDocker.getContainer(job.id).inspect()).State.Running).toBe(true);
+      // Paused means paused: no more runs.
+      await new Promise((r) => setTimeout(r, 2500));
+      expect(s.schedules.store.runs(policy.id)).toHaveLength(2);
+    } finally {
+      await plainContainers.cleanup();
+    }
+  });
+
+  it('refuses nonsense before it is stored', async () => {
+    const s = services();
+    const res = await s.dispatcher.dispatch('schedule.set', {
+      engineId: ENGINE,
+      container: 'x',
+      everyMs: 10,
+      keepLast: 0,
+    });
+    expect(res).toMatchObject({ ok: false, error: { code: 'invalid-argument' } });
+    expect(s.schedules.list()).toEqual([]);
+    await expect(s.schedules.pause(ENGINE, 'nobody', true)).rejects.toBeInstanceOf(StudioError);
+  });
+});
