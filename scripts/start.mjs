@@ -53,6 +53,7 @@ if (!noTestbed && fs.existsSync(TESTBED_ENV)) {
     // The "plain" engine (experimental off) exists for tests; a user has no use for it.
     if (m && m[1] !== 'PLAIN') engineArgs.push(`testbed-${m[1].toLowerCase()}:Test bed ${m[1]}=${host}`);
   }
+  if (env.CS_TESTBED_PODMAN) engineArgs.push(`testbed-podman:Test bed Podman=${env.CS_TESTBED_PODMAN}`);
 }
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--engine' && args[i + 1]) engineArgs.push(args[++i]);

@@ -52,6 +52,16 @@ export async function piProgress(docker: Docker, id: string): Promise<number[]> 
     .map(Number);
 }
 
+/** The test bed's Podman API service. */
+export function podmanEngine(): string {
+  const host = readEnv().CS_TESTBED_PODMAN ?? process.env.CS_TESTBED_PODMAN;
+  if (!host)
+    throw new Error(
+      'the test bed\'s Podman service is not up: run "npm test" (it starts it) or "bash testbed/testbed.sh up a podman"',
+    );
+  return host;
+}
+
 /** The test bed's engine with experimental mode off (started as "plain"). */
 export function plainEngine(): string {
   const host = testbed().engines.plain;

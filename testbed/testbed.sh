@@ -4,7 +4,8 @@
 # locally built test images. Never touches the machine's default Docker socket.
 #
 #   testbed/testbed.sh up [ENGINE...]   install what is missing, start engines (default: a), import images;
-#                                       an engine named "plain" runs without --experimental, for tests of that
+#                                       an engine named "plain" runs without --experimental, for tests of that;
+#                                       one named "podman" is a private Podman API service instead of dockerd
 #   testbed/testbed.sh down             stop every test-bed daemon (data is kept)
 #   testbed/testbed.sh status           what runs, one line each
 #   testbed/testbed.sh env              print the variables tests use (sourceable)
@@ -48,7 +49,7 @@ preflight() {
 }
 
 APT_PACKAGES=(
-  docker.io containerd runc chromium busybox-static redis-server redis-tools xz-utils zstd ca-certificates
+  docker.io containerd runc podman conmon curl chromium busybox-static redis-server redis-tools xz-utils zstd ca-certificates
   build-essential pkg-config libprotobuf-dev libprotobuf-c-dev protobuf-c-compiler protobuf-compiler
   python3-protobuf libnl-3-dev libnet1-dev libcap-dev libbsd-dev uuid-dev libnftables-dev
   libgnutls28-dev libdrm-dev iproute2
@@ -167,6 +168,48 @@ start_dockerd() {
   say "dockerd $e: started (unix://$sock, data root $DATA/$e, ${experimental#--})"
 }
 
+# Podman's API service, as private as the dockerds: its own storage, run dir, configuration and
+# socket. runc (with CRIU 4.2 first on its PATH), cgroupfs, and the ulimits this sandbox allows.
+PODMAN_ROOT=$DATA/podman
+podman_cmd() {
+  CONTAINERS_CONF="$RUN/podman/containers.conf" PATH="$(daemon_path)" \
+    podman --root "$PODMAN_ROOT/storage" --runroot "$RUN/podman/run" "$@"
+}
+
+start_podman() {
+  local sock=$RUN/podman/podman.sock
+  mkdir -p "$RUN/podman/run" "$PODMAN_ROOT"
+  if alive "$RUN/podman/podman.pid" && curl -sf --unix-socket "$sock" http://d/_ping >/dev/null 2>&1; then
+    say "podman: running (unix://$sock)"
+    return
+  fi
+  cat >"$RUN/podman/containers.conf" <<EOF
+[containers]
+default_ulimits = ["nofile=1024:1024", "nproc=4096:4096"]
+[engine]
+runtime = "runc"
+cgroup_manager = "cgroupfs"
+events_logger = "file"
+EOF
+  rm -f "$sock"
+  podman_cmd system service --time=0 "unix://$sock" >>"$DATA/podman.log" 2>&1 </dev/null &
+  echo $! >"$RUN/podman/podman.pid"
+  wait_for 30 curl -sf --unix-socket "$sock" http://d/_ping || die "the Podman API service did not answer on unix://$sock; see $DATA/podman.log"
+  say "podman: started (unix://$sock, storage $PODMAN_ROOT)"
+}
+
+import_podman_image() {
+  local name=$1 builder=$2 cmd=$3
+  local tag="$name:$IMAGE_REV"
+  podman_cmd image exists "$tag" && return
+  local root
+  root=$(mktemp -d)
+  "$builder" "$root"
+  tar -C "$root" -c . | podman_cmd import -q -c "CMD $cmd" -c 'WORKDIR /data' - "$tag" >/dev/null
+  rm -rf "$root"
+  say "image $tag imported into podman"
+}
+
 # Test images, made from Debian's own binaries because no registry can be reached.
 rootfs_busybox() {
   local root=$1
@@ -229,6 +272,7 @@ write_env() {
   local f="$RUN/env" e first=""
   {
     echo "# written by testbed/testbed.sh; source it or read it as KEY=VALUE lines"
+    [ -S "$RUN/podman/podman.sock" ] && echo "CS_TESTBED_PODMAN=unix://$RUN/podman/podman.sock"
     for e in $(ls "$RUN" 2>/dev/null); do
       [ -S "$RUN/$e/docker.sock" ] || continue
       [ -n "$first" ] || [ "$e" = plain ] || first=$e
@@ -253,7 +297,17 @@ cmd_up() {
   install_packages
   build_criu
   start_containerd
-  for e in "${engines[@]}"; do start_dockerd "$e"; import_images "$e"; ensure_network "$e"; done
+  for e in "${engines[@]}"; do
+    if [ "$e" = podman ]; then
+      start_podman
+      import_podman_image checkpoint-studio-test/busybox rootfs_busybox '["sh"]'
+      import_podman_image checkpoint-studio-test/redis rootfs_redis '["redis-server", "--protected-mode", "no", "--save", "", "--appendonly", "no"]'
+      continue
+    fi
+    start_dockerd "$e"
+    import_images "$e"
+    ensure_network "$e"
+  done
   write_env
   say "ready. For a shell: export DOCKER_HOST=unix://$(engine_sock "${engines[0]}")   (variables in $RUN/env)"
 }
@@ -272,6 +326,7 @@ cmd_down() {
   for d in "$RUN"/*/; do
     [ -f "$d/dockerd.pid" ] && stop_pidfile "$d/dockerd.pid" "dockerd $(basename "$d")"
   done
+  stop_pidfile "$RUN/podman/podman.pid" podman
   stop_pidfile "$RUN/containerd/containerd.pid" containerd
   # Shims outlive containerd by design; stop the ones that belong to the test bed.
   pkill -f "containerd-shim-runc-v2 -namespace cs-" 2>/dev/null || true

@@ -1,6 +1,5 @@
 // The contract's calls, implemented with the services. Arguments arrive already validated.
 import { runDoctor } from '../doctor/doctor';
-import { engineMetadataSource } from '../checkpoints/engine-metadata-source';
 import { diffInspections } from '../criu/diff';
 import { inspectCheckpoint, InspectError } from '../criu/inspect';
 import { searchMemory } from '../criu/memsearch';
@@ -13,8 +12,10 @@ import type { Services } from './services';
 
 export function createHandlers(s: Services): Handlers {
   const source = async (src: InspectSourceT): Promise<CheckpointSource> => {
-    if (src.kind === 'engine')
-      return engineMetadataSource(await s.checkpoints.target(src.engineId, src.container), src.checkpoint);
+    if (src.kind === 'engine') {
+      const t = await s.checkpoints.target(src.engineId, src.container);
+      return s.checkpoints.backend(t.conn).inspectSource(t, src.checkpoint);
+    }
     return pathSource(s.files.get(src.fileId).path);
   };
   // Decoder and archive problems are the user's input being wrong, not the app failing.

@@ -4,6 +4,9 @@ import path from 'node:path';
 import { CheckpointCatalog } from '../catalog/checkpoint-catalog';
 import { CheckpointService } from '../checkpoints/checkpoint-service';
 import { CloneService } from '../checkpoints/clone-service';
+import { DockerBackend } from '../checkpoints/backends/docker-backend';
+import { PodmanArchives } from '../checkpoints/backends/podman-archives';
+import { PodmanBackend } from '../checkpoints/backends/podman-backend';
 import { EngineRegistry } from '../engines/engine-registry';
 import { LogFollowers } from '../engines/log-follower';
 import { FileRegistry } from './file-registry';
@@ -36,7 +39,13 @@ export class Services {
 
   constructor(readonly options: ServicesOptions) {
     this.catalog = new CheckpointCatalog(path.join(options.dataDir, 'catalog.db'));
-    this.checkpoints = new CheckpointService(this.registry, this.catalog, this.bus);
+    const podmanArchives = new PodmanArchives(path.join(options.dataDir, 'podman-checkpoints'));
+    this.checkpoints = new CheckpointService(this.registry, this.catalog, this.bus, {
+      docker: new DockerBackend(),
+      podman: new PodmanBackend(podmanArchives, (engineId, oldId, newId, name) =>
+        this.catalog.rekey(engineId, oldId, newId, name),
+      ),
+    });
     this.clones = new CloneService(this.checkpoints, this.catalog, this.bus);
     this.logs = new LogFollowers(this.registry, this.bus);
     this.files = new FileRegistry(path.join(options.dataDir, 'uploads'));

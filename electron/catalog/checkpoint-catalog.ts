@@ -284,6 +284,22 @@ export class CheckpointCatalog {
     return res.changes > 0;
   }
 
+  /** A container that came back under a new id (a Podman restore) keeps its checkpoints and schedule. */
+  rekey(engineId: string, oldId: string, newId: string, name: string): void {
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          'UPDATE checkpoints SET container_id = ?, container_name = ? WHERE engine_id = ? AND container_id = ?',
+        )
+        .run(newId, name, engineId, oldId);
+      this.db
+        .prepare(
+          'UPDATE policies SET container_id = ?, container_name = ? WHERE engine_id = ? AND container_id = ?',
+        )
+        .run(newId, name, engineId, oldId);
+    })();
+  }
+
   logOperation(op: OperationLog): void {
     this.db
       .prepare(

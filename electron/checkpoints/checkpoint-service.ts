@@ -6,19 +6,16 @@ import { StudioError } from '../ipc/errors';
 import type { EventBus } from '../ipc/event-bus';
 import type { EngineRegistry } from '../engines/engine-registry';
 import { EngineHttpError } from '../engines/docker/docker-http';
-import {
-  createCheckpoint,
-  CriuFailure,
-  deleteCheckpoint,
-  listCheckpoints,
-  startFromCheckpoint,
-} from '../engines/docker/docker-checkpoints';
-import { readHostFile } from '../engines/docker/helper-container';
+import { CriuFailure } from '../engines/docker/docker-checkpoints';
+import { PodmanCriuFailure } from '../engines/podman/libpod';
+import type { EngineConnection } from '../engines/engine-connection';
 import type { CheckpointCatalog } from '../catalog/checkpoint-catalog';
 import { inspectCheckpoint } from '../criu/inspect';
 import type { InspectionT } from '../ipc/contract';
-import { engineCheckpointSource } from './engine-source';
-import { likelyCause, relevantLogLines } from './criu-diagnosis';
+import { likelyCause } from './criu-diagnosis';
+import type { CheckpointBackend } from './backends/backend';
+import type { DockerBackend } from './backends/docker-backend';
+import type { PodmanBackend } from './backends/podman-backend';
 import { checkpointCapableEngine, ContainerLocks, resolveContainer, type Target } from './container-target';
 
 export interface CreateOptions {
@@ -55,6 +52,7 @@ export class CheckpointService {
     private readonly registry: EngineRegistry,
     private readonly catalog: CheckpointCatalog,
     private readonly bus: EventBus,
+    private readonly backends: { docker: DockerBackend; podman: PodmanBackend },
   ) {}
 
   private progress(
@@ -74,8 +72,18 @@ export class CheckpointService {
     return resolveContainer(await checkpointCapableEngine(this.registry, engineId), ref);
   }
 
+  /** The engine's way of keeping and restoring checkpoints (Docker's or Podman's). */
+  backend(conn: EngineConnection): CheckpointBackend {
+    return conn.identity?.kind === 'podman' ? this.backends.podman : this.backends.docker;
+  }
+
   async create(o: CreateOptions): Promise<CheckpointRecordT> {
-    if (o.tcpEstablished || o.fileLocks) {
+    const t = await this.target(o.engineId, o.container);
+    const backend = this.backend(t.conn);
+    if (
+      (o.tcpEstablished && !backend.supports.tcpEstablished) ||
+      (o.fileLocks && !backend.supports.fileLocks)
+    ) {
       const what = [
         o.tcpEstablished && 'keeping established TCP connections',
         o.fileLocks && 'dumping file locks',
@@ -86,7 +94,6 @@ export class CheckpointService {
         hint: 'Docker\'s checkpoint API passes only "leave running" to runc; CRIU\'s --tcp-established and --file-locks cannot be asked for. Close the connections or release the locks first, or use a Podman engine, which supports both.',
       });
     }
-    const t = await this.target(o.engineId, o.container);
     const state = t.info.State;
     if (!state?.Running || state.Paused) {
       throw new StudioError(
@@ -99,7 +106,7 @@ export class CheckpointService {
     }
     const name = o.name ?? defaultCheckpointName();
     return this.locks.run(o.engineId, t.id, 'checkpoint', async () => {
-      const existing = await listCheckpoints(t.conn.engine, t.id);
+      const existing = await backend.list(t);
       if (existing.includes(name)) {
         throw new StudioError('conflict', `${t.name} already has a checkpoint named "${name}".`, {
           hint: 'Pick another name, or delete the old checkpoint first.',
@@ -112,7 +119,11 @@ export class CheckpointService {
       );
       const started = Date.now();
       try {
-        await createCheckpoint(t.conn.engine, t.id, name, { exit: !o.leaveRunning });
+        await backend.create(t, name, {
+          leaveRunning: o.leaveRunning,
+          tcpEstablished: Boolean(o.tcpEstablished),
+          fileLocks: Boolean(o.fileLocks),
+        });
       } catch (e) {
         const err = await this.explainFailure(t, e, 'checkpoint');
         this.log('checkpoint', t, name, started, err);
@@ -170,7 +181,7 @@ export class CheckpointService {
   private async reconcile(t: Target): Promise<void> {
     // Mid-operation the engine's folder is in flux; the operation updates the catalog itself.
     if (this.locks.isBusy(t.conn.spec.id, t.id)) return;
-    const names = await listCheckpoints(t.conn.engine, t.id);
+    const names = await this.backend(t.conn).list(t);
     const engineId = t.conn.spec.id;
     if (this.catalog.reconcile(engineId, { id: t.id, name: t.name, image: t.imageName }, names))
       this.changed(engineId, t.id);
@@ -181,7 +192,7 @@ export class CheckpointService {
   async restore(o: RestoreOptions): Promise<RestoreResultT> {
     const t = await this.target(o.engineId, o.container);
     return this.locks.run(o.engineId, t.id, 'restore', async () => {
-      const names = await listCheckpoints(t.conn.engine, t.id);
+      const names = await this.backend(t.conn).list(t);
       if (names.length === 0) {
         throw new StudioError('not-found', `${t.name} has no checkpoints to restore.`, {
           hint: 'Make one first.',
@@ -225,8 +236,9 @@ export class CheckpointService {
       }
       this.progress(o.opId, 'restore', `Restoring ${name} into ${t.name}…`);
       const started = Date.now();
+      let restoredId = t.id;
       try {
-        await startFromCheckpoint(t.conn.engine, t.id, name);
+        restoredId = await this.backend(t.conn).restoreInPlace(t, name);
       } catch (e) {
         const err = await this.explainFailure(t, e, 'restore');
         this.log('restore', t, name, started, err);
@@ -235,8 +247,8 @@ export class CheckpointService {
       }
       const durationMs = Date.now() - started;
       this.log('restore', t, name, started, null, { durationMs, replaced });
-      await t.conn.touch(t.id);
-      const container = await t.conn.engine.containerSummary(t.id);
+      await t.conn.touch(restoredId);
+      const container = await t.conn.engine.containerSummary(restoredId);
       if (!container) throw new StudioError('internal', `${t.name} disappeared during the restore`);
       this.progress(o.opId, 'restore', `Restored ${name} in ${durationMs} ms.`, true);
       return { container, durationMs, replaced };
@@ -246,7 +258,7 @@ export class CheckpointService {
   async remove(engineId: string, ref: string, name: string): Promise<boolean> {
     const t = await this.target(engineId, ref);
     return this.locks.run(engineId, t.id, 'delete', async () => {
-      const names = await listCheckpoints(t.conn.engine, t.id);
+      const names = await this.backend(t.conn).list(t);
       if (!names.includes(name)) {
         const known = this.catalog.get(engineId, t.id, name);
         if (!known) {
@@ -259,7 +271,7 @@ export class CheckpointService {
         this.changed(engineId, t.id);
         return true;
       }
-      await deleteCheckpoint(t.conn.engine, t.id, name);
+      await this.backend(t.conn).remove(t, name);
       this.catalog.remove(engineId, t.id, name);
       this.changed(engineId, t.id);
       return true;
@@ -277,7 +289,7 @@ export class CheckpointService {
 
   /** Decodes a checkpoint's images (not its pages) through a helper container. */
   async scan(t: Target, name: string): Promise<InspectionT> {
-    return inspectCheckpoint(engineCheckpointSource(t, name));
+    return inspectCheckpoint(this.backend(t.conn).source(t, name));
   }
 
   private queueScan(t: Target, names: string[]): void {
@@ -310,12 +322,9 @@ export class CheckpointService {
     if (e instanceof StudioError) return e;
     const details: string[] = [];
     let engineMessage = e instanceof Error ? e.message : String(e);
-    if (e instanceof CriuFailure) {
+    if (e instanceof CriuFailure || e instanceof PodmanCriuFailure) {
       engineMessage = e.engineMessage;
-      if (e.logPath) {
-        const log = await readHostFile(t.conn.engine, t.imageId, e.logPath).catch(() => null);
-        if (log) details.push(...relevantLogLines(log.toString('utf8')));
-      }
+      details.push(...(await this.backend(t.conn).failureLog(t, e)));
     } else if (e instanceof EngineHttpError) {
       engineMessage = e.engineMessage;
     }
@@ -337,7 +346,7 @@ export class CheckpointService {
       {
         hint:
           cause?.hint ??
-          (e instanceof CriuFailure
+          (e instanceof CriuFailure || e instanceof PodmanCriuFailure
             ? "The lines below are from CRIU's log."
             : "See the engine's message below."),
         details,

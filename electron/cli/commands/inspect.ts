@@ -1,7 +1,6 @@
 // inspect, diff, memsearch: the checkpoint inspector on the command line.
 import fs from 'node:fs';
 import { Services } from '../../app/services';
-import { engineMetadataSource } from '../../checkpoints/engine-metadata-source';
 import { diffInspections } from '../../criu/diff';
 import { inspectCheckpoint, InspectError } from '../../criu/inspect';
 import { searchMemory } from '../../criu/memsearch';
@@ -36,7 +35,8 @@ async function resolveSource(
   }
   const s = services();
   const spec2 = commandEngine(o.engine, io.env);
-  return engineMetadataSource(await s.checkpoints.target(spec2.id, m[1]!), m[2]!);
+  const t = await s.checkpoints.target(spec2.id, m[1]!);
+  return s.checkpoints.backend(t.conn).inspectSource(t, m[2]!);
 }
 
 async function withSources<T>(

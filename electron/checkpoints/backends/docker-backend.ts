@@ -1,0 +1,289 @@
+// Docker (20.10's experimental checkpoint API): checkpoints live in each container's folder, and
+// a container restores only from its own. Clones and migrations therefore copy the folder through
+// helper containers and the archive endpoints — the engine API alone, so remote engines work too.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
+import type { ContainerInspectInfo } from 'dockerode';
+import {
+  createCheckpoint,
+  CriuFailure,
+  deleteCheckpoint,
+  listCheckpoints,
+  startFromCheckpoint,
+} from '../../engines/docker/docker-checkpoints';
+import { EngineHttpError } from '../../engines/docker/docker-http';
+import {
+  createHelper,
+  getArchive,
+  putArchive,
+  readHostFile,
+  singleFileTar,
+  withHelper,
+} from '../../engines/docker/helper-container';
+import type { DockerEngine } from '../../engines/docker/docker-engine';
+import { checkpointsDir, type Target } from '../container-target';
+import { relevantLogLines } from '../criu-diagnosis';
+import { engineMetadataSource } from '../engine-metadata-source';
+import { engineCheckpointSource } from '../engine-source';
+import type { CheckpointBackend, CloneOutcome, CloneSpec, CreateOptions } from './backend';
+
+export const CLONE_PARALLELISM = 4;
+export const CLONE_LABEL = 'dev.checkpointstudio.clone-of';
+
+export async function mapLimit<T>(
+  items: T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      await fn(items[i]!, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+export function engineMessage(e: unknown): string {
+  return e instanceof EngineHttpError ? e.engineMessage : e instanceof Error ? e.message : String(e);
+}
+
+export async function removeContainer(engine: DockerEngine, id: string): Promise<void> {
+  await engine.http.json({
+    method: 'DELETE',
+    path: `/containers/${id}`,
+    query: { force: true, v: true },
+    ok: [204, 404],
+    timeoutMs: 60_000,
+  });
+}
+
+/**
+ * The body of POST /containers/create for a container like the source: same image, command,
+ * environment, mounts and host settings, with other ports. Used by clones and migrations.
+ */
+export async function likeSource(
+  engine: DockerEngine,
+  info: ContainerInspectInfo,
+  labels: Record<string, string>,
+): Promise<Record<string, unknown> & { HostConfig: Record<string, unknown> }> {
+  const cfg = info.Config;
+  // The image by name when that name still means the same image on this engine; by id otherwise.
+  const named = await engine.http
+    .json<{ Id: string }>({
+      method: 'GET',
+      path: `/images/${encodeURIComponent(cfg.Image)}/json`,
+      ok: [200],
+      timeoutMs: 15_000,
+    })
+    .catch(() => null);
+  const image = named?.Id === info.Image ? cfg.Image : info.Image;
+  const hc = { ...(info.HostConfig as unknown as Record<string, unknown>) };
+  delete hc.ContainerIDFile;
+  const networks = Object.keys(info.NetworkSettings?.Networks ?? {});
+  const mode = String(hc.NetworkMode ?? '');
+  const userNetwork =
+    networks.includes(mode) && !['bridge', 'host', 'none', 'default'].includes(mode) ? mode : null;
+  return {
+    Image: image,
+    Cmd: cfg.Cmd,
+    Entrypoint: cfg.Entrypoint,
+    Env: cfg.Env,
+    WorkingDir: cfg.WorkingDir,
+    User: cfg.User,
+    Tty: cfg.Tty,
+    OpenStdin: cfg.OpenStdin,
+    StdinOnce: cfg.StdinOnce,
+    StopSignal: (cfg as { StopSignal?: string }).StopSignal,
+    ExposedPorts: cfg.ExposedPorts,
+    Volumes: cfg.Volumes,
+    Labels: { ...(cfg.Labels ?? {}), ...labels },
+    HostConfig: hc,
+    ...(userNetwork ? { NetworkingConfig: { EndpointsConfig: { [userNetwork]: {} } } } : {}),
+  };
+}
+
+/** A tar of the checkpoint folder (top entry NAME/), fetched once into a private temporary file. */
+async function fetchToTemp(t: Target, name: string): Promise<string> {
+  const tmp = path.join(os.tmpdir(), `checkpoint-studio-${crypto.randomBytes(6).toString('hex')}.tar`);
+  await withHelper(
+    t.conn.engine,
+    t.imageId,
+    [{ host: checkpointsDir(t.conn, t.id), container: '/cs/src', readOnly: true }],
+    async (helper) => {
+      await pipeline(
+        await getArchive(t.conn.engine, helper, `/cs/src/${name}`),
+        fs.createWriteStream(tmp, { mode: 0o600 }),
+      );
+    },
+  );
+  return tmp;
+}
+
+/**
+ * Writes a checkpoint tar (top entry NAME/) into the checkpoints folders of containers on
+ * `engine`, with a marker that makes each copy unique: containerd refuses a second identical
+ * checkpoint blob while the first is still in its store.
+ */
+export async function copyInto(
+  engine: DockerEngine,
+  helperImage: string,
+  name: string,
+  tarFile: string,
+  targets: { id: string; checkpointsDir: string; label: string }[],
+  onEach?: (index: number) => void,
+): Promise<(string | null)[]> {
+  const errors: (string | null)[] = targets.map(() => null);
+  const binds = targets.map((c, i) => ({ host: c.checkpointsDir, container: `/cs/dst/${i}` }));
+  await withHelper(engine, helperImage, binds, async (helper) => {
+    await mapLimit(targets, CLONE_PARALLELISM, async (c, i) => {
+      onEach?.(i);
+      try {
+        await putArchive(engine, helper, `/cs/dst/${i}`, fs.createReadStream(tarFile));
+        const marker = JSON.stringify({ copy: c.label, at: new Date().toISOString() });
+        await putArchive(
+          engine,
+          helper,
+          `/cs/dst/${i}`,
+          singleFileTar(`${name}/checkpoint-studio-copy.json`, marker),
+        );
+      } catch (e) {
+        errors[i] = engineMessage(e);
+      }
+    });
+  });
+  return errors;
+}
+
+export class DockerBackend implements CheckpointBackend {
+  readonly kind = 'docker' as const;
+  readonly supports = { tcpEstablished: false, fileLocks: false, clonePorts: true };
+
+  list(t: Target): Promise<string[]> {
+    return listCheckpoints(t.conn.engine, t.id);
+  }
+
+  create(t: Target, name: string, o: CreateOptions): Promise<void> {
+    return createCheckpoint(t.conn.engine, t.id, name, { exit: !o.leaveRunning });
+  }
+
+  remove(t: Target, name: string): Promise<void> {
+    return deleteCheckpoint(t.conn.engine, t.id, name);
+  }
+
+  async restoreInPlace(t: Target, name: string): Promise<string> {
+    await startFromCheckpoint(t.conn.engine, t.id, name);
+    return t.id;
+  }
+
+  source(t: Target, name: string) {
+    return engineCheckpointSource(t, name);
+  }
+
+  inspectSource(t: Target, name: string) {
+    return engineMetadataSource(t, name);
+  }
+
+  async exportTar(t: Target, name: string): Promise<Readable> {
+    const helper = await createHelper(t.conn.engine, t.imageId, [
+      { host: checkpointsDir(t.conn, t.id), container: '/cs/src', readOnly: true },
+    ]);
+    try {
+      const res = await getArchive(t.conn.engine, helper.id, `/cs/src/${name}`);
+      res.once('close', () => void helper.remove());
+      return res;
+    } catch (e) {
+      await helper.remove();
+      throw e;
+    }
+  }
+
+  async failureLog(t: Target, e: unknown): Promise<string[]> {
+    if (!(e instanceof CriuFailure) || !e.logPath) return [];
+    const log = await readHostFile(t.conn.engine, t.imageId, e.logPath).catch(() => null);
+    return log ? relevantLogLines(log.toString('utf8')) : [];
+  }
+
+  async clone(
+    t: Target,
+    name: string,
+    clones: CloneSpec[],
+    progress: (name: string, state: 'creating' | 'copying' | 'restoring') => void,
+  ): Promise<CloneOutcome[]> {
+    const engine = t.conn.engine;
+    const out: CloneOutcome[] = clones.map((c) => ({ name: c.name, id: null, restoreMs: null }));
+    const body = await likeSource(engine, t.info, { [CLONE_LABEL]: t.id });
+    await mapLimit(clones, CLONE_PARALLELISM, async (c, i) => {
+      progress(c.name, 'creating');
+      try {
+        const created = await engine.http.json<{ Id: string }>({
+          method: 'POST',
+          path: '/containers/create',
+          query: { name: c.name },
+          body: { ...body, HostConfig: { ...body.HostConfig, PortBindings: c.portBindings } },
+          ok: [201],
+          timeoutMs: 60_000,
+        });
+        out[i]!.id = created.Id;
+      } catch (e) {
+        out[i]!.error = engineMessage(e);
+      }
+    });
+    const made = out.filter((o) => o.id);
+    if (made.length) {
+      let tmp: string | null = null;
+      try {
+        tmp = await fetchToTemp(t, name);
+        const errors = await copyInto(
+          engine,
+          t.imageId,
+          name,
+          tmp,
+          made.map((o) => ({ id: o.id!, checkpointsDir: checkpointsDir(t.conn, o.id!), label: o.name })),
+          (i) => progress(made[i]!.name, 'copying'),
+        );
+        errors.forEach((err, i) => {
+          if (err) made[i]!.error = err;
+        });
+      } catch (e) {
+        for (const o of made) o.error ??= engineMessage(e);
+      } finally {
+        if (tmp) fs.rmSync(tmp, { force: true });
+      }
+    }
+    await mapLimit(
+      out.filter((o) => o.id && !o.error),
+      CLONE_PARALLELISM,
+      async (o) => {
+        progress(o.name, 'restoring');
+        const t0 = Date.now();
+        try {
+          await startFromCheckpoint(engine, o.id!, name);
+          o.restoreMs = Date.now() - t0;
+          // The restored process no longer needs the copy; a warm clone should not cost disk.
+          await deleteCheckpoint(engine, o.id!, name).catch(() => undefined);
+        } catch (e) {
+          o.error = engineMessage(e);
+        }
+      },
+    );
+    // Whatever did not come up is removed: a failed clone leaves nothing behind.
+    await mapLimit(
+      out.filter((o) => o.error && o.id),
+      CLONE_PARALLELISM,
+      async (o) => {
+        await removeContainer(engine, o.id!)
+          .then(() => {
+            o.id = null;
+          })
+          .catch(() => undefined);
+      },
+    );
+    return out;
+  }
+}

@@ -1,0 +1,56 @@
+// Podman checkpoints, as the app keeps them: one export archive per checkpoint, in the app's
+// data folder, by engine and container. Written to a temporary name and renamed when complete,
+// so a failed or interrupted checkpoint never looks like a good one.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+
+export class PodmanArchives {
+  constructor(private readonly root: string) {}
+
+  private dir(engineId: string, containerId: string): string {
+    return path.join(this.root, engineId, containerId);
+  }
+
+  file(engineId: string, containerId: string, name: string): string {
+    return path.join(this.dir(engineId, containerId), `${name}.tar`);
+  }
+
+  list(engineId: string, containerId: string): string[] {
+    try {
+      return fs
+        .readdirSync(this.dir(engineId, containerId))
+        .filter((f) => f.endsWith('.tar'))
+        .map((f) => f.slice(0, -'.tar'.length))
+        .sort();
+    } catch {
+      return [];
+    }
+  }
+
+  async write(engineId: string, containerId: string, name: string, body: Readable): Promise<void> {
+    const final = this.file(engineId, containerId, name);
+    fs.mkdirSync(path.dirname(final), { recursive: true, mode: 0o700 });
+    const partial = `${final}.partial`;
+    try {
+      await pipeline(body, fs.createWriteStream(partial, { mode: 0o600 }));
+      fs.renameSync(partial, final);
+    } finally {
+      fs.rmSync(partial, { force: true });
+    }
+  }
+
+  remove(engineId: string, containerId: string, name: string): void {
+    fs.rmSync(this.file(engineId, containerId, name), { force: true });
+  }
+
+  /** A restore in place gives the container a new id: its archives follow it. */
+  rekey(engineId: string, oldId: string, newId: string): void {
+    const from = this.dir(engineId, oldId);
+    if (!fs.existsSync(from)) return;
+    const to = this.dir(engineId, newId);
+    fs.mkdirSync(path.dirname(to), { recursive: true });
+    fs.renameSync(from, to);
+  }
+}

@@ -1,0 +1,110 @@
+// Podman: each checkpoint is exported as an archive (CRIU images, config, root file system
+// changes, CRIU's statistics) which the app keeps; restoring imports one. Clones are imports
+// under new names. Podman's API can pass --tcp-established and --file-locks, so those work here.
+import fs from 'node:fs';
+import type { Readable } from 'node:stream';
+import { archiveFileSource, type CheckpointSource } from '../../criu/sources';
+import { StudioError } from '../../ipc/errors';
+import { checkpointExport, PodmanCriuFailure, rename, restoreImport } from '../../engines/podman/libpod';
+import type { Target } from '../container-target';
+import type { CheckpointBackend, CloneOutcome, CloneSpec, CreateOptions } from './backend';
+import { CLONE_PARALLELISM, engineMessage, mapLimit, removeContainer } from './docker-backend';
+import type { PodmanArchives } from './podman-archives';
+
+export class PodmanBackend implements CheckpointBackend {
+  readonly kind = 'podman' as const;
+  readonly supports = { tcpEstablished: true, fileLocks: true, clonePorts: false };
+
+  constructor(
+    private readonly archives: PodmanArchives,
+    /** Called when a restore gives the container a new id, so the catalog follows. */
+    private readonly onRekey: (engineId: string, oldId: string, newId: string, name: string) => void,
+  ) {}
+
+  private path(t: Target, name: string): string {
+    const p = this.archives.file(t.conn.spec.id, t.id, name);
+    if (!fs.existsSync(p)) throw new StudioError('not-found', `${t.name} has no checkpoint named "${name}".`);
+    return p;
+  }
+
+  async list(t: Target): Promise<string[]> {
+    return this.archives.list(t.conn.spec.id, t.id);
+  }
+
+  async create(t: Target, name: string, o: CreateOptions): Promise<void> {
+    const body = await checkpointExport(t.conn.engine, t.id, o);
+    await this.archives.write(t.conn.spec.id, t.id, name, body);
+  }
+
+  async remove(t: Target, name: string): Promise<void> {
+    this.archives.remove(t.conn.spec.id, t.id, name);
+  }
+
+  /**
+   * Podman restores an archive as a new container. To put it in place of the old one: set the old
+   * one aside under another name, import under the old name, and only then remove the old one —
+   * a failed import puts it back as it was.
+   */
+  async restoreInPlace(t: Target, name: string): Promise<string> {
+    const file = this.path(t, name);
+    const aside = `${t.name}-before-restore-${Date.now()}`;
+    await rename(t.conn.engine, t.id, aside);
+    let newId: string;
+    try {
+      newId = await restoreImport(t.conn.engine, fs.createReadStream(file), { name: t.name });
+    } catch (e) {
+      await rename(t.conn.engine, t.id, t.name).catch(() => undefined);
+      throw e;
+    }
+    await removeContainer(t.conn.engine, t.id).catch(() => undefined);
+    this.archives.rekey(t.conn.spec.id, t.id, newId);
+    this.onRekey(t.conn.spec.id, t.id, newId, t.name);
+    return newId;
+  }
+
+  source(t: Target, name: string): CheckpointSource {
+    return { ...archiveFileSource(this.path(t, name)), label: `${t.name}:${name}` };
+  }
+
+  inspectSource(t: Target, name: string): CheckpointSource {
+    return this.source(t, name);
+  }
+
+  async exportTar(t: Target, name: string): Promise<Readable> {
+    return fs.createReadStream(this.path(t, name));
+  }
+
+  async failureLog(_t: Target, e: unknown): Promise<string[]> {
+    // Podman answers with CRIU's own error lines in its message.
+    return e instanceof PodmanCriuFailure
+      ? e.engineMessage
+          .split('\n')
+          .filter((l) => l.trim())
+          .slice(-8)
+      : [];
+  }
+
+  async clone(
+    t: Target,
+    name: string,
+    clones: CloneSpec[],
+    progress: (name: string, state: 'creating' | 'copying' | 'restoring') => void,
+  ): Promise<CloneOutcome[]> {
+    const file = this.path(t, name);
+    const out: CloneOutcome[] = clones.map((c) => ({ name: c.name, id: null, restoreMs: null }));
+    await mapLimit(out, CLONE_PARALLELISM, async (o) => {
+      progress(o.name, 'restoring');
+      const t0 = Date.now();
+      try {
+        o.id = await restoreImport(t.conn.engine, fs.createReadStream(file), { name: o.name });
+        o.restoreMs = Date.now() - t0;
+      } catch (e) {
+        o.error = engineMessage(e);
+        // An import that failed half-way may have left a container by that name.
+        const left = await t.conn.engine.inspect(o.name).catch(() => null);
+        if (left) await removeContainer(t.conn.engine, left.Id).catch(() => undefined);
+      }
+    });
+    return out;
+  }
+}

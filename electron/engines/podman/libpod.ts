@@ -1,0 +1,100 @@
+// Podman's own REST API (libpod): checkpoint with the archive streamed back, restore by import.
+// Its Docker-compatible API has no checkpoint routes, and libpod routes need a version prefix.
+import type { IncomingMessage } from 'node:http';
+import { StudioError } from '../../ipc/errors';
+import type { DockerEngine } from '../docker/docker-engine';
+import { EngineHttpError } from '../docker/docker-http';
+
+const V = '/v4.0.0/libpod';
+const CRIU_TIMEOUT_MS = 30 * 60 * 1000;
+
+export class PodmanCriuFailure extends Error {
+  constructor(readonly engineMessage: string) {
+    super(engineMessage);
+    this.name = 'PodmanCriuFailure';
+  }
+}
+
+function translate(e: unknown): unknown {
+  if (e instanceof EngineHttpError) {
+    if (/criu|checkpoint|restore/i.test(e.engineMessage) && e.status >= 500)
+      return new PodmanCriuFailure(e.engineMessage);
+    if (e.status === 404) return new StudioError('not-found', e.engineMessage, { cause: e });
+    if (e.status === 409) return new StudioError('conflict', e.engineMessage, { cause: e });
+  }
+  return e;
+}
+
+export interface PodmanCheckpointOptions {
+  leaveRunning: boolean;
+  tcpEstablished: boolean;
+  fileLocks: boolean;
+}
+
+/** POST …/checkpoint?export=true: the response body is the (uncompressed) export tar. */
+export async function checkpointExport(
+  engine: DockerEngine,
+  id: string,
+  o: PodmanCheckpointOptions,
+): Promise<IncomingMessage> {
+  try {
+    return await engine.http.stream({
+      method: 'POST',
+      path: `${V}/containers/${encodeURIComponent(id)}/checkpoint`,
+      query: {
+        export: true,
+        leaveRunning: o.leaveRunning,
+        tcpEstablished: o.tcpEstablished,
+        fileLocks: o.fileLocks,
+        printStats: true,
+        keep: false,
+      },
+      ok: [200],
+      timeoutMs: CRIU_TIMEOUT_MS,
+    });
+  } catch (e) {
+    throw translate(e);
+  }
+}
+
+/** POST …/restore?import=true with the export tar as body; a name makes it a new container. */
+export async function restoreImport(
+  engine: DockerEngine,
+  tar: NodeJS.ReadableStream,
+  o: { name?: string; ignoreStaticIP?: boolean; ignoreStaticMAC?: boolean },
+): Promise<string> {
+  try {
+    const res = await engine.http.json<{ Id: string }>({
+      method: 'POST',
+      path: `${V}/containers/import/restore`,
+      query: {
+        import: true,
+        name: o.name,
+        ignoreStaticIP: o.ignoreStaticIP ?? Boolean(o.name),
+        ignoreStaticMAC: o.ignoreStaticMAC ?? Boolean(o.name),
+        printStats: true,
+      },
+      file: tar,
+      headers: { 'Content-Type': 'application/x-tar' },
+      ok: [200],
+      timeoutMs: CRIU_TIMEOUT_MS,
+    });
+    return res.Id;
+  } catch (e) {
+    throw translate(e);
+  }
+}
+
+export async function rename(engine: DockerEngine, id: string, name: string): Promise<void> {
+  try {
+    await engine.http.json({
+      method: 'POST',
+      path: `${V}/containers/${encodeURIComponent(id)}/rename`,
+      query: { name },
+      ok: [204, 200],
+      timeoutMs: 30_000,
+    });
+  } catch (e) {
+    throw translate(e);
+  }
+}
