@@ -36,6 +36,10 @@ export function createHandlers(s: Services): Handlers {
       platform: process.platform,
     }),
     'engines.list': async () => s.registry.statuses(),
+    'engines.test': async ({ host, tlsDir }) => s.engines.test(host, tlsDir),
+    'engines.add': async ({ name, host, tlsDir }) => s.engines.add(name, host, tlsDir),
+    'engines.rename': async ({ engineId, name }) => s.engines.rename(engineId, name),
+    'engines.remove': async ({ engineId }) => ({ removed: s.engines.remove(engineId) }),
     'containers.list': async ({ engineId }) => (await s.registry.online(engineId)).list(),
     'doctor.run': async ({ engineId }) => {
       const conn = engineId ? s.registry.get(engineId) : s.registry.first();
@@ -49,6 +53,11 @@ export function createHandlers(s: Services): Handlers {
     }),
     'checkpoint.note': async ({ engineId, container, checkpoint, note }) =>
       s.checkpoints.setNote(engineId, container, checkpoint, note),
+    'migrate.check': async ({ engineId, container, to }) => {
+      const c = await s.migrations.check({ engineId, container, to, keepSource: false });
+      return { problems: c.problems, imagePresent: c.imagePresent, targetName: c.target.spec.name };
+    },
+    'migrate.run': async (a) => s.migrations.run(a),
     'clone.plan': async (req) => s.clones.plan(req),
     'clone.run': async (req) => s.clones.run(req),
     'logs.follow': async ({ engineId, container, tail }) => ({

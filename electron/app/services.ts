@@ -10,6 +10,8 @@ import { PodmanBackend } from '../checkpoints/backends/podman-backend';
 import { EngineRegistry } from '../engines/engine-registry';
 import { LogFollowers } from '../engines/log-follower';
 import { FileRegistry } from './file-registry';
+import { EngineManager } from '../engines/engine-manager';
+import { MigrationService, type MigrationHooks } from '../migrate/migration-service';
 import { ScheduleService } from '../schedules/schedule-service';
 import type { EngineSpec } from '../engines/engine-spec';
 import { EventBus } from '../ipc/event-bus';
@@ -22,6 +24,10 @@ export interface ServicesOptions {
   host: 'electron' | 'browser';
   /** The desktop file picker (Electron only): a path the user chose, or null if they cancelled. */
   pickPath?: (kind: 'archive' | 'folder') => Promise<string | null>;
+  /** Test seams of the migration (see MigrationHooks). */
+  migrationHooks?: MigrationHooks;
+  /** Also connect the engines the user added earlier (the app does; one-shot commands name theirs). */
+  savedEngines?: boolean;
   /** Run checkpoint schedules in this process (the app does; one-shot CLI commands do not). */
   runSchedules?: boolean;
 }
@@ -35,6 +41,8 @@ export class Services {
   readonly logs: LogFollowers;
   readonly files: FileRegistry;
   readonly schedules: ScheduleService;
+  readonly engines: EngineManager;
+  readonly migrations: MigrationService;
   readonly dispatcher: Dispatcher;
 
   constructor(readonly options: ServicesOptions) {
@@ -52,6 +60,15 @@ export class Services {
     this.schedules = new ScheduleService(this.catalog, this.checkpoints, this.bus);
     if (options.runSchedules) this.schedules.scheduler.start();
     for (const spec of options.engines) this.registry.add(spec);
+    this.engines = new EngineManager(this.registry, options.dataDir);
+    this.migrations = new MigrationService(
+      this.registry,
+      this.checkpoints,
+      this.catalog,
+      this.bus,
+      options.migrationHooks,
+    );
+    if (options.savedEngines) this.engines.connectSaved();
     this.dispatcher = createDispatcher(createHandlers(this));
   }
 

@@ -8,6 +8,8 @@ import { psCommand } from './commands/ps';
 import { serveCommand } from './commands/serve';
 import { diffCommand, inspectCommand, memsearchCommand } from './commands/inspect';
 import { scheduleCommand, schedulesCommand, unscheduleCommand } from './commands/schedules';
+import { enginesCommand } from './commands/engines';
+import { migrateCommand } from './commands/migrate';
 import {
   checkpointCommand,
   checkpointsCommand,
@@ -32,6 +34,11 @@ commands:
   inspect <folder|archive|container:checkpoint>           processes, memory, files, sockets, timings
   diff <A> <B>                                            what changed between two checkpoints
   memsearch <source> <pattern> [--regex] [--pid P] [--max-hits N]
+
+  migrate <container> --to ENGINE [--keep-source]        move it to another engine; it goes on where it was
+  engines [ls]                                            the engines the app connects to, with their health
+  engines add NAME ADDRESS [--tls DIR]                    unix:///path, tcp://host:2376 (with --tls), ssh://user@host
+  engines rm NAME
 
   schedule <container> --every 5m [--keep 10] [--hourly N] [--daily N] [--budget 2G] [--max-failures 3]
   schedule <container> --pause | --resume
@@ -79,6 +86,9 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
         budget: { type: 'string' },
         'max-failures': { type: 'string' },
         pause: { type: 'boolean', default: false },
+        tls: { type: 'string' },
+        to: { type: 'string' },
+        'keep-source': { type: 'boolean', default: false },
         resume: { type: 'boolean', default: false },
       },
       allowPositionals: true,
@@ -101,6 +111,8 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   };
   try {
     const takesArgs = [
+      'engines',
+      'migrate',
       'checkpoint',
       'checkpoints',
       'restore',
@@ -181,6 +193,15 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
           pause: values.pause === true,
           resume: values.resume === true,
         });
+      case 'migrate':
+        return await migrateCommand(io, {
+          ...verb,
+          container: container(),
+          to: str('to'),
+          keepSource: values['keep-source'] === true,
+        });
+      case 'engines':
+        return await enginesCommand(io, { json, dataDir, args: positionals, tls: str('tls') });
       case 'schedules':
         return await schedulesCommand(io, verb);
       case 'unschedule':

@@ -63,6 +63,11 @@ export class EngineConnection {
     return this.statusValue;
   }
 
+  rename(name: string): void {
+    this.spec.name = name;
+    this.setStatus({ name });
+  }
+
   get identity(): EngineIdentity | null {
     return this.identityValue;
   }

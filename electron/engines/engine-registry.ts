@@ -21,11 +21,18 @@ export class EngineRegistry {
     return conn;
   }
 
+  rename(id: string, name: string): EngineConnection {
+    const conn = this.get(id);
+    conn.rename(name);
+    return conn;
+  }
+
   remove(id: string): void {
     const conn = this.connections.get(id);
     if (!conn) return;
     conn.stop();
     this.connections.delete(id);
+    this.bus.emit('engines.removed', { engineId: id });
   }
 
   get(id: string): EngineConnection {

@@ -37,6 +37,15 @@ export const EngineStatus = z.object({
   since: z.number(),
 });
 
+export const EngineAddress = z
+  .string()
+  .min(1)
+  .max(512)
+  .regex(
+    /^(unix:\/\/\/|tcp:\/\/|ssh:\/\/)[^\0\s]*$/,
+    'an engine address starts with unix:///, tcp:// or ssh://',
+  );
+
 export const ContainerStateName = z.enum([
   'created',
   'running',
@@ -211,12 +220,39 @@ export const CloneResult = z.object({
   ok: z.boolean(),
 });
 
+export const MigrateStage = z.object({
+  name: z.enum([
+    'check',
+    'image',
+    'create',
+    'checkpoint',
+    'files',
+    'transfer',
+    'restore',
+    'verify',
+    'finish',
+  ]),
+  state: z.enum(['pending', 'running', 'done', 'skipped', 'failed']),
+  bytes: z.number(),
+  ms: z.number(),
+  detail: z.string(),
+});
+
+export const MigrationResult = z.object({
+  ok: z.boolean(),
+  targetEngineId: EngineId,
+  targetContainerId: z.string(),
+  durationMs: z.number(),
+  stages: z.array(MigrateStage),
+});
+
 export const OperationProgress = z.object({
   opId: OperationId,
-  kind: z.enum(['checkpoint', 'restore', 'clone']),
+  kind: z.enum(['checkpoint', 'restore', 'clone', 'migrate']),
   message: z.string(),
   done: z.boolean(),
   instances: z.array(CloneInstance).optional(),
+  stages: z.array(MigrateStage).optional(),
 });
 
 export const LogData = z.object({
@@ -450,6 +486,39 @@ export const calls = {
     result: z.array(ContainerSummary),
     summary: "An engine's containers, running or not.",
   },
+  'engines.test': {
+    args: z.object({ host: EngineAddress, tlsDir: z.string().max(1024).optional() }).strict(),
+    result: z.object({
+      ok: z.boolean(),
+      kind: z.string().optional(),
+      version: z.string().optional(),
+      experimental: z.boolean().optional(),
+      error: z.string().optional(),
+      hint: z.string().optional(),
+    }),
+    summary: 'Try an engine address without adding it.',
+  },
+  'engines.add': {
+    args: z
+      .object({
+        name: z.string().min(1).max(64),
+        host: EngineAddress,
+        tlsDir: z.string().max(1024).optional(),
+      })
+      .strict(),
+    result: EngineStatus,
+    summary: 'Add an engine (kept in settings) and connect to it.',
+  },
+  'engines.rename': {
+    args: z.object({ engineId: EngineId, name: z.string().min(1).max(64) }).strict(),
+    result: EngineStatus,
+    summary: 'Rename an engine.',
+  },
+  'engines.remove': {
+    args: z.object({ engineId: EngineId }).strict(),
+    result: z.object({ removed: z.boolean() }),
+    summary: 'Disconnect an engine and forget it (its containers are not touched).',
+  },
   'doctor.run': {
     args: z.object({ engineId: EngineId.optional() }).strict(),
     result: DoctorReport,
@@ -496,6 +565,23 @@ export const calls = {
     args: z.object({ ...Target, checkpoint: CheckpointName, note: z.string().max(2000) }).strict(),
     result: CheckpointRecord,
     summary: "Set a checkpoint's note.",
+  },
+  'migrate.check': {
+    args: z.object({ ...Target, to: EngineId }).strict(),
+    result: z.object({ problems: z.array(z.string()), imagePresent: z.boolean(), targetName: z.string() }),
+    summary: 'Whether a container can move to another engine, and what the move involves.',
+  },
+  'migrate.run': {
+    args: z
+      .object({
+        ...Target,
+        to: EngineId,
+        keepSource: z.boolean().default(false),
+        opId: OperationId.optional(),
+      })
+      .strict(),
+    result: MigrationResult,
+    summary: 'Move a running container to another engine; it goes on where it stopped.',
   },
   'clone.plan': {
     args: CloneRequest,
@@ -579,6 +665,7 @@ export const events = {
   'logs.data': LogData,
   'catalog.changed': CatalogChanged,
   'schedule.changed': CatalogChanged,
+  'engines.removed': z.object({ engineId: EngineId }),
   'schedule.run': PolicyRun,
 } as const satisfies Record<EventName, z.ZodType>;
 
@@ -612,6 +699,8 @@ export type OperationProgressT = z.output<typeof OperationProgress>;
 export type ProcessInfoT = z.output<typeof ProcessInfo>;
 export type InspectSourceT = z.output<typeof InspectSource>;
 export type PolicyT = z.output<typeof Policy>;
+export type MigrateStageT = z.output<typeof MigrateStage>;
+export type MigrationResultT = z.output<typeof MigrationResult>;
 export type PolicyRunT = z.output<typeof PolicyRun>;
 export type PolicySettingsT = z.output<typeof PolicySettings>;
 export type InspectionT = z.output<typeof Inspection>;

@@ -1,0 +1,83 @@
+// engines, engines add NAME ADDRESS [--tls DIR], engines rm NAME: the engines the app connects to.
+import { Services } from '../../app/services';
+import { unwrap } from '../../ipc/dispatcher';
+import { StudioError } from '../../ipc/errors';
+import type { CliIo } from '../cli-io';
+import { table } from '../table';
+import { EngineSettings } from '../../engines/engine-settings';
+
+interface Options {
+  json: boolean;
+  dataDir: string;
+  args: string[];
+  tls?: string | undefined;
+}
+
+export async function enginesCommand(io: CliIo, o: Options): Promise<number> {
+  const [sub, ...rest] = o.args;
+  const services = new Services({ engines: [], dataDir: o.dataDir, host: 'browser', savedEngines: true });
+  try {
+    if (!sub || sub === 'ls' || sub === 'list') {
+      // Give each engine a moment to answer, so the list shows health, not "connecting".
+      await Promise.all(services.registry.ids().map((id) => services.registry.get(id).settled(5000)));
+      const list = unwrap<'engines.list'>(await services.dispatcher.dispatch('engines.list', {}));
+      if (o.json) io.out(JSON.stringify(list, null, 2));
+      else if (!list.length)
+        io.out('No engines added. Add one: checkpoint-studio engines add NAME unix:///path/to/docker.sock');
+      else
+        io.out(
+          table(
+            ['ID', 'NAME', 'ADDRESS', 'KIND', 'STATE', 'VERSION'],
+            list.map((e) => [
+              e.id,
+              e.name,
+              e.host,
+              e.kind,
+              e.state + (e.error ? ` (${e.error})` : ''),
+              e.version ?? '-',
+            ]),
+          ),
+        );
+      return 0;
+    }
+    if (sub === 'add') {
+      const [name, host] = rest;
+      if (!name || !host || rest.length !== 2)
+        throw new StudioError(
+          'invalid-argument',
+          'engines add takes a name and an address: engines add NAME ADDRESS',
+        );
+      const test = unwrap<'engines.test'>(
+        await services.dispatcher.dispatch('engines.test', { host, ...(o.tls ? { tlsDir: o.tls } : {}) }),
+      );
+      const added = unwrap<'engines.add'>(
+        await services.dispatcher.dispatch('engines.add', {
+          name,
+          host,
+          ...(o.tls ? { tlsDir: o.tls } : {}),
+        }),
+      );
+      if (o.json) io.out(JSON.stringify({ ...added, test }, null, 2));
+      else
+        io.out(
+          test.ok
+            ? `Added ${added.id}: ${test.kind} ${test.version}${test.experimental === false && test.kind === 'docker' ? ' (experimental mode off: it cannot checkpoint)' : ''}.`
+            : `Added ${added.id}, but it does not answer now: ${test.error}`,
+        );
+      return 0;
+    }
+    if (sub === 'rm' || sub === 'remove') {
+      const [ref] = rest;
+      if (!ref || rest.length !== 1)
+        throw new StudioError('invalid-argument', 'engines rm takes one engine id or name');
+      const saved = new EngineSettings(o.dataDir).load().find((s) => s.id === ref || s.name === ref);
+      if (!saved) throw new StudioError('not-found', `no added engine "${ref}"`);
+      unwrap<'engines.remove'>(await services.dispatcher.dispatch('engines.remove', { engineId: saved.id }));
+      io.out(o.json ? JSON.stringify({ removed: true }) : `Removed ${saved.id}.`);
+      return 0;
+    }
+    throw new StudioError('invalid-argument', `unknown engines command "${sub}" (ls, add, rm)`);
+  } finally {
+    services.dispose();
+  }
+}

@@ -1,0 +1,458 @@
+// Moves a running container from one Docker engine to another and lets it go on where it stopped:
+// check the target can take it, bring the image over if it lacks it (streamed save → load),
+// create the container there, checkpoint the source, carry its file system changes and the
+// checkpoint (through helper containers, the engine API only), restore, confirm it runs, then
+// remove or keep the source. Any failure brings the source back running from its checkpoint and
+// leaves nothing half-made on the target.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Transform } from 'node:stream';
+import type { MigrateStageT, MigrationResultT } from '../ipc/contract';
+import { StudioError } from '../ipc/errors';
+import type { EventBus } from '../ipc/event-bus';
+import type { CheckpointCatalog } from '../catalog/checkpoint-catalog';
+import type { CheckpointService } from '../checkpoints/checkpoint-service';
+import {
+  checkpointsDir,
+  checkpointCapableEngine,
+  resolveContainer,
+  type Target,
+} from '../checkpoints/container-target';
+import { copyInto, engineMessage, likeSource, removeContainer } from '../checkpoints/backends/docker-backend';
+import { likelyCause } from '../checkpoints/criu-diagnosis';
+import { deleteCheckpoint, startFromCheckpoint } from '../engines/docker/docker-checkpoints';
+import { EngineHttpError } from '../engines/docker/docker-http';
+import type { EngineRegistry } from '../engines/engine-registry';
+import type { EngineConnection } from '../engines/engine-connection';
+
+export const STAGES = [
+  'check',
+  'image',
+  'create',
+  'checkpoint',
+  'files',
+  'transfer',
+  'restore',
+  'verify',
+  'finish',
+] as const;
+type StageName = (typeof STAGES)[number];
+
+export interface MigrateOptions {
+  engineId: string;
+  container: string;
+  to: string;
+  keepSource: boolean;
+  opId?: string | undefined;
+}
+
+/** Seams for tests that need a real failure at a given point (a damaged checkpoint on the target). */
+export interface MigrationHooks {
+  afterTransfer?(target: {
+    engine: EngineConnection;
+    containerId: string;
+    checkpointsDir: string;
+    name: string;
+  }): Promise<void>;
+}
+
+function counter(onBytes: (n: number) => void): Transform {
+  return new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      onBytes(chunk.length);
+      cb(null, chunk);
+    },
+  });
+}
+
+/** Paths the container changed (added or modified), without ones inside another changed folder. */
+export function changedRoots(changes: { Path: string; Kind: number }[]): {
+  carry: string[];
+  deleted: string[];
+} {
+  const deleted = changes.filter((c) => c.Kind === 2).map((c) => c.Path);
+  const kept = changes
+    .filter((c) => c.Kind !== 2)
+    .map((c) => c.Path)
+    // The kernel's and the engine's own mounts are not the container's data.
+    .filter(
+      (p) =>
+        !/^\/(proc|sys|dev|run\/secrets)(\/|$)/.test(p) &&
+        !['/etc/hostname', '/etc/hosts', '/etc/resolv.conf'].includes(p),
+    )
+    .sort();
+  const carry: string[] = [];
+  for (const p of kept) if (!carry.some((c) => p === c || p.startsWith(`${c}/`))) carry.push(p);
+  return { carry, deleted };
+}
+
+export class MigrationService {
+  constructor(
+    private readonly registry: EngineRegistry,
+    private readonly checkpoints: CheckpointService,
+    private readonly catalog: CheckpointCatalog,
+    private readonly bus: EventBus,
+    private readonly hooks: MigrationHooks = {},
+  ) {}
+
+  /** What would stop a migration, without touching anything. */
+  async check(
+    o: MigrateOptions,
+  ): Promise<{ source: Target; target: EngineConnection; problems: string[]; imagePresent: boolean }> {
+    if (o.engineId === o.to)
+      throw new StudioError('invalid-argument', 'The source and the target are the same engine.');
+    const srcConn = await checkpointCapableEngine(this.registry, o.engineId);
+    const source = await resolveContainer(srcConn, o.container);
+    const problems: string[] = [];
+    let target: EngineConnection;
+    try {
+      target = await checkpointCapableEngine(this.registry, o.to);
+    } catch (e) {
+      throw e instanceof StudioError
+        ? new StudioError(e.code, `The target cannot take it: ${e.message}`, { hint: e.hint })
+        : e;
+    }
+    const a = srcConn.identity!;
+    const b = target.identity!;
+    if (a.kind !== 'docker' || b.kind !== 'docker')
+      problems.push('migration works between Docker engines; Podman is not supported yet');
+    if (a.arch !== b.arch)
+      problems.push(
+        `the target runs on ${b.arch}, the source on ${a.arch}: a process cannot move between architectures`,
+      );
+    if (!source.info.State?.Running)
+      problems.push(`${source.name} is not running: only a running container can be migrated`);
+    const clash = await target.engine.inspect(source.name);
+    if (clash) problems.push(`the target already has a container named ${source.name}`);
+    const network = String(source.info.HostConfig?.NetworkMode ?? '');
+    if (
+      network &&
+      !['none', 'host', 'bridge', 'default'].includes(network) &&
+      !network.startsWith('container:')
+    ) {
+      const has = await target.engine.http
+        .json({
+          method: 'GET',
+          path: `/networks/${encodeURIComponent(network)}`,
+          ok: [200],
+          timeoutMs: 10_000,
+        })
+        .then(
+          () => true,
+          () => false,
+        );
+      if (!has) problems.push(`the target has no network named ${network}`);
+    }
+    if (network.startsWith('container:'))
+      problems.push("it shares another container's network: move that one instead");
+    const imagePresent = await target.engine.http
+      .json<{ Id: string }>({
+        method: 'GET',
+        path: `/images/${encodeURIComponent(source.imageId)}/json`,
+        ok: [200],
+        timeoutMs: 10_000,
+      })
+      .then(
+        () => true,
+        () => false,
+      );
+    return { source, target, problems, imagePresent };
+  }
+
+  async run(o: MigrateOptions): Promise<MigrationResultT> {
+    const stages: MigrateStageT[] = STAGES.map((name) => ({
+      name,
+      state: 'pending',
+      bytes: 0,
+      ms: 0,
+      detail: '',
+    }));
+    const stage = (n: StageName) => stages.find((s) => s.name === n)!;
+    const emit = (message: string, done = false) => {
+      if (o.opId)
+        this.bus.emit('operation.progress', {
+          opId: o.opId,
+          kind: 'migrate',
+          message,
+          done,
+          stages: stages.map((s) => ({ ...s })),
+        });
+    };
+    const timed = async <T>(
+      n: StageName,
+      message: string,
+      fn: (s: MigrateStageT) => Promise<T>,
+    ): Promise<T> => {
+      const s = stage(n);
+      s.state = 'running';
+      emit(message);
+      const t0 = Date.now();
+      try {
+        const v = await fn(s);
+        s.ms = Date.now() - t0;
+        if (s.state === 'running') s.state = 'done';
+        return v;
+      } catch (e) {
+        s.ms = Date.now() - t0;
+        s.state = 'failed';
+        s.detail = engineMessage(e);
+        throw e;
+      }
+    };
+
+    const started = Date.now();
+    const { source, target, problems, imagePresent } = await timed(
+      'check',
+      'Checking the target…',
+      async (s) => {
+        const c = await this.check(o);
+        s.detail = c.problems.length ? c.problems.join('; ') : `${c.target.spec.name} can take it`;
+        if (c.problems.length) {
+          throw new StudioError('conflict', `Cannot migrate: ${c.problems[0]}.`, {
+            details: c.problems,
+            hint: 'Nothing was changed on either engine.',
+          });
+        }
+        return c;
+      },
+    ).catch((e) => {
+      emit(e instanceof Error ? e.message : String(e), true);
+      throw e;
+    });
+    void problems;
+
+    return this.checkpoints.locks.run(o.engineId, source.id, 'migrate', async () => {
+      const name = `migrate-${Date.now()}`;
+      let loadedImage = false;
+      let targetId: string | null = null;
+      let checkpointed = false;
+      let tmp: string | null = null;
+      try {
+        await timed(
+          'image',
+          imagePresent ? 'The image is already there.' : 'Transferring the image…',
+          async (s) => {
+            if (imagePresent) {
+              s.state = 'skipped';
+              s.detail = 'already on the target';
+              return;
+            }
+            // docker save | docker load, streamed: no copy of the whole image on disk or in memory.
+            const saved = await source.conn.engine.http.stream({
+              method: 'GET',
+              path: `/images/${encodeURIComponent(source.imageName)}/get`,
+              ok: [200],
+              timeoutMs: 60 * 60 * 1000,
+            });
+            const counted = saved.pipe(counter((n) => (s.bytes += n)));
+            await target.engine.http.json({
+              method: 'POST',
+              path: '/images/load',
+              query: { quiet: true },
+              file: counted,
+              headers: { 'Content-Type': 'application/x-tar' },
+              ok: [200],
+              timeoutMs: 60 * 60 * 1000,
+            });
+            loadedImage = true;
+            s.detail = `${source.imageName} loaded`;
+          },
+        );
+
+        targetId = await timed('create', `Creating ${source.name} on ${target.spec.name}…`, async () => {
+          const body = await likeSource(target.engine, source.info, {});
+          const created = await target.engine.http.json<{ Id: string }>({
+            method: 'POST',
+            path: '/containers/create',
+            query: { name: source.name },
+            body,
+            ok: [201],
+            timeoutMs: 60_000,
+          });
+          return created.Id;
+        });
+
+        await timed('checkpoint', `Checkpointing ${source.name}…`, async () => {
+          await this.checkpoints
+            .backend(source.conn)
+            .create(source, name, { leaveRunning: false, tcpEstablished: false, fileLocks: false });
+          checkpointed = true;
+        });
+
+        await timed('files', 'Carrying file system changes…', async (s) => {
+          const changes =
+            (await source.conn.engine.http.json<{ Path: string; Kind: number }[] | null>({
+              method: 'GET',
+              path: `/containers/${source.id}/changes`,
+              ok: [200],
+              timeoutMs: 60_000,
+            })) ?? [];
+          const { carry, deleted } = changedRoots(changes);
+          for (const p of carry) {
+            const archive = await source.conn.engine.http.stream({
+              method: 'GET',
+              path: `/containers/${source.id}/archive`,
+              query: { path: p },
+              ok: [200],
+              timeoutMs: 60 * 60 * 1000,
+            });
+            await target.engine.http.json({
+              method: 'PUT',
+              path: `/containers/${targetId}/archive`,
+              query: { path: path.posix.dirname(p) },
+              file: archive.pipe(counter((n) => (s.bytes += n))),
+              ok: [200],
+              timeoutMs: 60 * 60 * 1000,
+            });
+          }
+          s.detail = `${carry.length} changed path${carry.length === 1 ? '' : 's'} carried${deleted.length ? `; ${deleted.length} deleted in the source are not removed on the target` : ''}`;
+        });
+
+        await timed('transfer', 'Carrying the checkpoint…', async (s) => {
+          tmp = path.join(os.tmpdir(), `checkpoint-studio-${crypto.randomBytes(6).toString('hex')}.tar`);
+          await pipeline(
+            await this.checkpoints.backend(source.conn).exportTar(source, name),
+            counter((n) => (s.bytes += n)),
+            fs.createWriteStream(tmp, { mode: 0o600 }),
+          );
+          const errors = await copyInto(target.engine, source.imageId, name, tmp, [
+            {
+              id: targetId!,
+              checkpointsDir: checkpointsDir(target, targetId!),
+              label: `migration of ${source.name}`,
+            },
+          ]);
+          if (errors[0]) throw new Error(errors[0]);
+          await this.hooks.afterTransfer?.({
+            engine: target,
+            containerId: targetId!,
+            checkpointsDir: checkpointsDir(target, targetId!),
+            name,
+          });
+        });
+
+        await timed('restore', `Restoring on ${target.spec.name}…`, async () => {
+          await startFromCheckpoint(target.engine, targetId!, name);
+        });
+
+        await timed('verify', 'Checking it runs…', async (s) => {
+          // A process that dies right after its restore shows within moments.
+          await new Promise((r) => setTimeout(r, 300));
+          const info = await target.engine.inspect(targetId!);
+          if (!info?.State?.Running)
+            throw new Error(
+              `it is ${info?.State?.Status ?? 'gone'} on ${target.spec.name} right after its restore`,
+            );
+          s.detail = 'running';
+        });
+      } catch (e) {
+        await this.rollback(source, target, targetId, loadedImage, checkpointed ? name : null);
+        if (tmp) fs.rmSync(tmp, { force: true });
+        const msg = engineMessage(e);
+        const cause = likelyCause(msg);
+        const err = new StudioError(
+          'criu-failed',
+          `Migration of ${source.name} failed${cause ? `: ${cause.cause}` : ''}. ${source.name} is running again on ${source.conn.spec.name}; nothing was left on ${target.spec.name}.`,
+          {
+            hint: cause?.hint ?? 'The failed step is marked in the progress.',
+            details: [msg],
+            cause: e,
+          },
+        );
+        if (e instanceof StudioError && e.code !== 'internal') Object.assign(err, { code: e.code });
+        this.log(o, source, started, err, stages);
+        emit(err.message, true);
+        throw err;
+      }
+      if (tmp) fs.rmSync(tmp, { force: true });
+
+      await timed(
+        'finish',
+        o.keepSource ? 'Keeping the source, stopped.' : 'Removing the source…',
+        async (s) => {
+          await deleteCheckpoint(target.engine, targetId!, name).catch(() => undefined);
+          if (o.keepSource) {
+            s.detail = `${source.name} kept, stopped, on ${source.conn.spec.name}`;
+          } else {
+            await removeContainer(source.conn.engine, source.id);
+            s.detail = `${source.name} removed from ${source.conn.spec.name}`;
+          }
+        },
+      );
+      void target.touch(targetId!);
+      void source.conn.touch(source.id);
+      this.log(o, source, started, null, stages);
+      emit(`${source.name} runs on ${target.spec.name}.`, true);
+      return {
+        ok: true,
+        targetEngineId: target.spec.id,
+        targetContainerId: targetId!,
+        durationMs: Date.now() - started,
+        stages,
+      };
+    });
+  }
+
+  /** Back to how it was: the target clean, the source running from its checkpoint. */
+  private async rollback(
+    source: Target,
+    target: EngineConnection,
+    targetId: string | null,
+    loadedImage: boolean,
+    checkpoint: string | null,
+  ): Promise<void> {
+    if (targetId) await removeContainer(target.engine, targetId).catch(() => undefined);
+    if (loadedImage) {
+      await target.engine.http
+        .json({
+          method: 'DELETE',
+          path: `/images/${encodeURIComponent(source.imageId)}`,
+          ok: [200],
+          timeoutMs: 60_000,
+        })
+        .catch(() => undefined);
+    }
+    if (checkpoint) {
+      const info = await source.conn.engine.inspect(source.id).catch(() => null);
+      if (info && !info.State?.Running) {
+        await startFromCheckpoint(source.conn.engine, source.id, checkpoint).catch(async (e: unknown) => {
+          // The checkpoint cannot come back: at least start the container again.
+          if (!(e instanceof EngineHttpError)) throw e;
+          await source.conn.engine.http
+            .json({
+              method: 'POST',
+              path: `/containers/${source.id}/start`,
+              ok: [204, 304],
+              timeoutMs: 60_000,
+            })
+            .catch(() => undefined);
+        });
+      }
+      await deleteCheckpoint(source.conn.engine, source.id, checkpoint).catch(() => undefined);
+    }
+    void source.conn.touch(source.id);
+  }
+
+  private log(
+    o: MigrateOptions,
+    source: Target,
+    startedAt: number,
+    err: StudioError | null,
+    stages: MigrateStageT[],
+  ): void {
+    this.catalog.logOperation({
+      kind: 'migrate',
+      engineId: o.engineId,
+      containerId: source.id,
+      startedAt,
+      finishedAt: Date.now(),
+      ok: !err,
+      errorCode: err?.code ?? null,
+      errorMessage: err?.message ?? null,
+      detail: { to: o.to, keepSource: o.keepSource, stages },
+    });
+  }
+}
