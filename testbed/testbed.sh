@@ -272,7 +272,12 @@ write_env() {
   local f="$RUN/env" e first=""
   {
     echo "# written by testbed/testbed.sh; source it or read it as KEY=VALUE lines"
-    [ -S "$RUN/podman/podman.sock" ] && echo "CS_TESTBED_PODMAN=unix://$RUN/podman/podman.sock"
+    if [ -S "$RUN/podman/podman.sock" ]; then
+      echo "CS_TESTBED_PODMAN=unix://$RUN/podman/podman.sock"
+      echo "CS_TESTBED_PODMAN_ROOT=$PODMAN_ROOT/storage"
+      echo "CS_TESTBED_PODMAN_RUNROOT=$RUN/podman/run"
+      echo "CS_TESTBED_PODMAN_CONF=$RUN/podman/containers.conf"
+    fi
     for e in $(ls "$RUN" 2>/dev/null); do
       [ -S "$RUN/$e/docker.sock" ] || continue
       [ -n "$first" ] || [ "$e" = plain ] || first=$e

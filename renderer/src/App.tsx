@@ -4,6 +4,7 @@ import { ContainersView } from './views/ContainersView';
 import { DoctorView } from './views/DoctorView';
 import { ContainerDetailView } from './views/ContainerDetailView';
 import { InspectView } from './views/inspect/InspectView';
+import { EnginesView } from './views/EnginesView';
 import { useFileDrop } from './views/inspect/open-checkpoint';
 import { Banner } from './components/Banner';
 import { useApp } from './store/app-store';
@@ -19,6 +20,9 @@ function useGlobalKeys() {
       } else if (e.altKey && e.key === '2') {
         e.preventDefault();
         navigate({ view: 'doctor' });
+      } else if (e.altKey && e.key === '3') {
+        e.preventDefault();
+        navigate({ view: 'engines' });
       }
     };
     window.addEventListener('keydown', onKey);
@@ -54,6 +58,8 @@ export function App() {
         )}
         {route.view === 'doctor' ? (
           <DoctorView />
+        ) : route.view === 'engines' ? (
+          <EnginesView />
         ) : route.view === 'inspect' ? (
           <InspectView key={JSON.stringify(route.source)} source={route.source} />
         ) : route.view === 'container' ? (

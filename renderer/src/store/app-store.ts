@@ -93,6 +93,21 @@ export const useApp = create<AppState>((set, get) => {
         });
         if (status.state === 'online' && !get().loaded[status.id]) void loadContainers(status.id);
       });
+      api.on('engines.removed', ({ engineId }) => {
+        set((s) => {
+          const engines = s.engines.filter((e) => e.id !== engineId);
+          const containers = { ...s.containers };
+          delete containers[engineId];
+          return {
+            engines,
+            containers,
+            selectedEngineId: pickEngine(
+              engines,
+              s.selectedEngineId === engineId ? null : s.selectedEngineId,
+            ),
+          };
+        });
+      });
       api.on('containers.changed', (change) => {
         set((s) => ({
           containers: applyChange(s.containers, change),

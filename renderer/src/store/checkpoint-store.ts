@@ -4,6 +4,7 @@ import { create } from 'zustand';
 import type {
   CheckpointRecordT,
   CloneResultT,
+  MigrationResultT,
   OperationProgressT,
   PortPlanT,
 } from '../../../electron/ipc/contract';
@@ -18,7 +19,7 @@ export function newOpId(): string {
 }
 
 export interface OperationState {
-  kind: 'checkpoint' | 'restore' | 'clone' | 'delete';
+  kind: 'checkpoint' | 'restore' | 'clone' | 'delete' | 'migrate';
   progress: OperationProgressT | null;
   error: ErrorInfo | null;
   done: boolean;
@@ -53,6 +54,13 @@ interface CheckpointState {
     o: { checkpoint: string; count: number; prefix: string; ports: PortPlanT },
     opId: string,
   ): Promise<CloneResultT | null>;
+  migrate(
+    engineId: string,
+    containerId: string,
+    to: string,
+    keepSource: boolean,
+    opId: string,
+  ): Promise<MigrationResultT | null>;
   clearOp(engineId: string, containerId: string): void;
 }
 
@@ -204,6 +212,16 @@ export const useCheckpoints = create<CheckpointState>((set, get) => {
             ports: o.ports,
             opId,
           }),
+        opId,
+      );
+    },
+
+    async migrate(engineId, containerId, to, keepSource, opId) {
+      return run(
+        key(engineId, containerId),
+        'migrate',
+        'Migrating…',
+        () => api.call('migrate.run', { engineId, container: containerId, to, keepSource, opId }),
         opId,
       );
     },

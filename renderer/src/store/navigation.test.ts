@@ -18,6 +18,7 @@ describe('engine choice', () => {
     expect(pickEngine([engine('local', 'connecting'), engine('tb', 'connecting')], null)).toBe('local');
     expect(pickEngine([engine('local', 'offline')], 'local')).toBe('local');
     expect(pickEngine([], null)).toBeNull();
+    expect(pickEngine([engine('a', 'offline')], '*')).toBe('*');
   });
 });
 
@@ -26,6 +27,7 @@ describe('routes', () => {
     for (const r of [
       { view: 'containers' },
       { view: 'doctor' },
+      { view: 'engines' },
       { view: 'container', engineId: 'tb-a', containerId: 'abc123' },
       { view: 'inspect', source: { kind: 'engine', engineId: 'tb-a', container: 'abc', checkpoint: 'cp-1' } },
       { view: 'inspect', source: { kind: 'file', fileId: 'a'.repeat(24) } },

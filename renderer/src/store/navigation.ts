@@ -4,6 +4,7 @@ import type { EngineStatusT, InspectSourceT } from '../../../electron/ipc/contra
 export type Route =
   | { view: 'containers' }
   | { view: 'doctor' }
+  | { view: 'engines' }
   | { view: 'container'; engineId: string; containerId: string }
   | { view: 'inspect'; source: InspectSourceT };
 export type View = Route['view'];
@@ -19,6 +20,7 @@ export function routeFromHash(hash: string): Route {
   if (f) return { view: 'inspect', source: { kind: 'file', fileId: f[1]! } };
   const m = /^#\/container\/([a-z0-9-]+)\/([a-zA-Z0-9_.-]+)$/.exec(hash);
   if (m) return { view: 'container', engineId: m[1]!, containerId: m[2]! };
+  if (hash.startsWith('#/engines')) return { view: 'engines' };
   return hash.startsWith('#/doctor') ? { view: 'doctor' } : { view: 'containers' };
 }
 
@@ -38,7 +40,10 @@ export function sourceKey(s: InspectSourceT): string {
 }
 
 /** Keep the chosen engine while it is online; otherwise the first online one; otherwise keep it. */
+export const ALL_ENGINES = '*';
+
 export function pickEngine(engines: EngineStatusT[], current: string | null): string | null {
+  if (current === ALL_ENGINES) return current;
   const chosen = engines.find((e) => e.id === current);
   if (chosen?.state === 'online') return chosen.id;
   return (engines.find((e) => e.state === 'online') ?? chosen ?? engines[0])?.id ?? null;

@@ -15,10 +15,11 @@ import { LogPane } from './container/LogPane';
 import { Timeline } from './container/Timeline';
 import { CheckpointList } from './container/CheckpointList';
 import { ScheduleDialog } from './container/ScheduleDialog';
+import { MigrateDialog } from './container/MigrateDialog';
 import { ScheduleBar, scheduleGaps } from './container/ScheduleBar';
 import { useSchedules } from '../store/schedule-store';
 
-type Dialog = null | 'checkpoint' | 'clone' | 'delete' | 'restore-running' | 'schedule';
+type Dialog = null | 'checkpoint' | 'clone' | 'delete' | 'restore-running' | 'schedule' | 'migrate';
 
 /** One container: its checkpoints on a timeline, what each holds, and the actions on them. */
 export function ContainerDetailView(props: { engineId: string; containerId: string }) {
@@ -76,6 +77,9 @@ export function ContainerDetailView(props: { engineId: string; containerId: stri
       } else if (e.key === 'n' && current && !busy) {
         e.preventDefault();
         setDialog('clone');
+      } else if (e.key === 'm' && running && !busy) {
+        e.preventDefault();
+        setDialog('migrate');
       } else if (e.key === 's' && running) {
         e.preventDefault();
         setDialog('schedule');
@@ -96,225 +100,255 @@ export function ContainerDetailView(props: { engineId: string; containerId: stri
     return () => window.removeEventListener('keydown', onKey);
   });
 
+  // The migrate dialog sits first in both trees below, so that it stays open (with its progress)
+  // when a migration removes this container from under it.
+  const migrateDialog =
+    dialog === 'migrate' ? (
+      <MigrateDialog
+        engineId={engineId}
+        containerId={containerId}
+        containerName={container?.name ?? containerId}
+        onClose={() => setDialog(null)}
+      />
+    ) : null;
+
   if (!container) {
     return loaded ? (
-      <EmptyState title="This container is gone">
-        <p>It was removed from the engine. Its checkpoints went with it.</p>
-        <button type="button" className="secondary" onClick={() => navigate({ view: 'containers' })}>
-          Back to containers
-        </button>
-      </EmptyState>
+      <>
+        {migrateDialog}
+        <EmptyState title="This container is gone">
+          <p>
+            It was removed from the engine
+            {op?.kind === 'migrate' && op.done && !op.error ? ' after moving to another one' : ''}.
+          </p>
+          <button type="button" className="secondary" onClick={() => navigate({ view: 'containers' })}>
+            Back to containers
+          </button>
+        </EmptyState>
+      </>
     ) : (
       <EmptyState title="Loading…" />
     );
   }
 
   return (
-    <section className="view container-view" aria-labelledby="container-title">
-      <header className="view-header">
-        <div>
-          <button type="button" className="link" onClick={() => navigate({ view: 'containers' })}>
-            ← Containers
-          </button>
-          <h1 id="container-title">
-            {container.name} <StateBadge state={container.state} label={container.status} />
-          </h1>
-          <p className="muted">
-            {container.image} · {container.command}
-            {container.startedAt ? ` · up ${duration(now - container.startedAt)}` : ''}
-          </p>
-        </div>
-        <div className="toolbar">
-          {!running && sorted.some((c) => c.status === 'present') && (
+    <>
+      {migrateDialog}
+      <section className="view container-view" aria-labelledby="container-title">
+        <header className="view-header">
+          <div>
+            <button type="button" className="link" onClick={() => navigate({ view: 'containers' })}>
+              ← Containers
+            </button>
+            <h1 id="container-title">
+              {container.name} <StateBadge state={container.state} label={container.status} />
+            </h1>
+            <p className="muted">
+              {container.image} · {container.command}
+              {container.startedAt ? ` · up ${duration(now - container.startedAt)}` : ''}
+            </p>
+          </div>
+          <div className="toolbar">
+            {!running && sorted.some((c) => c.status === 'present') && (
+              <button
+                type="button"
+                className="secondary"
+                disabled={busy}
+                onClick={restoreNewest}
+                title="Bring the container back from its newest checkpoint"
+              >
+                Restore newest
+              </button>
+            )}
             <button
               type="button"
               className="secondary"
-              disabled={busy}
-              onClick={restoreNewest}
-              title="Bring the container back from its newest checkpoint"
+              disabled={!running || busy}
+              onClick={() => setDialog('migrate')}
+              title="Move it to another engine (m)"
             >
-              Restore newest
+              Migrate…
             </button>
-          )}
-          <button
-            type="button"
-            className="secondary"
-            disabled={!running && !policy}
-            onClick={() => setDialog('schedule')}
-            title="Checkpoint on a schedule (s)"
-          >
-            Schedule…
-          </button>
-          <button
-            type="button"
-            className="primary"
-            disabled={!running || busy}
-            onClick={() => setDialog('checkpoint')}
-            title={running ? 'Checkpoint (c)' : 'Only a running container can be checkpointed'}
-          >
-            Checkpoint…
-          </button>
-        </div>
-      </header>
+            <button
+              type="button"
+              className="secondary"
+              disabled={!running && !policy}
+              onClick={() => setDialog('schedule')}
+              title="Checkpoint on a schedule (s)"
+            >
+              Schedule…
+            </button>
+            <button
+              type="button"
+              className="primary"
+              disabled={!running || busy}
+              onClick={() => setDialog('checkpoint')}
+              title={running ? 'Checkpoint (c)' : 'Only a running container can be checkpointed'}
+            >
+              Checkpoint…
+            </button>
+          </div>
+        </header>
 
-      {op && (
-        <div className="op-status" data-op-kind={op.kind} data-op-done={op.done ? 'yes' : 'no'}>
-          {op.error ? (
-            <ErrorBox error={op.error} />
-          ) : (
-            <Banner kind={op.done ? 'info' : 'warning'} title={op.message || 'Working…'} />
-          )}
-          {op.done && (
-            <button type="button" className="link" onClick={() => clearOp(engineId, containerId)}>
+        {op && (
+          <div className="op-status" data-op-kind={op.kind} data-op-done={op.done ? 'yes' : 'no'}>
+            {op.error ? (
+              <ErrorBox error={op.error} />
+            ) : (
+              <Banner kind={op.done ? 'info' : 'warning'} title={op.message || 'Working…'} />
+            )}
+            {op.done && (
+              <button type="button" className="link" onClick={() => clearOp(engineId, containerId)}>
+                Dismiss
+              </button>
+            )}
+          </div>
+        )}
+
+        {failure && (
+          <div className="op-status" data-schedule-failure>
+            <Banner
+              kind="error"
+              title={`A scheduled checkpoint failed ${new Date(failure.startedAt).toLocaleTimeString()}`}
+            >
+              <p>{failure.error}</p>
+            </Banner>
+            <button
+              type="button"
+              className="link"
+              onClick={() => useSchedules.getState().dismissFailure(engineId, containerId)}
+            >
               Dismiss
             </button>
-          )}
-        </div>
-      )}
+          </div>
+        )}
+        {scheduleError && <ErrorBox error={scheduleError} />}
+        {policy && (
+          <ScheduleBar
+            policy={policy}
+            runs={runs ?? []}
+            now={now}
+            engineId={engineId}
+            containerId={containerId}
+          />
+        )}
+        {listError && <ErrorBox error={listError} />}
 
-      {failure && (
-        <div className="op-status" data-schedule-failure>
-          <Banner
-            kind="error"
-            title={`A scheduled checkpoint failed ${new Date(failure.startedAt).toLocaleTimeString()}`}
-          >
-            <p>{failure.error}</p>
-          </Banner>
-          <button
-            type="button"
-            className="link"
-            onClick={() => useSchedules.getState().dismissFailure(engineId, containerId)}
-          >
-            Dismiss
-          </button>
-        </div>
-      )}
-      {scheduleError && <ErrorBox error={scheduleError} />}
-      {policy && (
-        <ScheduleBar
-          policy={policy}
-          runs={runs ?? []}
-          now={now}
-          engineId={engineId}
-          containerId={containerId}
-        />
-      )}
-      {listError && <ErrorBox error={listError} />}
+        {list && sorted.length === 0 ? (
+          <EmptyState title="No checkpoints yet">
+            <p>
+              {running
+                ? 'Press Checkpoint (or c) to save this container’s whole state: memory, processes, open files.'
+                : 'Start the container to checkpoint it.'}
+            </p>
+          </EmptyState>
+        ) : (
+          sorted.length > 0 && (
+            <>
+              <Timeline
+                checkpoints={sorted}
+                containerCreatedAt={container.createdAt}
+                now={now}
+                selected={current?.name ?? null}
+                onSelect={setSelected}
+                failures={(runs ?? [])
+                  .filter((r) => r.outcome === 'failed')
+                  .map((r) => ({ at: r.startedAt, message: r.error ?? 'failed' }))}
+                gaps={policy ? scheduleGaps(runs ?? [], policy.everyMs) : []}
+              />
+              <CheckpointList
+                checkpoints={sorted}
+                now={now}
+                selected={current?.name ?? null}
+                onSelect={setSelected}
+              />
+            </>
+          )
+        )}
 
-      {list && sorted.length === 0 ? (
-        <EmptyState title="No checkpoints yet">
-          <p>
-            {running
-              ? 'Press Checkpoint (or c) to save this container’s whole state: memory, processes, open files.'
-              : 'Start the container to checkpoint it.'}
-          </p>
-        </EmptyState>
-      ) : (
-        sorted.length > 0 && (
-          <>
-            <Timeline
-              checkpoints={sorted}
-              containerCreatedAt={container.createdAt}
-              now={now}
-              selected={current?.name ?? null}
-              onSelect={setSelected}
-              failures={(runs ?? [])
-                .filter((r) => r.outcome === 'failed')
-                .map((r) => ({ at: r.startedAt, message: r.error ?? 'failed' }))}
-              gaps={policy ? scheduleGaps(runs ?? [], policy.everyMs) : []}
-            />
-            <CheckpointList
-              checkpoints={sorted}
-              now={now}
-              selected={current?.name ?? null}
-              onSelect={setSelected}
-            />
-          </>
-        )
-      )}
+        {current && (
+          <CheckpointDetails
+            key={`${current.name}\n${current.note}`}
+            record={current}
+            now={now}
+            containerRunning={running}
+            busy={busy}
+            onRestore={() => (running ? setDialog('restore-running') : doRestore(false))}
+            onClone={() => setDialog('clone')}
+            onDelete={() => setDialog('delete')}
+            onInspect={() =>
+              navigate({
+                view: 'inspect',
+                source: { kind: 'engine', engineId, container: containerId, checkpoint: current.name },
+              })
+            }
+            onSaveNote={(note) => saveNote(engineId, containerId, current.name, note)}
+          />
+        )}
 
-      {current && (
-        <CheckpointDetails
-          key={`${current.name}\n${current.note}`}
-          record={current}
-          now={now}
-          containerRunning={running}
-          busy={busy}
-          onRestore={() => (running ? setDialog('restore-running') : doRestore(false))}
-          onClone={() => setDialog('clone')}
-          onDelete={() => setDialog('delete')}
-          onInspect={() =>
-            navigate({
-              view: 'inspect',
-              source: { kind: 'engine', engineId, container: containerId, checkpoint: current.name },
-            })
-          }
-          onSaveNote={(note) => saveNote(engineId, containerId, current.name, note)}
-        />
-      )}
+        <LogPane engineId={engineId} containerId={containerId} />
 
-      <LogPane engineId={engineId} containerId={containerId} />
-
-      <CheckpointDialog
-        open={dialog === 'checkpoint'}
-        containerName={container.name}
-        taken={sorted.filter((c) => c.status === 'present').map((c) => c.name)}
-        onClose={() => setDialog(null)}
-        onCreate={(o) => {
-          setDialog(null);
-          void create(engineId, containerId, o).then((r) => r && setSelected(r.name));
-        }}
-      />
-      {current && dialog === 'clone' && (
-        <CloneDialog
-          open
-          engineId={engineId}
-          containerId={containerId}
+        <CheckpointDialog
+          open={dialog === 'checkpoint'}
           containerName={container.name}
-          checkpoint={current.name}
+          taken={sorted.filter((c) => c.status === 'present').map((c) => c.name)}
           onClose={() => setDialog(null)}
-        />
-      )}
-      {dialog === 'schedule' && (
-        <ScheduleDialog
-          open
-          containerName={container.name}
-          current={policy ?? null}
-          onClose={() => setDialog(null)}
-          onSave={(settings) => {
+          onCreate={(o) => {
             setDialog(null);
-            void useSchedules.getState().save(engineId, containerId, settings);
+            void create(engineId, containerId, o).then((r) => r && setSelected(r.name));
           }}
         />
-      )}
-      <ConfirmDialog
-        open={dialog === 'delete'}
-        title={`Delete ${current?.name ?? ''}?`}
-        confirmLabel="Delete"
-        danger
-        onCancel={() => setDialog(null)}
-        onConfirm={() => {
-          if (!current) return;
-          setDialog(null);
-          void remove(engineId, containerId, current.name).then(() => setSelected(null));
-        }}
-      >
-        <p>The checkpoint&apos;s files are removed from the engine. This cannot be undone.</p>
-      </ConfirmDialog>
-      <ConfirmDialog
-        open={dialog === 'restore-running'}
-        title={`Replace the running ${container.name}?`}
-        confirmLabel="Stop and restore"
-        danger
-        onCancel={() => setDialog(null)}
-        onConfirm={() => doRestore(true)}
-      >
-        <p>
-          {container.name} is running. Restoring <strong>{current?.name}</strong> stops it and replaces its
-          current state — memory, processes, everything since — with the checkpoint&apos;s. Checkpoint it
-          first if you want to keep what it has now.
-        </p>
-      </ConfirmDialog>
-    </section>
+        {current && dialog === 'clone' && (
+          <CloneDialog
+            open
+            engineId={engineId}
+            containerId={containerId}
+            containerName={container.name}
+            checkpoint={current.name}
+            onClose={() => setDialog(null)}
+          />
+        )}
+        {dialog === 'schedule' && (
+          <ScheduleDialog
+            open
+            containerName={container.name}
+            current={policy ?? null}
+            onClose={() => setDialog(null)}
+            onSave={(settings) => {
+              setDialog(null);
+              void useSchedules.getState().save(engineId, containerId, settings);
+            }}
+          />
+        )}
+        <ConfirmDialog
+          open={dialog === 'delete'}
+          title={`Delete ${current?.name ?? ''}?`}
+          confirmLabel="Delete"
+          danger
+          onCancel={() => setDialog(null)}
+          onConfirm={() => {
+            if (!current) return;
+            setDialog(null);
+            void remove(engineId, containerId, current.name).then(() => setSelected(null));
+          }}
+        >
+          <p>The checkpoint&apos;s files are removed from the engine. This cannot be undone.</p>
+        </ConfirmDialog>
+        <ConfirmDialog
+          open={dialog === 'restore-running'}
+          title={`Replace the running ${container.name}?`}
+          confirmLabel="Stop and restore"
+          danger
+          onCancel={() => setDialog(null)}
+          onConfirm={() => doRestore(true)}
+        >
+          <p>
+            {container.name} is running. Restoring <strong>{current?.name}</strong> stops it and replaces its
+            current state — memory, processes, everything since — with the checkpoint&apos;s. Checkpoint it
+            first if you want to keep what it has now.
+          </p>
+        </ConfirmDialog>
+      </section>
+    </>
   );
 }

@@ -6,6 +6,8 @@ import { EmptyState } from '../components/EmptyState';
 import { StateBadge } from '../components/StateBadge';
 import { useNow } from '../hooks/use-now';
 import { selectedEngine, useApp } from '../store/app-store';
+import { ALL_ENGINES } from '../store/navigation';
+import { AllEnginesView } from './AllEnginesView';
 
 function ports(c: ContainerSummaryT): string {
   return c.ports
@@ -25,6 +27,11 @@ function matches(c: ContainerSummaryT, q: string): boolean {
 }
 
 export function ContainersView() {
+  const all = useApp((s) => s.selectedEngineId === ALL_ENGINES);
+  return all ? <AllEnginesView /> : <EngineContainers />;
+}
+
+function EngineContainers() {
   const engine = useApp(selectedEngine);
   const rowsById = useApp((s) => (s.selectedEngineId ? s.containers[s.selectedEngineId] : undefined));
   const loaded = useApp((s) => (s.selectedEngineId ? s.loaded[s.selectedEngineId] : false));

@@ -1,6 +1,7 @@
 import { useApp } from '../store/app-store';
 import { StateBadge } from '../components/StateBadge';
 import { OpenCheckpoint } from './inspect/open-checkpoint';
+import { ALL_ENGINES } from '../store/navigation';
 
 export function EngineSidebar() {
   const engines = useApp((s) => s.engines);
@@ -30,6 +31,22 @@ export function EngineSidebar() {
       </h2>
       <ul className="engine-list" aria-labelledby="engines-heading">
         {engines.length === 0 && <li className="muted">No engine connected.</li>}
+        {engines.length > 1 && (
+          <li>
+            <button
+              type="button"
+              className={`engine ${selected === ALL_ENGINES ? 'selected' : ''}`}
+              aria-current={selected === ALL_ENGINES ? 'true' : undefined}
+              onClick={() => selectEngine(ALL_ENGINES)}
+            >
+              <span className="dot" aria-hidden="true" />
+              <span className="engine-name">All engines</span>
+              <span className="engine-meta">
+                {Object.values(containers).reduce((n, c) => n + Object.keys(c).length, 0)}
+              </span>
+            </button>
+          </li>
+        )}
         {engines.map((e) => {
           const count = Object.keys(containers[e.id] ?? {}).length;
           return (
@@ -57,8 +74,8 @@ export function EngineSidebar() {
         <li>
           <button
             type="button"
-            className={`nav ${view !== 'doctor' ? 'selected' : ''}`}
-            aria-current={view !== 'doctor' ? 'page' : undefined}
+            className={`nav ${view !== 'doctor' && view !== 'engines' ? 'selected' : ''}`}
+            aria-current={view !== 'doctor' && view !== 'engines' ? 'page' : undefined}
             onClick={() => navigate({ view: 'containers' })}
           >
             Containers <kbd>Alt+1</kbd>
@@ -72,6 +89,16 @@ export function EngineSidebar() {
             onClick={() => navigate({ view: 'doctor' })}
           >
             Host doctor <kbd>Alt+2</kbd>
+          </button>
+        </li>
+        <li>
+          <button
+            type="button"
+            className={`nav ${view === 'engines' ? 'selected' : ''}`}
+            aria-current={view === 'engines' ? 'page' : undefined}
+            onClick={() => navigate({ view: 'engines' })}
+          >
+            Manage engines <kbd>Alt+3</kbd>
           </button>
         </li>
         <li>

@@ -1,0 +1,98 @@
+import { useState } from 'react';
+import { duration, shortId } from '../../../electron/shared/format';
+import { EmptyState } from '../components/EmptyState';
+import { StateBadge } from '../components/StateBadge';
+import { useNow } from '../hooks/use-now';
+import { useApp } from '../store/app-store';
+
+/** Every engine's containers, grouped, each group with its own health: one engine down blocks none. */
+export function AllEnginesView() {
+  const engines = useApp((s) => s.engines);
+  const containers = useApp((s) => s.containers);
+  const [filter, setFilter] = useState('');
+  const now = useNow();
+  const q = filter.trim().toLowerCase();
+  return (
+    <section aria-labelledby="all-title" className="view">
+      <header className="view-header">
+        <div>
+          <h1 id="all-title">All engines</h1>
+          <p className="muted">
+            {engines.length} engines · {engines.filter((e) => e.state === 'online').length} online
+          </p>
+        </div>
+        <div className="toolbar">
+          <input
+            type="search"
+            placeholder="Filter"
+            value={filter}
+            onChange={(e) => setFilter(e.target.value)}
+            aria-label="Filter containers"
+          />
+        </div>
+      </header>
+      {engines.length === 0 && <EmptyState title="No engine connected" />}
+      {engines.map((e) => {
+        const rows = Object.values(containers[e.id] ?? {})
+          .filter((c) => !q || c.name.toLowerCase().includes(q) || c.image.toLowerCase().includes(q))
+          .sort((a, b) => a.name.localeCompare(b.name));
+        return (
+          <section
+            key={e.id}
+            className="engine-group"
+            aria-labelledby={`group-${e.id}`}
+            data-engine-group={e.id}
+          >
+            <h2 id={`group-${e.id}`}>
+              <span className={`dot dot-${e.state}`} aria-hidden="true" /> {e.name}{' '}
+              <StateBadge state={e.state} />
+              <span className="muted">
+                {' '}
+                {e.kind !== 'unknown'
+                  ? `${e.kind === 'podman' ? 'Podman' : 'Docker'} ${e.version ?? ''}`
+                  : ''}
+              </span>
+            </h2>
+            {e.state === 'offline' && (
+              <p className="field-error">
+                {e.error} {e.hint}
+              </p>
+            )}
+            {rows.length === 0 ? (
+              <p className="muted">
+                {e.state === 'online' ? (q ? 'Nothing matches.' : 'No containers.') : ''}
+              </p>
+            ) : (
+              <table className="grid compact" aria-label={`Containers on ${e.name}`}>
+                <thead>
+                  <tr>
+                    <th scope="col">Name</th>
+                    <th scope="col">Image</th>
+                    <th scope="col">State</th>
+                    <th scope="col">Uptime</th>
+                    <th scope="col">ID</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {rows.map((c) => (
+                    <tr key={c.id} data-name={c.name}>
+                      <td className="name">
+                        <a href={`#/container/${e.id}/${c.id}`}>{c.name}</a>
+                      </td>
+                      <td className="mono">{c.image}</td>
+                      <td>
+                        <StateBadge state={c.state} label={c.status} />
+                      </td>
+                      <td className="num">{c.startedAt ? duration(now - c.startedAt) : '—'}</td>
+                      <td className="mono muted">{shortId(c.id)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </section>
+        );
+      })}
+    </section>
+  );
+}

@@ -1,0 +1,182 @@
+import { useEffect, useMemo, useState } from 'react';
+import { bytes, millis } from '../../../../electron/shared/format';
+import { api } from '../../api/client';
+import { ErrorBox } from '../../components/ErrorBox';
+import { Modal } from '../../components/Modal';
+import { useApp } from '../../store/app-store';
+import { key, newOpId, useCheckpoints } from '../../store/checkpoint-store';
+import { errorInfo } from '../../store/errors';
+
+const STAGE_LABEL: Record<string, string> = {
+  check: 'Check the target',
+  image: 'Image',
+  create: 'Create there',
+  checkpoint: 'Checkpoint here',
+  files: 'File system changes',
+  transfer: 'Carry the checkpoint',
+  restore: 'Restore there',
+  verify: 'Confirm it runs',
+  finish: 'Source',
+};
+
+/** Move a running container to another engine; each stage shown with its bytes and time. */
+export function MigrateDialog(props: {
+  engineId: string;
+  containerId: string;
+  containerName: string;
+  onClose: () => void;
+}) {
+  // The name as it was when the dialog opened: the container may be gone by the end.
+  const [containerName] = useState(props.containerName);
+  const allEngines = useApp((s) => s.engines);
+  const engines = useMemo(
+    () => allEngines.filter((e) => e.id !== props.engineId),
+    [allEngines, props.engineId],
+  );
+  const navigate = useApp((s) => s.navigate);
+  const [to, setTo] = useState(engines.find((e) => e.state === 'online')?.id ?? '');
+  const [keepSource, setKeepSource] = useState(false);
+  const [check, setCheck] = useState<{
+    problems: string[];
+    imagePresent: boolean;
+    targetName: string;
+  } | null>(null);
+  const [checkError, setCheckError] = useState<string | null>(null);
+  const [opId, setOpId] = useState<string | null>(null);
+  const op = useCheckpoints((s) => s.ops[key(props.engineId, props.containerId)]);
+  const migrate = useCheckpoints((s) => s.migrate);
+  const [targetId, setTargetId] = useState<string | null>(null);
+  const running = opId !== null && !op?.done;
+
+  useEffect(() => {
+    if (!to || opId) return;
+    let cancelled = false;
+    api
+      .call('migrate.check', { engineId: props.engineId, container: props.containerId, to })
+      .then((c) => {
+        if (!cancelled) {
+          setCheck(c);
+          setCheckError(null);
+        }
+      })
+      .catch((e) => {
+        if (!cancelled) {
+          setCheck(null);
+          setCheckError(errorInfo(e).message);
+        }
+      });
+    return () => {
+      cancelled = true;
+    };
+  }, [to, opId, props.engineId, props.containerId]);
+
+  const stages = op?.progress?.stages ?? [];
+  return (
+    <Modal
+      open
+      title={`Migrate ${containerName}`}
+      onClose={() => !running && props.onClose()}
+      busy={running}
+      wide
+    >
+      {!opId ? (
+        <form
+          className="modal-body form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            const id = newOpId();
+            setOpId(id);
+            void migrate(props.engineId, props.containerId, to, keepSource, id).then(
+              (r) => r && setTargetId(r.targetContainerId),
+            );
+          }}
+        >
+          <label>
+            <span>To</span>
+            <select value={to} onChange={(e) => setTo(e.target.value)} aria-label="Target engine">
+              {engines.length === 0 && <option value="">no other engine — add one in Manage engines</option>}
+              {engines.map((e) => (
+                <option key={e.id} value={e.id} disabled={e.state !== 'online'}>
+                  {e.name} ({e.state})
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="check">
+            <input type="checkbox" checked={keepSource} onChange={(e) => setKeepSource(e.target.checked)} />{' '}
+            Keep the source here, stopped (otherwise it is removed once the target runs)
+          </label>
+          <p className="muted">
+            It is checkpointed here, carried with its file system changes, and restored there: it goes on
+            where it stopped. If any step fails, it is restored here and nothing is left on the target.
+          </p>
+          {checkError && <p className="field-error">{checkError}</p>}
+          {check && check.problems.length > 0 && (
+            <ul className="field-error" role="alert" data-migrate-problems>
+              {check.problems.map((p) => (
+                <li key={p}>{p}</li>
+              ))}
+            </ul>
+          )}
+          {check && check.problems.length === 0 && (
+            <p className="muted" data-migrate-ready>
+              {check.targetName} can take it
+              {check.imagePresent ? '.' : '; its image will be transferred first.'}
+            </p>
+          )}
+          <div className="modal-actions">
+            <button type="button" className="secondary" onClick={props.onClose}>
+              Cancel
+            </button>
+            <button type="submit" className="primary" disabled={!to || !check || check.problems.length > 0}>
+              Migrate
+            </button>
+          </div>
+        </form>
+      ) : (
+        <div className="modal-body">
+          <p aria-live="polite" data-migrate-status>
+            {op?.message}
+          </p>
+          <table className="grid compact" data-migrate-stages>
+            <thead>
+              <tr>
+                <th scope="col">Stage</th>
+                <th scope="col">State</th>
+                <th scope="col">Bytes</th>
+                <th scope="col">Time</th>
+                <th scope="col">Detail</th>
+              </tr>
+            </thead>
+            <tbody>
+              {stages.map((s) => (
+                <tr key={s.name} data-stage={s.name} data-state={s.state}>
+                  <td>{STAGE_LABEL[s.name] ?? s.name}</td>
+                  <td>{s.state}</td>
+                  <td className="num">{s.bytes ? bytes(s.bytes) : '—'}</td>
+                  <td className="num">{s.ms ? millis(s.ms) : '—'}</td>
+                  <td className={s.state === 'failed' ? 'error-cell' : 'detail-cell'}>{s.detail}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {op?.error && <ErrorBox error={op.error} />}
+          <div className="modal-actions">
+            {targetId && (
+              <button
+                type="button"
+                className="primary"
+                onClick={() => navigate({ view: 'container', engineId: to, containerId: targetId })}
+              >
+                Open it on {engines.find((e) => e.id === to)?.name}
+              </button>
+            )}
+            <button type="button" className="secondary" onClick={props.onClose} disabled={running}>
+              Close
+            </button>
+          </div>
+        </div>
+      )}
+    </Modal>
+  );
+}
