@@ -194,8 +194,29 @@ export class SocketRelay {
     return `unix://${this.path}`;
   }
 
+  private stalled = false;
+
+  /** The engine "hangs": connections stay open and nothing comes back, old or new. */
+  stall(): void {
+    this.stalled = true;
+    for (const s of this.sockets) s.pause();
+  }
+
+  /** It answers again; the connections that hung are dropped, as a real recovery would. */
+  unstall(): void {
+    this.stalled = false;
+    for (const s of this.sockets) s.destroy();
+  }
+
   async up(): Promise<void> {
     const server = net.createServer((client) => {
+      if (this.stalled) {
+        this.sockets.add(client);
+        client.on('close', () => this.sockets.delete(client));
+        client.on('error', () => undefined);
+        client.pause();
+        return;
+      }
       const upstream = net.connect(this.target.replace(/^unix:\/\//, ''));
       for (const s of [client, upstream]) {
         this.sockets.add(s);

@@ -97,3 +97,31 @@ describe('live container list (private engine)', () => {
     }
   });
 });
+
+describe('an engine that stops answering', () => {
+  it('is shown unreachable, does not hold up another engine, and recovers by itself', async () => {
+    const relay = new SocketRelay(tb.dockerHost);
+    await relay.up();
+    const hung = watch(relay.host);
+    const other = watch(tb.dockerHost);
+    try {
+      expect(await hung.conn.whenOnline(10_000)).toBe(true);
+      expect(await other.conn.whenOnline(10_000)).toBe(true);
+      relay.stall();
+      // Found out by the liveness check, with no request of ours pending.
+      await eventually(() => hung.conn.status.state === 'offline', 30_000, 'the hung engine shown offline');
+      expect(hung.conn.status.error).toMatch(/did not answer in time/);
+      // Meanwhile the other engine answers as usual.
+      const { id } = await containers.run({ image: tb.busyboxImage, cmd: ['sleep', '600'] });
+      await eventually(() => other.conn.list().some((c) => c.id === id), 10_000, 'the other engine live');
+      expect(hung.conn.status.state).toBe('offline');
+      relay.unstall();
+      await eventually(() => hung.conn.status.state === 'online', 30_000, 'recovered');
+      await eventually(() => hung.conn.list().some((c) => c.id === id), 10_000, 'and up to date');
+    } finally {
+      hung.conn.stop();
+      other.conn.stop();
+      await relay.down();
+    }
+  });
+});

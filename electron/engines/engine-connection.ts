@@ -25,6 +25,12 @@ const RELEVANT_ACTIONS = new Set([
 ]);
 
 const BACKOFF_MS = [250, 500, 1000, 2000, 5000];
+/**
+ * An idle event stream says nothing, so a hung engine would look healthy forever: while online, a
+ * cheap _ping now and then proves it still answers.
+ */
+export const LIVENESS_INTERVAL_MS = 10_000;
+const LIVENESS_TIMEOUT_MS = 5_000;
 /** Events arriving together (a clone of 20) become one delta. */
 const COALESCE_MS = 20;
 const REFRESH_CONCURRENCY = 8;
@@ -165,6 +171,15 @@ export class EngineConnection {
         upserts: list,
         removals: [],
       });
+      const liveness = setInterval(() => {
+        this.engine
+          .ping(LIVENESS_TIMEOUT_MS)
+          .catch(() =>
+            abort.abort(Object.assign(new Error('the engine stopped answering'), { name: 'TimeoutError' })),
+          );
+      }, LIVENESS_INTERVAL_MS);
+      liveness.unref();
+      abort.signal.addEventListener('abort', () => clearInterval(liveness), { once: true });
       let step = await first;
       while (!step.done) {
         const ev = step.value;
@@ -174,7 +189,9 @@ export class EngineConnection {
       throw Object.assign(new Error('the engine closed its event stream'), { code: 'ECONNRESET' });
     } catch (e) {
       if (this.stopped) return;
-      const err = explainConnectionError(this.spec, e);
+      // A liveness failure aborts the stream; the reason is the abort's, not the stream's.
+      const reason = abort.signal.aborted && abort.signal.reason instanceof Error ? abort.signal.reason : e;
+      const err = explainConnectionError(this.spec, reason);
       const hint = err.hint;
       this.setStatus({ state: 'offline', error: err.message, ...(hint ? { hint } : {}) });
       this.scheduleReconnect();
