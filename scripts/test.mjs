@@ -7,7 +7,7 @@ import { TESTBED_ENV, ensureBuilt, ensureInstalled, mustRun, readEnvFile, root, 
 ensureInstalled();
 ensureBuilt();
 say('test bed (testbed/testbed.sh up)');
-mustRun('bash', ['testbed/testbed.sh', 'up', 'a', 'b', 'plain', 'podman']);
+mustRun('bash', ['testbed/testbed.sh', 'up', 'a', 'b', 'plain', 'tiny', 'podman']);
 const env = { ...process.env, ...readEnvFile(TESTBED_ENV) };
 fs.mkdirSync(path.join(root, 'artifacts'), { recursive: true });
 const args = ['run', ...process.argv.slice(2)];

@@ -116,7 +116,15 @@ wait_for() { # seconds, command...
   return 1
 }
 
-daemon_path() { echo "$CACHE/criu/$CRIU_VERSION:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"; }
+# The daemons find criu through the wrapper (fault injection for tests), then CRIU 4.2 itself.
+daemon_path() { echo "$RUN/criu-wrapper:$CACHE/criu/$CRIU_VERSION:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"; }
+
+install_criu_wrapper() {
+  mkdir -p "$RUN/criu-wrapper" "$RUN/faults"
+  sed -e "s#@REAL@#$CACHE/criu/$CRIU_VERSION/criu#" -e "s#@RUN@#$RUN#" "$HERE/criu-wrapper.sh" >"$RUN/criu-wrapper/criu"
+  chmod 0755 "$RUN/criu-wrapper/criu"
+  rm -f "$RUN/faults/kill-criu-after"
+}
 
 start_containerd() {
   mkdir -p "$RUN/containerd" "$DATA/containerd"
@@ -147,6 +155,10 @@ start_dockerd() {
   sock=$(engine_sock "$e")
   mkdir -p "$RUN/$e" "$DATA/$e"
   if alive "$RUN/$e/dockerd.pid" && dock "$e" version >/dev/null 2>&1; then say "dockerd $e: running (unix://$sock)"; return; fi
+  # "tiny" keeps its data on a small tmpfs, for tests of a full disk.
+  if [ "$e" = tiny ] && ! mountpoint -q "$DATA/$e"; then
+    mount -t tmpfs -o size=${CS_TINY_DISK:-120m} tmpfs "$DATA/$e" || die "cannot mount a tmpfs for the tiny engine"
+  fi
   # An empty config file: flags and /etc/docker/daemon.json may not both set a key.
   echo '{}' >"$RUN/$e/daemon.json"
   local experimental=--experimental
@@ -301,6 +313,7 @@ cmd_up() {
   preflight
   install_packages
   build_criu
+  install_criu_wrapper
   start_containerd
   for e in "${engines[@]}"; do
     if [ "$e" = podman ]; then
@@ -331,6 +344,7 @@ cmd_down() {
   for d in "$RUN"/*/; do
     [ -f "$d/dockerd.pid" ] && stop_pidfile "$d/dockerd.pid" "dockerd $(basename "$d")"
   done
+  if mountpoint -q "$DATA/tiny" 2>/dev/null; then umount "$DATA/tiny" || true; fi
   stop_pidfile "$RUN/podman/podman.pid" podman
   stop_pidfile "$RUN/containerd/containerd.pid" containerd
   # Shims outlive containerd by design; stop the ones that belong to the test bed.
@@ -351,10 +365,19 @@ cmd_status() {
   if [ -x "$CRIU_LINK" ]; then say "criu: $("$CRIU_LINK" --version | head -1)"; else say "criu: not installed"; fi
 }
 
+# Restarts one engine's dockerd (tests of an engine going away in the middle of work).
+cmd_restart() {
+  local e=$1
+  [ -f "$RUN/$e/dockerd.pid" ] || die "no engine $e"
+  stop_pidfile "$RUN/$e/dockerd.pid" "dockerd $e"
+  start_dockerd "$e"
+}
+
 case "${1:-up}" in
   up) shift || true; cmd_up "$@" ;;
+  restart) cmd_restart "${2:?engine name}" ;;
   down) cmd_down ;;
   status) cmd_status ;;
   env) cat "$RUN/env" 2>/dev/null || die "the test bed is not up: run testbed/testbed.sh up" ;;
-  *) echo "usage: $0 up [ENGINE...] | down | status | env" >&2; exit 64 ;;
+  *) echo "usage: $0 up [ENGINE...] | restart ENGINE | down | status | env" >&2; exit 64 ;;
 esac

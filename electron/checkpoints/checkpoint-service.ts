@@ -331,13 +331,28 @@ export class CheckpointService {
     if (details.length === 0) details.push(engineMessage);
     const cause = likelyCause(details.join('\n'), engineMessage);
     // Say in what state the container is now: that is what the user worries about.
-    const now = await t.conn.engine.inspect(t.id).catch(() => null);
+    let now = await t.conn.engine.inspect(t.id).catch(() => null);
+    // containerd pauses the task around a dump and resumes it after; when CRIU dies half-way the
+    // resume fails and the engine is left marking a running container "paused". Try to resume it.
+    let stalePause = false;
+    if (what === 'checkpoint' && now?.State?.Paused && !t.info.State?.Paused) {
+      const resumed = await t.conn.engine.http
+        .json({ method: 'POST', path: `/containers/${t.id}/unpause`, ok: [204], timeoutMs: 15_000 })
+        .then(
+          () => true,
+          () => false,
+        );
+      if (resumed) now = await t.conn.engine.inspect(t.id).catch(() => null);
+      else stalePause = true;
+    }
     void t.conn.touch(t.id);
     const stateLine =
       what === 'checkpoint'
-        ? now?.State?.Running
-          ? `${t.name} is still running; nothing was saved.`
-          : `${t.name} is ${now?.State?.Status ?? 'in an unknown state'}.`
+        ? stalePause
+          ? `${t.name}'s processes run again, but the engine still marks it paused (it lost track when CRIU stopped half-way); nothing was saved. Restarting dockerd clears the mark.`
+          : now?.State?.Running
+            ? `${t.name} is still running; nothing was saved.`
+            : `${t.name} is ${now?.State?.Status ?? 'in an unknown state'}.`
         : `The checkpoint is intact; ${t.name} is ${now?.State?.Status ?? 'in an unknown state'}.`;
     const verb = what === 'checkpoint' ? 'Checkpoint' : 'Restore';
     return new StudioError(

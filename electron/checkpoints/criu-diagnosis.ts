@@ -60,7 +60,7 @@ const CAUSES: [RegExp, Cause][] = [
     },
   ],
   [
-    /No space left on device|ENOSPC/,
+    /no space left on device|ENOSPC/i,
     {
       cause: "the engine's disk is full",
       hint: 'Free space where the engine keeps its data (docker info: Docker Root Dir), or delete old checkpoints, then try again.',
