@@ -70,6 +70,29 @@ export class Services {
     );
     if (options.savedEngines) this.engines.connectSaved();
     this.dispatcher = createDispatcher(createHandlers(this));
+    // Containers the app left half-made while an engine was away are removed when it is back.
+    this.bus.on('engine.status', (st) => {
+      if (st.state === 'online') void this.sweepPendingRemovals(st.id);
+    });
+  }
+
+  async sweepPendingRemovals(engineId: string): Promise<void> {
+    const conn = this.registry.get(engineId);
+    for (const p of this.catalog.pendingRemovals(engineId)) {
+      const removed = await conn.engine.http
+        .json({
+          method: 'DELETE',
+          path: `/containers/${p.containerId}`,
+          query: { force: true, v: true },
+          ok: [204, 404],
+          timeoutMs: 30_000,
+        })
+        .then(
+          () => true,
+          () => false,
+        );
+      if (removed) this.catalog.donePendingRemoval(engineId, p.containerId);
+    }
   }
 
   dispose(): void {

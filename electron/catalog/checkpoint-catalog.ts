@@ -300,6 +300,32 @@ export class CheckpointCatalog {
     })();
   }
 
+  /** A container the app made and must remove, but could not (its engine went away). */
+  addPendingRemoval(engineId: string, containerId: string, reason: string): void {
+    this.db
+      .prepare(
+        'INSERT OR REPLACE INTO pending_removals (engine_id, container_id, reason, created_at) VALUES (?, ?, ?, ?)',
+      )
+      .run(engineId, containerId, reason, Date.now());
+  }
+
+  pendingRemovals(engineId: string): { containerId: string; reason: string }[] {
+    return (
+      this.db
+        .prepare('SELECT container_id, reason FROM pending_removals WHERE engine_id = ?')
+        .all(engineId) as { container_id: string; reason: string }[]
+    ).map((r) => ({
+      containerId: r.container_id,
+      reason: r.reason,
+    }));
+  }
+
+  donePendingRemoval(engineId: string, containerId: string): void {
+    this.db
+      .prepare('DELETE FROM pending_removals WHERE engine_id = ? AND container_id = ?')
+      .run(engineId, containerId);
+  }
+
   logOperation(op: OperationLog): void {
     this.db
       .prepare(

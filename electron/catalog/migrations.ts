@@ -97,4 +97,17 @@ export const MIGRATIONS: Migration[] = [
       CREATE INDEX policy_runs_by_policy ON policy_runs (policy_id, started_at);
     `,
   },
+  {
+    version: 3,
+    description: 'containers to remove once their engine answers again',
+    sql: `
+      CREATE TABLE pending_removals (
+        engine_id    TEXT    NOT NULL,
+        container_id TEXT    NOT NULL,
+        reason       TEXT    NOT NULL,
+        created_at   INTEGER NOT NULL,
+        PRIMARY KEY (engine_id, container_id)
+      );
+    `,
+  },
 ];

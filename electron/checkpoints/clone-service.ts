@@ -176,6 +176,31 @@ export class CloneService {
         inst.state = 'running';
         emit(`${inst.name} is running.`);
       });
+      // A clone that did not come up is removed; if its engine is not answering, that is done when
+      // it is back (see Services), and the report says so.
+      await mapLimit(
+        instances.filter((i) => i.state === 'failed' && i.id),
+        4,
+        async (inst) => {
+          const gone = await t.conn.engine.http
+            .json({
+              method: 'DELETE',
+              path: `/containers/${inst.id}`,
+              query: { force: true, v: true },
+              ok: [204, 404],
+              timeoutMs: 30_000,
+            })
+            .then(
+              () => true,
+              () => false,
+            );
+          if (gone) inst.id = null;
+          else {
+            this.catalog.addPendingRemoval(req.engineId, inst.id!, `failed clone ${inst.name}`);
+            inst.error = `${inst.error ?? 'failed'} (it will be removed when ${t.conn.spec.name} answers again)`;
+          }
+        },
+      );
       const ok = instances.every((i) => i.state === 'running');
       const failed = instances.filter((i) => i.state === 'failed').length;
       const durationMs = Date.now() - started;
