@@ -28,6 +28,17 @@ export default defineConfig({
       },
       {
         test: {
+          // Long load runs: only with --project soak (npm run soak).
+          name: 'soak',
+          sequence: { groupOrder: 3 },
+          include: ['soak/**/*.soak.ts'],
+          testTimeout: 600_000,
+          hookTimeout: 600_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
           name: 'e2e',
           sequence: { groupOrder: 2 },
           include: ['e2e/**/*.e2e.test.ts'],

@@ -195,6 +195,8 @@ export class SocketRelay {
   }
 
   private stalled = false;
+  /** HTTP requests the relay has passed to the engine, as "METHOD /path". */
+  requests: string[] = [];
 
   /** The engine "hangs": connections stay open and nothing comes back, old or new. */
   stall(): void {
@@ -223,6 +225,10 @@ export class SocketRelay {
         s.on('close', () => this.sockets.delete(s));
         s.on('error', () => undefined);
       }
+      client.on('data', (d: Buffer) => {
+        const m = /^(GET|POST|PUT|DELETE|HEAD) (\S+)/.exec(d.toString('latin1', 0, 512));
+        if (m) this.requests.push(`${m[1]} ${m[2]}`);
+      });
       client.pipe(upstream).pipe(client);
       client.on('close', () => upstream.destroy());
       upstream.on('close', () => client.destroy());

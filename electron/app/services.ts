@@ -72,9 +72,12 @@ export class Services {
     this.dispatcher = createDispatcher(createHandlers(this));
     // Containers the app left half-made while an engine was away are removed when it is back.
     this.bus.on('engine.status', (st) => {
-      if (st.state === 'online') void this.sweepPendingRemovals(st.id);
+      if (st.state === 'online' && !this.disposed)
+        void this.sweepPendingRemovals(st.id).catch(() => undefined);
     });
   }
+
+  private disposed = false;
 
   async sweepPendingRemovals(engineId: string): Promise<void> {
     const conn = this.registry.get(engineId);
@@ -96,6 +99,7 @@ export class Services {
   }
 
   dispose(): void {
+    this.disposed = true;
     this.schedules.scheduler.stop();
     this.logs.stopAll();
     this.files.dispose();

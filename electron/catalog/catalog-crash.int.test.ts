@@ -23,8 +23,8 @@ const WRITER = `
 const { CheckpointCatalog } = require(${JSON.stringify(path.resolve(__dirname, '../../dist/main/catalog/checkpoint-catalog.js'))});
 const cat = new CheckpointCatalog(process.argv[1]);
 let i = 0;
-process.stdout.write('ready\\n');
 for (;;) {
+  if (i === 20) process.stdout.write('writing\\n');
   cat.add({ engineId: 'e', containerId: 'c', containerName: 'c', image: 'i', name: 'cp-' + i, createdAt: Date.now(), mode: 'stopped', origin: 'manual', note: 'x'.repeat(2000) });
   cat.logOperation({ kind: 'checkpoint', engineId: 'e', startedAt: 0, finishedAt: 1, ok: true, detail: { i } });
   i++;
@@ -38,6 +38,7 @@ describe('the catalog survives a crash', () => {
     const file = path.join(dir, 'catalog.db');
     for (let round = 0; round < 5; round++) {
       const child = spawn(process.execPath, ['-e', WRITER, file], { stdio: ['ignore', 'pipe', 'inherit'] });
+      // Killed while it writes: once it has committed some rows, at a different moment each round.
       await new Promise<void>((resolve) => child.stdout!.once('data', () => resolve()));
       await new Promise((r) => setTimeout(r, 150 + round * 50));
       child.kill('SIGKILL');

@@ -147,6 +147,7 @@ export class EngineConnection {
     this.abort = abort;
     try {
       const identity = await this.engine.identify();
+      if (this.stopped) return;
       this.identityValue = identity;
       // Subscribe from a second before the list, in the engine's own clock, so that nothing
       // between the two is missed; a replayed event only refreshes a row once more.
@@ -155,6 +156,7 @@ export class EngineConnection {
       const first = events.next();
       first.catch(() => undefined); // handled below; the list may fail first
       const list = await this.engine.listContainers();
+      if (this.stopped) return;
       this.containers.clear();
       for (const c of list) this.containers.set(c.id, c);
       this.attempt = 0;

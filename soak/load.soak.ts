@@ -1,0 +1,156 @@
+// npm run soak: 500 containers on the private engine, the list live in Chromium; the time from an
+// engine event to the row changing and the renderer's memory are reported (artifacts/soak), never
+// asserted as timings. Then 20 clones at once while the list is live: each succeeds or is reported.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Containers, dockerFor, eventually, execIn, testbed, uniqueName } from '../testbed/support';
+import { launchBrowser, openApp, screenshot, startApp, type RunningApp } from '../e2e/harness';
+import { unwrap } from '../electron/ipc/dispatcher';
+import { Services } from '../electron/app/services';
+
+const COUNT = Number(process.env.SOAK_CONTAINERS ?? 500);
+const tb = testbed();
+const docker = dockerFor(tb.dockerHost);
+const containers = new Containers(docker);
+const figures: Record<string, unknown> = { containers: COUNT };
+let app: RunningApp;
+let browser: Browser;
+let page: Page;
+const prefix = uniqueName('soak');
+
+async function inParallel<T>(n: number, limit: number, fn: (i: number) => Promise<T>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < n) await fn(next++);
+    }),
+  );
+}
+
+beforeAll(async () => {
+  const t0 = Date.now();
+  await inParallel(COUNT, 8, (i) =>
+    containers.run({ name: `${prefix}-${i}`, image: tb.busyboxImage, cmd: ['sleep', '100000'] }),
+  );
+  figures.createAllMs = Date.now() - t0;
+  app = await startApp([`testbed:Test bed=${tb.dockerHost}`]);
+  browser = await launchBrowser();
+  page = await openApp(browser, app);
+});
+
+afterAll(async () => {
+  fs.mkdirSync(path.join(__dirname, '..', 'artifacts', 'soak'), { recursive: true });
+  fs.writeFileSync(
+    path.join(__dirname, '..', 'artifacts', 'soak', 'load.json'),
+    JSON.stringify(figures, null, 2),
+  );
+  process.stdout.write(`\nsoak figures: ${JSON.stringify(figures)}\n`);
+  await browser?.close();
+  await app?.stop();
+  const all = await docker.listContainers({ all: true, filters: { name: [prefix] } });
+  for (const c of all) containers.adopt(c.Id);
+  const ids = [...all.map((c) => c.Id)];
+  await inParallel(ids.length, 8, (i) =>
+    docker
+      .getContainer(ids[i]!)
+      .remove({ force: true })
+      .catch(() => undefined),
+  );
+  await containers.cleanup();
+}, 600_000);
+
+describe(`${COUNT} containers, live`, () => {
+  it('the list renders them all and stays live', async () => {
+    const t0 = Date.now();
+    await page.getByPlaceholder('Filter').fill(prefix);
+    await eventually(async () => (await page.locator('tbody tr').count()) >= COUNT, 60_000, `${COUNT} rows`);
+    figures.firstRenderMs = Date.now() - t0;
+
+    const latencies: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const name = `${prefix}-late-${i}`;
+      const c = await containers.run({
+        name,
+        image: tb.busyboxImage,
+        cmd: ['sleep', '100000'],
+        start: false,
+      });
+      const started = Date.now();
+      await docker.getContainer(c.id).start();
+      await page.locator(`tr[data-name="${name}"] .badge-running`).waitFor({ timeout: 30_000 });
+      latencies.push(Date.now() - started);
+    }
+    latencies.sort((a, b) => a - b);
+    figures.eventToRowMs = { median: latencies[5], max: latencies[9], all: latencies };
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Performance.enable');
+    const { metrics } = await cdp.send('Performance.getMetrics');
+    const heap = metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0;
+    figures.rendererHeapMb = Math.round(heap / 1e6);
+    figures.domNodes = metrics.find((m) => m.name === 'Nodes')?.value;
+    await screenshot(page, 'soak-list');
+    expect(await page.locator('tbody tr').count()).toBe(COUNT + 10);
+  });
+
+  it('20 clones requested at once while the list is live: each succeeds or is reported', async () => {
+    const s = new Services({
+      engines: [{ id: 'tb', name: 'tb', host: tb.dockerHost }],
+      dataDir: app.dataDir + '-soak',
+      host: 'browser',
+    });
+    try {
+      await s.registry.get('tb').whenOnline(10_000);
+      const src = await containers.run({ name: `${prefix}-redis`, image: tb.redisImage });
+      await eventually(
+        async () => (await execIn(docker, src.id, ['redis-cli', 'ping'])) === 'PONG',
+        15_000,
+        'redis',
+      );
+      await execIn(docker, src.id, ['redis-cli', 'set', 'warm', 'yes']);
+      unwrap(
+        await s.dispatcher.dispatch('checkpoint.create', {
+          engineId: 'tb',
+          container: src.id,
+          name: 'soak',
+          leaveRunning: true,
+        }),
+      );
+      const t0 = Date.now();
+      const res = unwrap<'clone.run'>(
+        await s.dispatcher.dispatch('clone.run', {
+          engineId: 'tb',
+          container: src.id,
+          checkpoint: 'soak',
+          count: 20,
+          prefix: `${prefix}-clone`,
+          ports: { mode: 'none' },
+        }),
+      );
+      figures.clone20Ms = Date.now() - t0;
+      figures.clone20 = {
+        running: res.clones.filter((c) => c.state === 'running').length,
+        failed: res.clones.filter((c) => c.state === 'failed').map((c) => `${c.name}: ${c.error}`),
+      };
+      expect(res.clones).toHaveLength(20);
+      for (const c of res.clones) {
+        if (c.state === 'running')
+          expect(await execIn(docker, c.id!, ['redis-cli', 'get', 'warm'])).toBe('yes');
+        else expect(c.error).toBeTruthy();
+      }
+      // The live list shows every running clone.
+      await page.getByPlaceholder('Filter').fill(`${prefix}-clone`);
+      await eventually(
+        async () =>
+          (await page.locator('tbody tr .badge-running').count()) ===
+          res.clones.filter((c) => c.state === 'running').length,
+        30_000,
+        'clones in the list',
+      );
+      await s.checkpoints.idle();
+    } finally {
+      s.dispose();
+    }
+  });
+});
