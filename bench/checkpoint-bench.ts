@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Docker from 'dockerode';
+import { median, report, runMain, timed } from './bench-util';
 import { Services } from '../electron/app/services';
 import {
   Containers,
@@ -47,18 +48,6 @@ function sh(cmd: string, args: string[]): Promise<void> {
   return new Promise((resolve, reject) =>
     execFile(cmd, args, (err, _o, stderr) => (err ? reject(new Error(stderr)) : resolve())),
   );
-}
-
-async function timed<T>(fn: () => Promise<T>): Promise<[number, T]> {
-  const t0 = performance.now();
-  const v = await fn();
-  return [performance.now() - t0, v];
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 interface Row {
@@ -240,9 +229,6 @@ async function main() {
       `story 3: cold start until ready ${story3.coldStartReadyMs} ms; clone until ready ${story3.cloneReadyMedianMs} ms (${story3.speedup}× faster)`,
       `targets: app overhead < 10% on single operations: ${targets.singleOpsUnder10PercentOverhead ? 'met' : 'NOT met'}; clone N=${CLONES} faster than ${CLONES} sequential CLI restores: ${targets.cloneFasterThanSequentialCli ? 'met' : 'NOT met'}`,
     ];
-    process.stdout.write(lines.join('\n') + '\n');
-    const out = path.join(__dirname, '..', 'artifacts', 'bench');
-    fs.mkdirSync(out, { recursive: true });
     const json = {
       when: new Date().toISOString(),
       runs: RUNS,
@@ -251,8 +237,7 @@ async function main() {
       story3,
       targets,
     };
-    fs.writeFileSync(path.join(out, 'checkpoint-bench.json'), JSON.stringify(json, null, 2));
-    process.stdout.write(`\n${JSON.stringify(json)}\n`);
+    report('checkpoint-bench', lines, json);
   } finally {
     await services.checkpoints.idle().catch(() => undefined);
     services.dispose();
@@ -261,10 +246,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (e) => {
-    console.error(e);
-    process.exit(1);
-  },
-);
+runMain(main);

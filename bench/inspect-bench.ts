@@ -5,6 +5,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { median, report, runMain } from './bench-util';
 import { Services } from '../electron/app/services';
 import { engineCheckpointSource } from '../electron/checkpoints/engine-source';
 import { engineMetadataSource } from '../electron/checkpoints/engine-metadata-source';
@@ -72,12 +73,6 @@ function dropCaches(): void {
     /* not root: compare warm reads */
   }
 }
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 
 async function main(): Promise<void> {
   const tb = testbed();
@@ -174,7 +169,6 @@ async function main(): Promise<void> {
           `${t.operation.padEnd(38)}${`${t.medianMs} ms`.padEnd(12)}${`${t.medianPeakRssMb} MB`.padEnd(12)}${t.vsFloor.toFixed(3)}`,
       ),
     ];
-    process.stdout.write(lines.join('\n') + '\n');
     const json = {
       when: new Date().toISOString(),
       runs: RUNS,
@@ -182,10 +176,7 @@ async function main(): Promise<void> {
       metadataBytes: metaBytes,
       operations: table,
     };
-    const out = path.join(__dirname, '..', 'artifacts', 'bench');
-    fs.mkdirSync(out, { recursive: true });
-    fs.writeFileSync(path.join(out, 'inspect-bench.json'), JSON.stringify(json, null, 2));
-    process.stdout.write(`\n${JSON.stringify(json)}\n`);
+    report('inspect-bench', lines, json);
   } finally {
     await services.checkpoints.idle().catch(() => undefined);
     services.dispose();
@@ -195,10 +186,4 @@ async function main(): Promise<void> {
 }
 
 const argv = process.argv.slice(2);
-(argv[0] === '--child' ? child(argv[1]!, argv[2]!) : main()).then(
-  () => process.exit(0),
-  (e) => {
-    console.error(e);
-    process.exit(1);
-  },
-);
+runMain(() => (argv[0] === '--child' ? child(argv[1]!, argv[2]!) : main()));

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Docker from 'dockerode';
+import { median, report, runMain, timed } from './bench-util';
 import { Services } from '../electron/app/services';
 import {
   Containers,
@@ -22,11 +23,6 @@ import {
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const tb = testbed();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<string> {
   return new Promise((resolve, reject) =>
@@ -51,12 +47,6 @@ const podman = (...args: string[]) =>
       PATH: `${path.dirname(process.env.CS_TESTBED_CRIU!)}:${process.env.PATH}`,
     },
   );
-
-async function timed<T>(fn: () => Promise<T>): Promise<[number, T]> {
-  const t0 = performance.now();
-  const v = await fn();
-  return [performance.now() - t0, v];
-}
 
 async function main(): Promise<void> {
   const hostA = tb.engines.a!;
@@ -233,12 +223,7 @@ async function main(): Promise<void> {
         ),
       'By hand: docker checkpoint create, docker create, cp -r of the folder on the host, docker start --checkpoint, docker rm (no image transfer, no file changes, no checks, no rollback).',
     ];
-    process.stdout.write(lines.join('\n') + '\n');
-    const out = path.join(__dirname, '..', 'artifacts', 'bench');
-    fs.mkdirSync(out, { recursive: true });
-    const json = { when: new Date().toISOString(), runs: RUNS, operations: table };
-    fs.writeFileSync(path.join(out, 'migrate-bench.json'), JSON.stringify(json, null, 2));
-    process.stdout.write(`\n${JSON.stringify(json)}\n`);
+    report('migrate-bench', lines, { when: new Date().toISOString(), runs: RUNS, operations: table });
   } finally {
     s.dispose();
     await onA.cleanup();
@@ -247,10 +232,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (e) => {
-    console.error(e);
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -8,6 +8,7 @@ import { useNow } from '../hooks/use-now';
 import { selectedEngine, useApp } from '../store/app-store';
 import { ALL_ENGINES } from '../store/navigation';
 import { AllEnginesView } from './AllEnginesView';
+import { moveIndex } from '../keys';
 
 function ports(c: ContainerSummaryT): string {
   return c.ports
@@ -77,23 +78,15 @@ function EngineContainers() {
   };
 
   const onRowKey = (e: KeyboardEvent<HTMLTableRowElement>, index: number) => {
-    const moves: Record<string, number> = {
-      ArrowDown: index + 1,
-      ArrowUp: index - 1,
-      Home: 0,
-      End: rows.length - 1,
-      PageDown: index + 10,
-      PageUp: index - 10,
-    };
     if (e.key === 'Enter' && rows[index]) {
       e.preventDefault();
       navigate({ view: 'container', engineId: rows[index].engineId, containerId: rows[index].id });
       return;
     }
-    const to = moves[e.key];
-    if (to !== undefined) {
+    const to = moveIndex(e.key, index, rows.length, 'vertical');
+    if (to !== null) {
       e.preventDefault();
-      focusRow(Math.min(rows.length - 1, Math.max(0, to)));
+      focusRow(to);
     }
   };
 

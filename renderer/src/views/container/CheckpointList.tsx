@@ -1,6 +1,7 @@
 import type { KeyboardEvent } from 'react';
 import type { CheckpointRecordT } from '../../../../electron/ipc/contract';
 import { ago, bytes, millis } from '../../../../electron/shared/format';
+import { moveIndex } from '../../keys';
 
 /** The same checkpoints as the timeline, as rows: dense histories stay readable and reachable by keyboard. */
 export function CheckpointList(props: {
@@ -11,7 +12,7 @@ export function CheckpointList(props: {
 }) {
   const rows = [...props.checkpoints].sort((a, b) => b.createdAt - a.createdAt);
   const onKey = (e: KeyboardEvent<HTMLTableRowElement>, i: number) => {
-    const to = e.key === 'ArrowDown' ? i + 1 : e.key === 'ArrowUp' ? i - 1 : null;
+    const to = moveIndex(e.key, i, rows.length, 'vertical');
     if (to === null || !rows[to]) return;
     e.preventDefault();
     props.onSelect(rows[to].name);

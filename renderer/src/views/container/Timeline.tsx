@@ -1,6 +1,7 @@
 import { useMemo, type KeyboardEvent } from 'react';
 import type { CheckpointRecordT } from '../../../../electron/ipc/contract';
 import { ago, bytes, millis } from '../../../../electron/shared/format';
+import { moveIndex } from '../../keys';
 
 const W = 1000;
 const H = 86;
@@ -53,19 +54,10 @@ export function Timeline(props: {
   const x = (t: number) => PAD + ((W - 2 * PAD) * (t - start)) / span;
 
   const onKey = (e: KeyboardEvent, index: number) => {
-    const to =
-      e.key === 'ArrowRight'
-        ? index + 1
-        : e.key === 'ArrowLeft'
-          ? index - 1
-          : e.key === 'Home'
-            ? 0
-            : e.key === 'End'
-              ? sorted.length - 1
-              : null;
+    const to = moveIndex(e.key, index, sorted.length, 'horizontal');
     if (to === null) return;
     e.preventDefault();
-    const target = sorted[Math.max(0, Math.min(sorted.length - 1, to))];
+    const target = sorted[to];
     if (target) {
       props.onSelect(target.name);
       const el = (e.currentTarget.parentNode as SVGElement | null)?.querySelector<SVGGElement>(

@@ -7,6 +7,7 @@ import { useApp } from '../../store/app-store';
 import { key, useCheckpoints } from '../../store/checkpoint-store';
 import { useInspect } from '../../store/inspect-store';
 import { sourceKey } from '../../store/navigation';
+import { moveIndex } from '../../keys';
 import { FilesAndSockets, ImageFiles, MemoryMap, Overview, ProcessTree } from './panels';
 
 const TABS = [
@@ -33,19 +34,10 @@ export function InspectView({ source }: { source: InspectSourceT }) {
   }, [k, load, source]);
 
   const onTabKey = (e: KeyboardEvent, idx: number) => {
-    const to =
-      e.key === 'ArrowRight'
-        ? idx + 1
-        : e.key === 'ArrowLeft'
-          ? idx - 1
-          : e.key === 'Home'
-            ? 0
-            : e.key === 'End'
-              ? TABS.length - 1
-              : null;
+    const to = moveIndex(e.key, idx, TABS.length, 'horizontal');
     if (to === null) return;
     e.preventDefault();
-    const next = TABS[(to + TABS.length) % TABS.length]!;
+    const next = TABS[to]!;
     setTab(next);
     document.getElementById(`tab-${next}`)?.focus();
   };

@@ -1,0 +1,35 @@
+// What every benchmark shares: timing, medians, writing the JSON next to the table, and running
+// main() as a process.
+import fs from 'node:fs';
+import path from 'node:path';
+
+export async function timed<T>(fn: () => Promise<T>): Promise<[number, T]> {
+  const t0 = performance.now();
+  const v = await fn();
+  return [performance.now() - t0, v];
+}
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** Prints the table, then writes the JSON to artifacts/bench/NAME.json and prints it too. */
+export function report(name: string, lines: string[], json: unknown): void {
+  process.stdout.write(lines.join('\n') + '\n');
+  const out = path.join(__dirname, '..', 'artifacts', 'bench');
+  fs.mkdirSync(out, { recursive: true });
+  fs.writeFileSync(path.join(out, `${name}.json`), JSON.stringify(json, null, 2));
+  process.stdout.write(`\n${JSON.stringify(json)}\n`);
+}
+
+export function runMain(main: () => Promise<void>): void {
+  main().then(
+    () => process.exit(0),
+    (e) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
+}
