@@ -50,8 +50,9 @@ if (!noTestbed && fs.existsSync(TESTBED_ENV)) {
   const env = readEnvFile(TESTBED_ENV);
   for (const [key, host] of Object.entries(env)) {
     const m = /^CS_TESTBED_ENGINE_([A-Z0-9]+)$/.exec(key);
-    // The "plain" engine (experimental off) exists for tests; a user has no use for it.
-    if (m && m[1] !== 'PLAIN') engineArgs.push(`testbed-${m[1].toLowerCase()}:Test bed ${m[1]}=${host}`);
+    // The "plain" (experimental off) and "tiny" (full disk) engines exist for tests only.
+    if (m && m[1] !== 'PLAIN' && m[1] !== 'TINY')
+      engineArgs.push(`testbed-${m[1].toLowerCase()}:Test bed ${m[1]}=${host}`);
   }
   if (env.CS_TESTBED_PODMAN) engineArgs.push(`testbed-podman:Test bed Podman=${env.CS_TESTBED_PODMAN}`);
 }

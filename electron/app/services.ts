@@ -12,6 +12,7 @@ import { LogFollowers } from '../engines/log-follower';
 import { FileRegistry } from './file-registry';
 import { EngineManager } from '../engines/engine-manager';
 import { MigrationService, type MigrationHooks } from '../migrate/migration-service';
+import { removeStaleHelpers } from '../engines/docker/helper-container';
 import { ScheduleService } from '../schedules/schedule-service';
 import type { EngineSpec } from '../engines/engine-spec';
 import { EventBus } from '../ipc/event-bus';
@@ -79,8 +80,10 @@ export class Services {
 
   private disposed = false;
 
+  /** What the app left behind while an engine was away: half-made clones, and helpers of a crash. */
   async sweepPendingRemovals(engineId: string): Promise<void> {
     const conn = this.registry.get(engineId);
+    if (conn.identity?.kind === 'docker') await removeStaleHelpers(conn.engine).catch(() => 0);
     for (const p of this.catalog.pendingRemovals(engineId)) {
       const removed = await conn.engine.http
         .json({

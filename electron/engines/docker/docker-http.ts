@@ -8,7 +8,6 @@ export class EngineHttpError extends Error {
     readonly status: number,
     /** The engine's own message, without docker-modem's decoration. */
     readonly engineMessage: string,
-    readonly experimentalHeader?: string,
   ) {
     super(`engine answered ${status}: ${engineMessage}`);
     this.name = 'EngineHttpError';
