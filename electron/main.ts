@@ -31,6 +31,7 @@ async function start(): Promise<void> {
     dataDir: app.getPath('userData'),
     host: 'electron',
     runSchedules: true,
+    probeOnConnect: true,
     savedEngines: true,
     pickPath: async (kind) => {
       const res = await dialog.showOpenDialog({

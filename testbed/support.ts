@@ -311,3 +311,52 @@ export function redisCommand(port: number, command: string): Promise<string> {
     sock.on('error', reject);
   });
 }
+
+/** One engine of the compatibility matrix: Debian 12's and today's (see testbed/roots.sh). */
+export interface MatrixEngine {
+  /** The test bed's name for it: a, podman, d26, d28, p54, p58. */
+  id: string;
+  host: string;
+  kind: 'docker' | 'podman';
+  /** What it is, for test names and the compatibility table. */
+  label: string;
+}
+
+const MATRIX: { id: string; kind: 'docker' | 'podman'; label: string }[] = [
+  { id: 'a', kind: 'docker', label: 'Docker 20.10 + containerd 1.6 (Debian 12)' },
+  { id: 'd26', kind: 'docker', label: 'Docker 26.1 + containerd 1.7 (Debian 13)' },
+  { id: 'd28', kind: 'docker', label: 'Docker 28.5 + containerd 2.1 (sid)' },
+  { id: 'podman', kind: 'podman', label: 'Podman 4.3 (Debian 12)' },
+  { id: 'p54', kind: 'podman', label: 'Podman 5.4 (Debian 13)' },
+  { id: 'p58', kind: 'podman', label: 'Podman 5.8 (sid)' },
+];
+
+/** Every engine the stories run against; an error (never a skip) when one is not up. */
+export function matrixEngines(): MatrixEngine[] {
+  const env: Record<string, string> = { ...readEnv(), ...pick(process.env) };
+  return MATRIX.map((m) => {
+    const key =
+      m.id === 'podman'
+        ? 'CS_TESTBED_PODMAN'
+        : m.kind === 'podman'
+          ? `CS_TESTBED_PODMAN_${m.id.toUpperCase()}`
+          : `CS_TESTBED_ENGINE_${m.id.toUpperCase()}`;
+    const host = env[key];
+    if (!host)
+      throw new Error(
+        `the test bed's engine ${m.id} (${m.label}) is not up: run "npm test" (it starts it) or "bash testbed/testbed.sh up ${m.id}"`,
+      );
+    return { ...m, host };
+  });
+}
+
+/** A test-bed engine by its name (any of them, matrix or not). */
+export function testbedEngine(id: string): string {
+  const env: Record<string, string> = { ...readEnv(), ...pick(process.env) };
+  const host =
+    env[`CS_TESTBED_ENGINE_${id.toUpperCase()}`] ??
+    env[`CS_TESTBED_PODMAN_${id.toUpperCase()}`] ??
+    (id === 'podman' ? env.CS_TESTBED_PODMAN : undefined);
+  if (!host) throw new Error(`the test bed's engine ${id} is not up: run "bash testbed/testbed.sh up ${id}"`);
+  return host;
+}

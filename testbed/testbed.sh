@@ -5,7 +5,10 @@
 #
 #   testbed/testbed.sh up [ENGINE...]   install what is missing, start engines (default: a), import images;
 #                                       an engine named "plain" runs without --experimental, for tests of that;
-#                                       one named "podman" is a private Podman API service instead of dockerd
+#                                       one named "podman" is a private Podman API service instead of dockerd;
+#                                       d26, d28 (Docker 26.1, 28.5), p54, p58 (Podman 5.4, 5.8) and p54old
+#                                       (Podman 5.4 with trixie's own CRIU 4.1.1) run in Debian 13 / sid
+#                                       roots of their own (see roots.sh)
 #   testbed/testbed.sh down             stop every test-bed daemon (data is kept)
 #   testbed/testbed.sh status           what runs, one line each
 #   testbed/testbed.sh env              print the variables tests use (sourceable)
@@ -22,6 +25,8 @@ DOCKER_CLI=/usr/bin/docker
 CRIU_LINK=/usr/local/sbin/criu
 CTRD_SOCK="$RUN/containerd/containerd.sock"
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=testbed/roots.sh
+. "$HERE/roots.sh"
 
 say() { printf 'testbed: %s\n' "$*"; }
 die() { printf 'testbed: cannot continue: %s\n' "$*" >&2; exit 2; }
@@ -52,7 +57,7 @@ APT_PACKAGES=(
   docker.io containerd runc podman conmon curl chromium busybox-static redis-server redis-tools xz-utils zstd ca-certificates
   build-essential pkg-config libprotobuf-dev libprotobuf-c-dev protobuf-c-compiler protobuf-compiler
   python3-protobuf libnl-3-dev libnet1-dev libcap-dev libbsd-dev uuid-dev libnftables-dev
-  libgnutls28-dev libdrm-dev iproute2
+  libgnutls28-dev libdrm-dev iproute2 debootstrap qemu-user-static
 )
 
 install_packages() {
@@ -210,6 +215,14 @@ EOF
   say "podman: started (unix://$sock, storage $PODMAN_ROOT)"
 }
 
+# Podman 4.3 uses CNI here, which takes no interface name; its own subnet keeps it apart from the
+# other engines' bridges on this machine's one network namespace.
+ensure_podman_network() {
+  podman_cmd network exists cs-net && return
+  podman_cmd network create --subnet 10.89.43.0/24 cs-net >/dev/null
+  say "network cs-net created on podman"
+}
+
 import_podman_image() {
   local name=$1 builder=$2 cmd=$3
   local tag="$name:$IMAGE_REV"
@@ -227,7 +240,8 @@ rootfs_busybox() {
   local root=$1
   mkdir -p "$root"/{bin,etc,tmp,proc,sys,dev,root,data}
   chmod 1777 "$root/tmp"
-  cp /bin/busybox "$root/bin/busybox"
+  # SRC_ROOT: another Debian root whose binaries make the image (today's engines use their own).
+  cp "${SRC_ROOT:-}/bin/busybox" "$root/bin/busybox"
   chroot "$root" /bin/busybox --install -s /bin
   printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' >"$root/etc/passwd"
   printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
@@ -237,9 +251,11 @@ rootfs_redis() {
   local root=$1 bin lib
   rootfs_busybox "$root"
   mkdir -p "$root/usr/bin"
+  local src=${SRC_ROOT:-} libs
   for bin in /usr/bin/redis-server /usr/bin/redis-cli; do
-    cp "$bin" "$root/usr/bin/"
-    for lib in $(ldd "$bin" | grep -o '/[^ ]*'); do cp --parents -L "$lib" "$root"; done
+    cp "$src$bin" "$root/usr/bin/"
+    if [ -n "$src" ]; then libs=$(chroot "$src" ldd "$bin"); else libs=$(ldd "$bin"); fi
+    for lib in $(grep -o '/[^ ]*' <<<"$libs"); do (cd "$src/" && cp --parents -L ".$lib" "$root"); done
   done
 }
 
@@ -291,6 +307,9 @@ write_env() {
       echo "CS_TESTBED_PODMAN_CONF=$RUN/podman/containers.conf"
     fi
     for e in $(ls "$RUN" 2>/dev/null); do
+      if [ "$e" != podman ] && [ -S "$RUN/$e/podman.sock" ]; then
+        echo "CS_TESTBED_PODMAN_$(echo "$e" | tr a-z A-Z)=unix://$RUN/$e/podman.sock"
+      fi
       [ -S "$RUN/$e/docker.sock" ] || continue
       [ -n "$first" ] || [ "$e" = plain ] || first=$e
       echo "CS_TESTBED_ENGINE_$(echo "$e" | tr a-z A-Z)=unix://$RUN/$e/docker.sock"
@@ -302,6 +321,9 @@ write_env() {
     echo "CS_TESTBED_REDIS_IMAGE=checkpoint-studio-test/redis:$IMAGE_REV"
     echo "CS_TESTBED_PI_IMAGE=checkpoint-studio-test/pi:$IMAGE_REV"
     echo "CS_TESTBED_NETWORK=cs-net"
+    for s in sid trixie; do
+      [ -e "$(ns_file "$s")" ] && echo "CS_TESTBED_NS_$(echo "$s" | tr a-z A-Z)=$(ns_file "$s")"
+    done
   } >"$f"
 }
 
@@ -312,14 +334,32 @@ cmd_up() {
   for e in "${engines[@]}"; do [[ "$e" =~ ^[a-z][a-z0-9]{0,7}$ ]] || die "engine names are short lowercase words (a, b, …): '$e'"; done
   preflight
   install_packages
+  local suites=() s
+  for e in "${engines[@]}"; do
+    is_root_engine "$e" || continue
+    s=$(suite_of "$e")
+    [[ " ${suites[*]} " == *" $s "* ]] || suites+=("$s")
+  done
+  # The roots (a minute or two each, the first time) build while CRIU does.
+  local roots_pid=""
+  if [ ${#suites[@]} -gt 0 ]; then build_roots "${suites[@]}" & roots_pid=$!; fi
   build_criu
   install_criu_wrapper
+  if [ -n "$roots_pid" ]; then wait "$roots_pid" || die "the engines' roots could not be built"; fi
+  for s in "${suites[@]}"; do enter_root "$s"; done
   start_containerd
   for e in "${engines[@]}"; do
+    if is_root_engine "$e"; then
+      if [[ $e == p* ]]; then start_root_podman "$e"; else start_root_dockerd "$e"; ensure_network "$e"; fi
+      import_root_images "$e"
+      continue
+    fi
     if [ "$e" = podman ]; then
       start_podman
+      ensure_podman_network
       import_podman_image checkpoint-studio-test/busybox rootfs_busybox '["sh"]'
       import_podman_image checkpoint-studio-test/redis rootfs_redis '["redis-server", "--protected-mode", "no", "--save", "", "--appendonly", "no"]'
+      import_podman_image checkpoint-studio-test/pi rootfs_pi '["awk", "-v", "n=20000", "-f", "/usr/local/share/pi.awk"]'
       continue
     fi
     start_dockerd "$e"
@@ -327,7 +367,9 @@ cmd_up() {
     ensure_network "$e"
   done
   write_env
-  say "ready. For a shell: export DOCKER_HOST=unix://$(engine_sock "${engines[0]}")   (variables in $RUN/env)"
+  local shown=a
+  for e in "${engines[@]}"; do if [ -S "$(engine_sock "$e")" ]; then shown=$e; break; fi; done
+  say "ready. For a shell: export DOCKER_HOST=unix://$(engine_sock "$shown")   (variables in $RUN/env)"
 }
 
 stop_pidfile() {
@@ -345,10 +387,15 @@ cmd_down() {
     [ -f "$d/dockerd.pid" ] && stop_pidfile "$d/dockerd.pid" "dockerd $(basename "$d")"
   done
   if mountpoint -q "$DATA/tiny" 2>/dev/null; then umount "$DATA/tiny" || true; fi
-  stop_pidfile "$RUN/podman/podman.pid" podman
-  stop_pidfile "$RUN/containerd/containerd.pid" containerd
+  for d in "$RUN"/*/; do
+    [ -f "$d/podman.pid" ] && stop_pidfile "$d/podman.pid" "podman $(basename "$d")"
+  done
+  for d in "$RUN"/*/; do
+    [ -f "$d/containerd.pid" ] && stop_pidfile "$d/containerd.pid" "containerd $(basename "$d")"
+  done
   # Shims outlive containerd by design; stop the ones that belong to the test bed.
   pkill -f "containerd-shim-runc-v2 -namespace cs-" 2>/dev/null || true
+  release_roots
   rm -f "$RUN/env"
   say "down (data kept in $DATA)"
 }
@@ -357,10 +404,14 @@ cmd_status() {
   local d e
   if alive "$RUN/containerd/containerd.pid"; then say "containerd: running"; else say "containerd: stopped"; fi
   for d in "$RUN"/*/; do
-    e=$(basename "$d"); [ "$e" = containerd ] && continue
-    if alive "$d/dockerd.pid" && dock "$e" version >/dev/null 2>&1; then
-      say "dockerd $e: running (unix://$(engine_sock "$e"))"
-    else say "dockerd $e: stopped"; fi
+    e=$(basename "$d")
+    if [ -f "$d/podman.pid" ]; then
+      if alive "$d/podman.pid"; then say "podman $e: running (unix://$d""podman.sock)"; else say "podman $e: stopped"; fi
+    elif [ -f "$d/dockerd.pid" ] || [ -f "$d/daemon.json" ]; then
+      if alive "$d/dockerd.pid" && dock "$e" version >/dev/null 2>&1; then
+        say "dockerd $e: running (unix://$(engine_sock "$e"))"
+      else say "dockerd $e: stopped"; fi
+    fi
   done
   if [ -x "$CRIU_LINK" ]; then say "criu: $("$CRIU_LINK" --version | head -1)"; else say "criu: not installed"; fi
 }
@@ -370,7 +421,7 @@ cmd_restart() {
   local e=$1
   [ -f "$RUN/$e/dockerd.pid" ] || die "no engine $e"
   stop_pidfile "$RUN/$e/dockerd.pid" "dockerd $e"
-  start_dockerd "$e"
+  if is_root_engine "$e"; then start_root_dockerd "$e"; else start_dockerd "$e"; fi
 }
 
 case "${1:-up}" in

@@ -41,9 +41,14 @@ export function createHandlers(s: Services): Handlers {
     'engines.rename': async ({ engineId, name }) => s.engines.rename(engineId, name),
     'engines.remove': async ({ engineId }) => ({ removed: s.engines.remove(engineId) }),
     'containers.list': async ({ engineId }) => (await s.registry.online(engineId)).list(),
-    'doctor.run': async ({ engineId }) => {
+    'doctor.run': async ({ engineId, remeasure }) => {
       const conn = engineId ? s.registry.get(engineId) : s.registry.first();
-      return runDoctor(conn);
+      return runDoctor(conn, conn ? { capabilities: s.capabilities, remeasure } : undefined);
+    },
+    'engines.capabilities': async ({ engineId, remeasure }) => {
+      s.registry.get(engineId);
+      await s.capabilities.ensure(engineId, remeasure);
+      return s.capabilities.status(engineId);
     },
     'checkpoints.list': async ({ engineId, container }) => s.checkpoints.list(engineId, container),
     'checkpoint.create': async (a) => s.checkpoints.create({ ...a, container: a.container }),
@@ -55,7 +60,12 @@ export function createHandlers(s: Services): Handlers {
       s.checkpoints.setNote(engineId, container, checkpoint, note),
     'migrate.check': async ({ engineId, container, to }) => {
       const c = await s.migrations.check({ engineId, container, to, keepSource: false });
-      return { problems: c.problems, imagePresent: c.imagePresent, targetName: c.target.spec.name };
+      return {
+        problems: c.problems,
+        warnings: c.warnings,
+        imagePresent: c.imagePresent,
+        targetName: c.target.spec.name,
+      };
     },
     'migrate.run': async (a) => s.migrations.run(a),
     'clone.plan': async (req) => s.clones.plan(req),

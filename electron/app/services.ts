@@ -18,6 +18,8 @@ import type { EngineSpec } from '../engines/engine-spec';
 import { EventBus } from '../ipc/event-bus';
 import { createDispatcher, type Dispatcher } from '../ipc/dispatcher';
 import { createHandlers } from './handlers';
+import { CapabilityService } from '../capabilities/capability-service';
+import { CapabilityStore } from '../capabilities/capability-store';
 
 export interface ServicesOptions {
   engines: EngineSpec[];
@@ -31,6 +33,10 @@ export interface ServicesOptions {
   savedEngines?: boolean;
   /** Run checkpoint schedules in this process (the app does; one-shot CLI commands do not). */
   runSchedules?: boolean;
+  /** Measure each engine as it connects (the app does; otherwise when an operation needs it). */
+  probeOnConnect?: boolean;
+  /** Test seam: let operations the engine was measured to fail go ahead (default: refuse them). */
+  enforceCapabilities?: boolean;
 }
 
 export class Services {
@@ -44,17 +50,29 @@ export class Services {
   readonly schedules: ScheduleService;
   readonly engines: EngineManager;
   readonly migrations: MigrationService;
+  readonly capabilities: CapabilityService;
   readonly dispatcher: Dispatcher;
 
   constructor(readonly options: ServicesOptions) {
     this.catalog = new CheckpointCatalog(path.join(options.dataDir, 'catalog.db'));
     const podmanArchives = new PodmanArchives(path.join(options.dataDir, 'podman-checkpoints'));
-    this.checkpoints = new CheckpointService(this.registry, this.catalog, this.bus, {
+    const backends = {
       docker: new DockerBackend(),
       podman: new PodmanBackend(podmanArchives, (engineId, oldId, newId, name) =>
         this.catalog.rekey(engineId, oldId, newId, name),
       ),
-    });
+    };
+    this.capabilities = new CapabilityService(
+      this.registry,
+      new CapabilityStore(this.catalog.db),
+      this.bus,
+      (conn) => (conn.identity?.kind === 'podman' ? backends.podman : backends.docker),
+      {
+        probeOnConnect: options.probeOnConnect ?? false,
+        enforce: options.enforceCapabilities ?? true,
+      },
+    );
+    this.checkpoints = new CheckpointService(this.registry, this.catalog, this.bus, backends, this.capabilities);
     this.clones = new CloneService(this.checkpoints, this.catalog, this.bus);
     this.logs = new LogFollowers(this.registry, this.bus);
     this.files = new FileRegistry(path.join(options.dataDir, 'uploads'));
@@ -103,6 +121,7 @@ export class Services {
 
   dispose(): void {
     this.disposed = true;
+    this.capabilities.dispose();
     this.schedules.scheduler.stop();
     this.logs.stopAll();
     this.files.dispose();

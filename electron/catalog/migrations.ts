@@ -110,4 +110,16 @@ export const MIGRATIONS: Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    description: 'what each engine was measured to do',
+    sql: `
+      CREATE TABLE engine_capabilities (
+        engine_id   TEXT    PRIMARY KEY,
+        key         TEXT    NOT NULL,
+        measured_at INTEGER NOT NULL,
+        result      TEXT    NOT NULL
+      );
+    `,
+  },
 ];

@@ -17,6 +17,8 @@ import type { CheckpointBackend } from './backends/backend';
 import type { DockerBackend } from './backends/docker-backend';
 import type { PodmanBackend } from './backends/podman-backend';
 import { checkpointCapableEngine, ContainerLocks, resolveContainer, type Target } from './container-target';
+import type { CapabilityService } from '../capabilities/capability-service';
+import { bringLoopbackUp, shouldRepairLoopback } from './loopback';
 
 export interface CreateOptions {
   engineId: string;
@@ -53,6 +55,7 @@ export class CheckpointService {
     private readonly catalog: CheckpointCatalog,
     private readonly bus: EventBus,
     private readonly backends: { docker: DockerBackend; podman: PodmanBackend },
+    readonly capabilities: CapabilityService,
   ) {}
 
   private progress(
@@ -192,7 +195,8 @@ export class CheckpointService {
   async restore(o: RestoreOptions): Promise<RestoreResultT> {
     const t = await this.target(o.engineId, o.container);
     return this.locks.run(o.engineId, t.id, 'restore', async () => {
-      const names = await this.backend(t.conn).list(t);
+      const backend = this.backend(t.conn);
+      const names = await backend.list(t);
       if (names.length === 0) {
         throw new StudioError('not-found', `${t.name} has no checkpoints to restore.`, {
           hint: 'Make one first.',
@@ -212,47 +216,120 @@ export class CheckpointService {
         });
       }
       const state = t.info.State;
-      let replaced = false;
-      if (state?.Running) {
-        if (!o.replaceRunning) {
-          throw new StudioError(
-            'conflict',
-            `${t.name} is running: restoring "${name}" replaces its current state, which is lost unless you checkpoint it first.`,
-            {
-              hint: 'Confirm to stop it and restore (the CLI: --force).',
-            },
-          );
+      const running = Boolean(state?.Running);
+      if (running && !o.replaceRunning) {
+        throw new StudioError(
+          'conflict',
+          `${t.name} is running: restoring "${name}" replaces its current state, which is lost unless you checkpoint it first.`,
+          {
+            hint: 'Confirm to stop it and restore (the CLI: --force).',
+          },
+        );
+      }
+      // Before anything is stopped: an engine measured to fail this restore is refused here.
+      const { kind, caps } = await this.capabilities.require(t.conn, t.info, 'restore', () =>
+        this.progress(o.opId, 'restore', `Measuring what ${t.conn.spec.name} can do (once per engine version)…`),
+      );
+      let safety: string | null = null;
+      if (running) {
+        // The state being replaced is saved first, so that a restore that fails loses nothing.
+        safety = `before-restore-${Date.now().toString(36)}`;
+        this.progress(o.opId, 'restore', `Saving ${t.name}'s current state (a safety checkpoint), then stopping it…`);
+        try {
+          await backend.create(t, safety, { leaveRunning: false, tcpEstablished: false, fileLocks: false });
+        } catch {
+          // Its state cannot be saved (what it holds, CRIU cannot dump): a plain stop, as confirmed.
+          safety = null;
+          this.progress(o.opId, 'restore', `Stopping ${t.name}…`);
+          await t.conn.engine.http.json({
+            method: 'POST',
+            path: `/containers/${t.id}/stop`,
+            query: { t: 0 },
+            ok: [204, 304],
+            timeoutMs: 60_000,
+          });
         }
-        this.progress(o.opId, 'restore', `Stopping ${t.name}…`);
-        // Its state is being replaced: no grace period to wait out.
-        await t.conn.engine.http.json({
-          method: 'POST',
-          path: `/containers/${t.id}/stop`,
-          query: { t: 0 },
-          ok: [204, 304],
-          timeoutMs: 60_000,
-        });
-        replaced = true;
       }
       this.progress(o.opId, 'restore', `Restoring ${name} into ${t.name}…`);
       const started = Date.now();
       let restoredId = t.id;
       try {
-        restoredId = await this.backend(t.conn).restoreInPlace(t, name);
+        restoredId = await backend.restoreInPlace(t, name);
       } catch (e) {
-        const err = await this.explainFailure(t, e, 'restore');
+        const back = running ? await this.bringBack(t, safety, o.opId) : undefined;
+        const err = await this.explainFailure(t, e, 'restore', back);
         this.log('restore', t, name, started, err);
         this.progress(o.opId, 'restore', err.message, true);
         throw err;
       }
       const durationMs = Date.now() - started;
-      this.log('restore', t, name, started, null, { durationMs, replaced });
+      if (safety) {
+        const now = { ...t, id: restoredId };
+        await backend.remove(now, safety).catch(() => undefined);
+      }
+      let loopbackRepaired = false;
+      if (shouldRepairLoopback(this.capabilities.loopbackComesBackDown(caps, kind, 'restore'), kind)) {
+        loopbackRepaired = (await bringLoopbackUp(t.conn, restoredId)) === 'brought-up';
+      }
+      this.log('restore', t, name, started, null, { durationMs, replaced: running, loopbackRepaired });
       await t.conn.touch(restoredId);
       const container = await t.conn.engine.containerSummary(restoredId);
       if (!container) throw new StudioError('internal', `${t.name} disappeared during the restore`);
-      this.progress(o.opId, 'restore', `Restored ${name} in ${durationMs} ms.`, true);
-      return { container, durationMs, replaced };
+      this.progress(
+        o.opId,
+        'restore',
+        `Restored ${name} in ${durationMs} ms.${loopbackRepaired ? ' Its loopback came back down, as this engine leaves it; it is up again.' : ''}`,
+        true,
+      );
+      return { container, durationMs, replaced: running, loopbackRepaired };
     });
+  }
+
+  /**
+   * After a failed restore of a container that was running: back to running, from the safety
+   * checkpoint when it restores, else started as it was. Says what happened, in one sentence.
+   */
+  private async bringBack(t: Target, safety: string | null, opId: string | undefined): Promise<string> {
+    const backend = this.backend(t.conn);
+    if (safety) {
+      this.progress(opId, 'restore', `Bringing ${t.name} back from the safety checkpoint…`);
+      try {
+        const id = await backend.restoreInPlace(t, safety);
+        await backend.remove({ ...t, id }, safety).catch(() => undefined);
+        void t.conn.touch(id);
+        return `${t.name} is running again, from the state it had just before.`;
+      } catch {
+        // The engine restores nothing of this kind: keep the safety checkpoint, start it plainly.
+      }
+    }
+    const started = await t.conn.engine.http
+      .json({ method: 'POST', path: `/containers/${t.id}/start`, ok: [204, 304], timeoutMs: 60_000 })
+      .then(
+        () => true,
+        () => false,
+      );
+    void t.conn.touch(t.id);
+    if (safety) {
+      this.catalog.add({
+        engineId: t.conn.spec.id,
+        containerId: t.id,
+        containerName: t.name,
+        image: t.imageName,
+        name: safety,
+        createdAt: Date.now(),
+        mode: 'stopped',
+        origin: 'manual',
+        note: `Safety checkpoint: ${t.name}'s state just before a restore that failed.`,
+        durationMs: null,
+      });
+      this.changed(t.conn.spec.id, t.id);
+    }
+    const kept = safety
+      ? ` Its state from just before is kept as checkpoint "${safety}", which this engine could not restore either.`
+      : '';
+    return started
+      ? `${t.name} was started again (fresh: it could not be restored).${kept}`
+      : `${t.name} could not be started again: start it yourself.${kept}`;
   }
 
   async remove(engineId: string, ref: string, name: string): Promise<boolean> {
@@ -318,7 +395,13 @@ export class CheckpointService {
     } while (current !== this.scans);
   }
 
-  private async explainFailure(t: Target, e: unknown, what: 'checkpoint' | 'restore'): Promise<StudioError> {
+  /** `after`: what the app did about it since, when that is what the user needs to know. */
+  private async explainFailure(
+    t: Target,
+    e: unknown,
+    what: 'checkpoint' | 'restore',
+    after?: string,
+  ): Promise<StudioError> {
     if (e instanceof StudioError) return e;
     const details: string[] = [];
     let engineMessage = e instanceof Error ? e.message : String(e);
@@ -353,7 +436,7 @@ export class CheckpointService {
           : now?.State?.Running
             ? `${t.name} is still running; nothing was saved.`
             : `${t.name} is ${now?.State?.Status ?? 'in an unknown state'}.`
-        : `The checkpoint is intact; ${t.name} is ${now?.State?.Status ?? 'in an unknown state'}.`;
+        : `The checkpoint is intact; ${after ?? `${t.name} is ${now?.State?.Status ?? 'in an unknown state'}.`}`;
     const verb = what === 'checkpoint' ? 'Checkpoint' : 'Restore';
     return new StudioError(
       'criu-failed',

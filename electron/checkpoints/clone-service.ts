@@ -11,6 +11,10 @@ import type { CheckpointService } from './checkpoint-service';
 import type { Target } from './container-target';
 import { likelyCause } from './criu-diagnosis';
 import { mapLimit } from './backends/docker-backend';
+import { inspectCheckpoint } from '../criu/inspect';
+import { bringLoopbackUp, shouldRepairLoopback } from './loopback';
+import type { ContainerNetworkKind } from '../capabilities/network-kind';
+import type { EngineCapabilitiesT } from '../ipc/contract';
 
 export { CLONE_LABEL, CLONE_PARALLELISM } from './backends/docker-backend';
 
@@ -75,10 +79,26 @@ export class CloneService {
     private readonly bus: EventBus,
   ) {}
 
-  private async analyse(req: CloneRequestT): Promise<{ t: Target; plan: ClonePlanT; ports: PortBindings[] }> {
+  private async analyse(req: CloneRequestT): Promise<{
+    t: Target;
+    plan: ClonePlanT;
+    ports: PortBindings[];
+    refused: StudioError | null;
+    network: { kind: ContainerNetworkKind; caps: EngineCapabilitiesT | null };
+  }> {
     const t = await this.checkpoints.target(req.engineId, req.container);
     const backend = this.checkpoints.backend(t.conn);
     const problems: string[] = [];
+    // What the engine was measured to fail comes first: nothing else matters then.
+    let refused: StudioError | null = null;
+    let network: { kind: ContainerNetworkKind; caps: EngineCapabilitiesT | null } = { kind: 'other', caps: null };
+    try {
+      network = await this.checkpoints.capabilities.require(t.conn, t.info, 'clone');
+    } catch (e) {
+      if (!(e instanceof StudioError) || e.code !== 'unsupported') throw e;
+      refused = e;
+      problems.push(`${e.message.replace(/ Nothing was stopped or created\.$/, '')}${e.hint ? ` ${e.hint}` : ''}`);
+    }
     const names = Array.from({ length: req.count }, (_, i) => `${req.prefix}-${i + 1}`);
     const bad = names.filter((n) => !NAME_RULE.test(n) || n.length > 128);
     if (bad.length)
@@ -98,6 +118,10 @@ export class CloneService {
         `${t.name} has no checkpoint named "${req.checkpoint}"${onEngine.length ? ` (it has ${onEngine.join(', ')})` : ''}`,
       );
     }
+    if (!refused && network.kind === 'host' && onEngine.includes(req.checkpoint)) {
+      const clash = await this.hostPortClash(t, req.checkpoint, req.count);
+      if (clash) problems.push(clash);
+    }
     const bindings = (t.info.HostConfig?.PortBindings ?? {}) as PortBindings;
     const sourcePorts = Object.keys(bindings).filter((k) => (bindings[k] ?? []).length);
     const used = new Set(t.conn.list().flatMap((c) => c.ports.map((p) => p.publicPort ?? 0)));
@@ -108,7 +132,28 @@ export class CloneService {
         'clones on Podman cannot publish the source\'s ports yet: choose "None" and reach them through the engine',
       );
     }
-    return { t, plan: { names, problems, sourcePorts }, ports: assigned.perClone };
+    return { t, plan: { names, problems, sourcePorts }, ports: assigned.perClone, refused, network };
+  }
+
+  /**
+   * On the host network a clone listens where its source listened, in the one network namespace
+   * they share: a second listener on a port is refused by the kernel mid-restore. Said up front.
+   */
+  private async hostPortClash(t: Target, checkpoint: string, count: number): Promise<string | null> {
+    const backend = this.checkpoints.backend(t.conn);
+    const inspection = await inspectCheckpoint(backend.inspectSource(t, checkpoint)).catch(() => null);
+    const ports = [
+      ...new Set(
+        (inspection?.sockets ?? [])
+          .filter((k) => k.proto === 'tcp' && k.state === 'listen' && k.port)
+          .map((k) => k.port!),
+      ),
+    ].sort((a, b) => a - b);
+    if (!ports.length) return null;
+    const sourceListens = Boolean(t.info.State?.Running);
+    if (!sourceListens && count === 1) return null;
+    const what = ports.map((p) => `${p}/tcp`).join(', ');
+    return `${t.name} is on the host network and listens on ${what}: ${sourceListens ? `the running source holds ${ports.length > 1 ? 'those ports' : 'that port'}` : 'each clone would need the same port'}, and clones share the host's ports, so they cannot listen there too. Clone a container on a bridge network instead (each clone gets its own ports), or one whose service listens on a Unix socket`;
   }
 
   async plan(req: CloneRequestT): Promise<ClonePlanT> {
@@ -117,7 +162,8 @@ export class CloneService {
 
   async run(req: CloneRequestT): Promise<CloneResultT> {
     const started = Date.now();
-    const { t, plan, ports } = await this.analyse(req);
+    const { t, plan, ports, refused, network } = await this.analyse(req);
+    if (refused) throw refused;
     if (plan.problems.length) {
       throw new StudioError('invalid-argument', `Cannot clone ${t.name}: ${plan.problems[0]}.`, {
         details: plan.problems,
@@ -156,6 +202,10 @@ export class CloneService {
           );
         },
       );
+      const repairLoopback = shouldRepairLoopback(
+        this.checkpoints.capabilities.loopbackComesBackDown(network.caps, network.kind, 'clone'),
+        network.kind,
+      );
       await mapLimit(outcomes, 4, async (o, i) => {
         const inst = instances[i]!;
         inst.id = o.id;
@@ -174,6 +224,9 @@ export class CloneService {
         }
         inst.ports = containerFromInspect(req.engineId, info).ports;
         inst.state = 'running';
+        if (repairLoopback && (await bringLoopbackUp(t.conn, o.id)) === 'brought-up') {
+          inst.loopbackRepaired = true;
+        }
         emit(`${inst.name} is running.`);
       });
       // A clone that did not come up is removed; if its engine is not answering, that is done when

@@ -21,7 +21,9 @@ import {
 const USAGE = `usage: checkpoint-studio <command> [options]
 
 commands:
-  doctor [--json]              check CRIU, the kernel and the engine; exit 1 if something blocks
+  doctor [--json] [--remeasure]
+                               check CRIU, the kernel and the engine, with what the engine was
+                               measured to do (--remeasure: measure it again); exit 1 if something blocks
   ps [--all] [--json]          list containers
   serve [--port N]             start browser mode on 127.0.0.1 and print its URL
 
@@ -64,6 +66,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       args: rest,
       options: {
         json: { type: 'boolean', default: false },
+        remeasure: { type: 'boolean', default: false },
         all: { type: 'boolean', short: 'a', default: false },
         engine: { type: 'string', multiple: true },
         port: { type: 'string' },
@@ -209,7 +212,12 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       case 'rm':
         return await rmCommand(io, { ...verb, container: container(), checkpoint: str('checkpoint') });
       case 'doctor':
-        return await doctorCommand(io, { json, dataDir, ...(engines[0] ? { engine: engines[0] } : {}) });
+        return await doctorCommand(io, {
+          json,
+          dataDir,
+          remeasure: values.remeasure === true,
+          ...(engines[0] ? { engine: engines[0] } : {}),
+        });
       case 'ps':
         return await psCommand(io, {
           json,

@@ -13,6 +13,7 @@ const identity: EngineIdentity = {
   dataRoot: '/var/lib/docker',
   defaultRuntime: 'runc',
   runtimeVersion: '1.1.5',
+  containerdVersion: '1.6.20',
   cgroupVersion: '2',
   rootless: false,
   systemTime: null,

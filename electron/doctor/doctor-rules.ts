@@ -3,6 +3,8 @@
 import type { DoctorItemT, DoctorReportT } from '../ipc/contract';
 import type { EngineIdentity } from '../engines/docker/docker-engine';
 import type { CriuProbe } from './criu-probe';
+import type { EngineCapabilitiesT } from '../ipc/contract';
+import { capabilityItems } from '../capabilities/capability-rules';
 
 export interface DoctorFacts {
   criu: CriuProbe;
@@ -16,6 +18,8 @@ export interface DoctorFacts {
     identity: EngineIdentity | null;
     error?: { message: string; hint?: string };
   };
+  /** The engine's measurement (capability probe), when one was asked for. */
+  capabilities?: { value: EngineCapabilitiesT | null; measuring: boolean };
   now?: number;
 }
 
@@ -37,20 +41,40 @@ function kernelMajor(release: string): number {
 const INSTALL_CRIU =
   "Install CRIU 4.2 or newer: build it from the upstream release (make criu; make install puts it in /usr/local/sbin), or use your distribution's package if it is 4.2+.";
 
+/**
+ * CRIU on this computer's PATH. The engine's runtime may run another one (its own PATH, or another
+ * host): when the engine's own CRIU was measured, that measurement decides, and these lines only
+ * inform.
+ */
 function criuItems(f: DoctorFacts): DoctorItemT[] {
+  const items = localCriuItems(f);
+  const engineCriu = f.capabilities?.value?.state === 'measured' ? f.capabilities.value.criu.tcp : null;
+  if (!engineCriu || engineCriu.state === 'untested') return items;
+  return items.map((i) =>
+    i.status === 'blocking'
+      ? {
+          ...i,
+          status: 'warning',
+          detail: `${i.detail} (This is the CRIU on this computer's PATH; the engine runs its own, measured below.)`,
+        }
+      : i,
+  );
+}
+
+function localCriuItems(f: DoctorFacts): DoctorItemT[] {
   const items: DoctorItemT[] = [];
   const { criu } = f;
   if (!criu.path) {
     items.push({
       id: 'criu.found',
-      title: 'CRIU installed',
+      title: 'CRIU on this computer',
       status: 'blocking',
       detail: 'No criu binary on PATH or in /usr/local/sbin, /usr/sbin, /sbin.',
       fix: INSTALL_CRIU,
     });
     return items;
   }
-  items.push({ id: 'criu.found', title: 'CRIU installed', status: 'ok', detail: criu.path });
+  items.push({ id: 'criu.found', title: 'CRIU on this computer', status: 'ok', detail: criu.path });
   const v = criu.version;
   if (!v) {
     items.push({
@@ -179,7 +203,7 @@ function engineItems(f: DoctorFacts): DoctorItemT[] {
     id: 'engine.reachable',
     title: `Engine ${e.name}`,
     status: 'ok',
-    detail: `${id.kind === 'podman' ? 'Podman' : 'Docker'} ${id.version} (API ${id.apiVersion}) at ${e.host}`,
+    detail: `${id.kind === 'podman' ? 'Podman' : 'Docker'} ${id.version} (API ${id.apiVersion})${id.containerdVersion ? `, containerd ${id.containerdVersion}` : ''} at ${e.host}`,
   });
   items.push(
     id.experimental
@@ -241,12 +265,13 @@ function engineItems(f: DoctorFacts): DoctorItemT[] {
       ? {}
       : { fix: 'The engine did not say which cgroup version it uses; checkpoints may still work.' }),
   });
+  if (f.capabilities) items.push(...capabilityItems(f.capabilities.value, f.capabilities.measuring));
   if (!e.local) {
     items.push({
       id: 'engine.remote',
       title: 'Where CRIU runs',
       status: 'warning',
-      detail: `${e.name} is on another host; the CRIU and kernel lines above describe this computer, not that host.`,
+      detail: `${e.name} is on another host; the lines about CRIU on this computer and its kernel describe this computer, not that host${f.capabilities?.value ? ' (the measured lines describe the engine itself)' : ''}.`,
       fix: `Run "checkpoint-studio doctor" on that host to check its CRIU and kernel.`,
     });
   }

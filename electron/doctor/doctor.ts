@@ -7,8 +7,12 @@ import { isLocalHost } from '../engines/engine-spec';
 import { probeCriu } from './criu-probe';
 import { buildReport, type DoctorFacts } from './doctor-rules';
 import { readKernelConfig } from './kernel-config';
+import type { CapabilityService } from '../capabilities/capability-service';
 
-export async function runDoctor(engine?: EngineConnection): Promise<DoctorReportT> {
+export async function runDoctor(
+  engine?: EngineConnection,
+  measured?: { capabilities: CapabilityService; remeasure: boolean },
+): Promise<DoctorReportT> {
   const facts: DoctorFacts = {
     criu: await probeCriu(),
     kernelRelease: os.release(),
@@ -19,6 +23,11 @@ export async function runDoctor(engine?: EngineConnection): Promise<DoctorReport
     const base = { id: spec.id, name: spec.name, host: spec.host, local: isLocalHost(spec.host) };
     try {
       facts.engine = { ...base, identity: await engine.engine.identify() };
+      if (measured) {
+        // What the engine itself can do, measured through it: its own CRIU, its own runtime.
+        const caps = await measured.capabilities.ensure(spec.id, measured.remeasure).catch(() => null);
+        facts.capabilities = { value: caps, measuring: false };
+      }
     } catch (e) {
       const err = explainConnectionError(spec, e);
       facts.engine = {

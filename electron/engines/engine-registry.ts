@@ -57,6 +57,10 @@ export class EngineRegistry {
     return conn;
   }
 
+  all(): EngineConnection[] {
+    return [...this.connections.values()];
+  }
+
   ids(): string[] {
     return [...this.connections.keys()];
   }

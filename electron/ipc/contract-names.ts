@@ -11,6 +11,7 @@ export const callNames = [
   'engines.add',
   'engines.rename',
   'engines.remove',
+  'engines.capabilities',
   'checkpoints.list',
   'checkpoint.create',
   'checkpoint.restore',
@@ -35,6 +36,7 @@ export const callNames = [
 
 export const eventNames = [
   'engine.status',
+  'engine.capabilities',
   'containers.changed',
   'operation.progress',
   'logs.data',

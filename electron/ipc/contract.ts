@@ -174,6 +174,8 @@ export const RestoreResult = z.object({
   durationMs: z.number(),
   /** What was running before and was replaced, if anything. */
   replaced: z.boolean(),
+  /** The engine restored it with its loopback down, and the app brought it up. */
+  loopbackRepaired: z.boolean(),
 });
 
 export const PortPlan = z.discriminatedUnion('mode', [
@@ -206,6 +208,8 @@ export const CloneInstance = z.object({
   ports: z.array(z.lazy(() => PortBinding)),
   /** From the start of the restore until the engine reported the clone running. */
   restoreMs: z.number().nullable(),
+  /** It came up with its loopback down (as this engine leaves it) and the app brought it up. */
+  loopbackRepaired: z.boolean().optional(),
 });
 
 export const ClonePlan = z.object({
@@ -263,6 +267,65 @@ export const LogData = z.object({
 });
 
 export const CatalogChanged = z.object({ engineId: EngineId, containerId: z.string() });
+
+// ---- what an engine can do, as measured by the capability probe ----
+
+/** How a container is networked, as far as checkpoint and restore care. */
+export const NetworkKind = z.enum(['none', 'host', 'bridge']);
+
+export const KnownIssue = z.object({
+  /** Where it is tracked upstream, e.g. containerd/containerd#12141. */
+  ref: z.string(),
+  summary: z.string(),
+});
+
+export const CapabilityOutcome = z.object({
+  state: z.enum(['works', 'fails', 'untested']),
+  /** The engine's own words when it failed (or why it was not tried). */
+  detail: z.string().nullable(),
+  known: KnownIssue.nullable(),
+});
+
+export const ModeCapabilities = z.object({
+  /** The network the probe's container used (a bridge network's name, or none/host). */
+  network: z.string(),
+  checkpoint: CapabilityOutcome,
+  restore: CapabilityOutcome,
+  clone: CapabilityOutcome,
+  /** Whether the loopback interface came back up by itself. */
+  loopbackAfterRestore: z.enum(['up', 'down', 'unknown']),
+  loopbackAfterClone: z.enum(['up', 'down', 'unknown']),
+});
+
+export const EngineCapabilities = z.object({
+  engineId: EngineId,
+  /** Engine, containerd and runtime versions and kernel: a new one of these is measured again. */
+  key: z.string(),
+  /** "Docker 28.5.2, containerd 2.1.9, runc 1.3.6" */
+  engine: z.string(),
+  state: z.enum(['measured', 'unavailable']),
+  /** Why the probe could not run, when unavailable. */
+  reason: z.string().nullable(),
+  measuredAt: z.number(),
+  durationMs: z.number(),
+  criu: z.object({
+    /** A checkpoint of a process holding a TCP socket (what CRIU 4.1 cannot do). */
+    tcp: CapabilityOutcome,
+    /** The CRIU version the engine's runtime ran, when the engine leaves its log reachable. */
+    version: z.string().nullable(),
+  }),
+  modes: z.object({
+    none: ModeCapabilities.nullable(),
+    host: ModeCapabilities.nullable(),
+    bridge: ModeCapabilities.nullable(),
+  }),
+});
+
+export const CapabilityStatus = z.object({
+  engineId: EngineId,
+  state: z.enum(['unknown', 'measuring', 'measured', 'unavailable']),
+  capabilities: EngineCapabilities.nullable(),
+});
 
 // ---- schedules ----
 
@@ -520,9 +583,16 @@ export const calls = {
     summary: 'Disconnect an engine and forget it (its containers are not touched).',
   },
   'doctor.run': {
-    args: z.object({ engineId: EngineId.optional() }).strict(),
+    args: z.object({ engineId: EngineId.optional(), remeasure: z.boolean().default(false) }).strict(),
     result: DoctorReport,
-    summary: 'Check CRIU, the kernel and an engine; each item with a plain fix.',
+    summary:
+      "Check CRIU, the kernel and an engine (with what the engine was measured to do); each item with a plain fix.",
+  },
+  'engines.capabilities': {
+    args: z.object({ engineId: EngineId, remeasure: z.boolean().default(false) }).strict(),
+    result: CapabilityStatus,
+    summary:
+      'What an engine can checkpoint, restore and clone, per network kind, as measured by a throwaway probe.',
   },
   'checkpoints.list': {
     args: z.object({ ...Target, container: ContainerRef.optional() }).strict(),
@@ -568,7 +638,12 @@ export const calls = {
   },
   'migrate.check': {
     args: z.object({ ...Target, to: EngineId }).strict(),
-    result: z.object({ problems: z.array(z.string()), imagePresent: z.boolean(), targetName: z.string() }),
+    result: z.object({
+      problems: z.array(z.string()),
+      warnings: z.array(z.string()),
+      imagePresent: z.boolean(),
+      targetName: z.string(),
+    }),
     summary: 'Whether a container can move to another engine, and what the move involves.',
   },
   'migrate.run': {
@@ -660,6 +735,7 @@ export const calls = {
 
 export const events = {
   'engine.status': EngineStatus,
+  'engine.capabilities': CapabilityStatus,
   'containers.changed': ContainersChanged,
   'operation.progress': OperationProgress,
   'logs.data': LogData,
@@ -711,6 +787,12 @@ export type SocketInfoT = z.output<typeof SocketInfo>;
 export type InspectDiffT = z.output<typeof InspectDiff>;
 export type MemSearchResultT = z.output<typeof MemSearchResult>;
 export type MemHitT = z.output<typeof MemHit>;
+export type NetworkKindT = z.output<typeof NetworkKind>;
+export type CapabilityOutcomeT = z.output<typeof CapabilityOutcome>;
+export type ModeCapabilitiesT = z.output<typeof ModeCapabilities>;
+export type EngineCapabilitiesT = z.output<typeof EngineCapabilities>;
+export type CapabilityStatusT = z.output<typeof CapabilityStatus>;
+export type KnownIssueT = z.output<typeof KnownIssue>;
 
 export type { CallName, EventName };
 

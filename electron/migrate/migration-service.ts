@@ -27,6 +27,10 @@ import { deleteCheckpoint, startFromCheckpoint } from '../engines/docker/docker-
 import { EngineHttpError } from '../engines/docker/docker-http';
 import type { EngineRegistry } from '../engines/engine-registry';
 import type { EngineConnection } from '../engines/engine-connection';
+import { toolArch } from '../engines/tools/tool-program';
+import { outcomeOf } from '../capabilities/capability-rules';
+import { KIND_WORDS, networkKindOf } from '../capabilities/network-kind';
+import { bringLoopbackUp, shouldRepairLoopback } from '../checkpoints/loopback';
 
 export const STAGES = [
   'check',
@@ -101,7 +105,14 @@ export class MigrationService {
   /** What would stop a migration, without touching anything. */
   async check(
     o: MigrateOptions,
-  ): Promise<{ source: Target; target: EngineConnection; problems: string[]; imagePresent: boolean }> {
+  ): Promise<{
+    source: Target;
+    target: EngineConnection;
+    problems: string[];
+    /** What may go wrong that the user should know before going ahead. */
+    warnings: string[];
+    imagePresent: boolean;
+  }> {
     if (o.engineId === o.to)
       throw new StudioError('invalid-argument', 'The source and the target are the same engine.');
     const srcConn = await checkpointCapableEngine(this.registry, o.engineId);
@@ -119,7 +130,8 @@ export class MigrationService {
     const b = target.identity!;
     if (a.kind !== 'docker' || b.kind !== 'docker')
       problems.push('migration works between Docker engines; Podman is not supported yet');
-    if (a.arch !== b.arch)
+    // Docker says x86_64 where Podman says amd64: one architecture, two names.
+    if ((toolArch(a.arch) ?? a.arch) !== (toolArch(b.arch) ?? b.arch))
       problems.push(
         `the target runs on ${b.arch}, the source on ${a.arch}: a process cannot move between architectures`,
       );
@@ -159,7 +171,27 @@ export class MigrationService {
         () => true,
         () => false,
       );
-    return { source, target, problems, imagePresent };
+    // Measured, not assumed: the target must be able to restore into a new container of this
+    // kind, and the source should be able to take its checkpoint back if the move fails.
+    const warnings: string[] = [];
+    if (problems.length === 0) {
+      try {
+        await this.checkpoints.capabilities.require(target, source.info, 'clone');
+      } catch (e) {
+        if (!(e instanceof StudioError) || e.code !== 'unsupported') throw e;
+        problems.push(
+          `${target.spec.name} cannot restore it: ${e.message.replace(/^[^:]*: /, '').replace(/ Nothing was stopped or created\.$/, '')}${e.hint ? ` ${e.hint}` : ''}`,
+        );
+      }
+      const { kind } = await networkKindOf(srcConn.engine, source.info);
+      const back = outcomeOf(await this.checkpoints.capabilities.ensure(srcConn.spec.id).catch(() => null), kind, 'restore');
+      if (back?.state === 'fails' && kind !== 'other') {
+        warnings.push(
+          `if the move fails, ${srcConn.spec.name} cannot bring ${source.name} back from its checkpoint (restoring containers ${KIND_WORDS[kind]} fails there${back.known ? `: ${back.known.ref}` : ''}); it would be started again fresh, its checkpoint kept`,
+        );
+      }
+    }
+    return { source, target, problems, warnings, imagePresent };
   }
 
   async run(o: MigrateOptions): Promise<MigrationResultT> {
@@ -334,8 +366,13 @@ export class MigrationService {
           });
         });
 
-        await timed('restore', `Restoring on ${target.spec.name}…`, async () => {
+        await timed('restore', `Restoring on ${target.spec.name}…`, async (s) => {
           await startFromCheckpoint(target.engine, targetId!, name);
+          const { kind } = await networkKindOf(target.engine, source.info);
+          const caps = await this.checkpoints.capabilities.ensure(target.spec.id).catch(() => null);
+          const down = this.checkpoints.capabilities.loopbackComesBackDown(caps, kind, 'clone');
+          if (shouldRepairLoopback(down, kind) && (await bringLoopbackUp(target, targetId!)) === 'brought-up')
+            s.detail = 'its loopback came back down, as this engine leaves it; brought up again';
         });
 
         await timed('verify', 'Checking it runs…', async (s) => {
@@ -349,13 +386,16 @@ export class MigrationService {
           s.detail = 'running';
         });
       } catch (e) {
-        await this.rollback(source, target, targetId, loadedImage, checkpointed ? name : null);
+        const kept = await this.rollback(source, target, targetId, loadedImage, checkpointed ? name : null);
         if (tmp) fs.rmSync(tmp, { force: true });
         const msg = engineMessage(e);
         const cause = likelyCause(msg);
+        const where = kept
+          ? `${source.name} was started again on ${source.conn.spec.name}, fresh: that engine could not restore its checkpoint, which is kept there as "${kept}"`
+          : `${source.name} is running again on ${source.conn.spec.name}`;
         const err = new StudioError(
           'criu-failed',
-          `Migration of ${source.name} failed${cause ? `: ${cause.cause}` : ''}. ${source.name} is running again on ${source.conn.spec.name}; nothing was left on ${target.spec.name}.`,
+          `Migration of ${source.name} failed${cause ? `: ${cause.cause}` : ''}. ${where}; nothing was left on ${target.spec.name}.`,
           {
             hint: cause?.hint ?? 'The failed step is marked in the progress.',
             details: [msg],
@@ -403,7 +443,7 @@ export class MigrationService {
     targetId: string | null,
     loadedImage: boolean,
     checkpoint: string | null,
-  ): Promise<void> {
+  ): Promise<string | null> {
     if (targetId) await removeContainer(target.engine, targetId).catch(() => undefined);
     if (loadedImage) {
       await target.engine.http
@@ -415,25 +455,47 @@ export class MigrationService {
         })
         .catch(() => undefined);
     }
+    let kept: string | null = null;
     if (checkpoint) {
       const info = await source.conn.engine.inspect(source.id).catch(() => null);
-      if (info && !info.State?.Running) {
-        await startFromCheckpoint(source.conn.engine, source.id, checkpoint).catch(async (e: unknown) => {
-          // The checkpoint cannot come back: at least start the container again.
-          if (!(e instanceof EngineHttpError)) throw e;
-          await source.conn.engine.http
-            .json({
-              method: 'POST',
-              path: `/containers/${source.id}/start`,
-              ok: [204, 304],
-              timeoutMs: 60_000,
-            })
-            .catch(() => undefined);
+      let restored = Boolean(info?.State?.Running);
+      if (info && !restored) {
+        restored = await startFromCheckpoint(source.conn.engine, source.id, checkpoint).then(
+          () => true,
+          async (e: unknown) => {
+            // The checkpoint cannot come back: start the container again, and keep its state.
+            if (!(e instanceof EngineHttpError)) throw e;
+            await source.conn.engine.http
+              .json({
+                method: 'POST',
+                path: `/containers/${source.id}/start`,
+                ok: [204, 304],
+                timeoutMs: 60_000,
+              })
+              .catch(() => undefined);
+            return false;
+          },
+        );
+      }
+      if (restored) await deleteCheckpoint(source.conn.engine, source.id, checkpoint).catch(() => undefined);
+      else {
+        kept = checkpoint;
+        this.catalog.add({
+          engineId: source.conn.spec.id,
+          containerId: source.id,
+          containerName: source.name,
+          image: source.imageName,
+          name: checkpoint,
+          createdAt: Date.now(),
+          mode: 'stopped',
+          origin: 'manual',
+          note: `State of ${source.name} when a migration to ${target.spec.name} failed (it could not be restored here).`,
+          durationMs: null,
         });
       }
-      await deleteCheckpoint(source.conn.engine, source.id, checkpoint).catch(() => undefined);
     }
     void source.conn.touch(source.id);
+    return kept;
   }
 
   private log(

@@ -5,7 +5,15 @@ import fs from 'node:fs';
 import type { Readable } from 'node:stream';
 import { archiveFileSource, type CheckpointSource } from '../../criu/sources';
 import { StudioError } from '../../ipc/errors';
-import { checkpointExport, PodmanCriuFailure, rename, restoreImport } from '../../engines/podman/libpod';
+import {
+  checkpointExport,
+  checkpointLogPath,
+  PodmanCriuFailure,
+  rename,
+  restoreImport,
+} from '../../engines/podman/libpod';
+import { readHostFile } from '../../engines/docker/helper-container';
+import { relevantLogLines } from '../criu-diagnosis';
 import type { Target } from '../container-target';
 import type { CheckpointBackend, CloneOutcome, CloneSpec, CreateOptions } from './backend';
 import { CLONE_PARALLELISM, engineMessage, mapLimit, removeContainer } from './docker-backend';
@@ -74,14 +82,18 @@ export class PodmanBackend implements CheckpointBackend {
     return fs.createReadStream(this.path(t, name));
   }
 
-  async failureLog(_t: Target, e: unknown): Promise<string[]> {
-    // Podman answers with CRIU's own error lines in its message.
-    return e instanceof PodmanCriuFailure
-      ? e.engineMessage
+  async failureLog(t: Target, e: unknown): Promise<string[]> {
+    if (!(e instanceof PodmanCriuFailure)) return [];
+    // Podman's message is runc's command line; CRIU's own words are in dump.log beside it.
+    const logPath = await checkpointLogPath(t.conn.engine, t.id, e.engineMessage);
+    const log = logPath ? await readHostFile(t.conn.engine, t.imageId, logPath).catch(() => null) : null;
+    const lines = log ? relevantLogLines(log.toString('utf8')) : [];
+    return lines.length
+      ? lines
+      : e.engineMessage
           .split('\n')
           .filter((l) => l.trim())
-          .slice(-8)
-      : [];
+          .slice(-8);
   }
 
   async clone(

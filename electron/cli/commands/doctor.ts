@@ -20,7 +20,7 @@ export function formatReport(report: DoctorReportT): string {
 /** Exit status: 0 when nothing blocks checkpointing, 1 otherwise. */
 export async function doctorCommand(
   io: CliIo,
-  opts: { json: boolean; engine?: string; dataDir: string },
+  opts: { json: boolean; engine?: string; dataDir: string; remeasure?: boolean },
 ): Promise<number> {
   const spec = commandEngine(opts.engine, io.env);
   const services = new Services({ engines: [spec], dataDir: opts.dataDir, host: 'browser' });
@@ -28,7 +28,10 @@ export async function doctorCommand(
     // The engine gets a moment to connect; the doctor reports it unreachable otherwise.
     await services.registry.get(spec.id).settled(10000);
     const report = unwrap<'doctor.run'>(
-      await services.dispatcher.dispatch('doctor.run', { engineId: spec.id }),
+      await services.dispatcher.dispatch('doctor.run', {
+        engineId: spec.id,
+        remeasure: opts.remeasure ?? false,
+      }),
     );
     io.out(opts.json ? JSON.stringify(report, null, 2) : formatReport(report));
     return report.summary.blocking > 0 ? 1 : 0;

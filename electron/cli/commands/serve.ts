@@ -21,6 +21,7 @@ export async function serveCommand(
     dataDir: opts.dataDir,
     host: 'browser',
     runSchedules: true,
+    probeOnConnect: true,
     savedEngines: true,
   });
   const server = await startBrowserServer(services, {

@@ -23,6 +23,8 @@ export interface EngineIdentity {
   dataRoot: string;
   defaultRuntime: string;
   runtimeVersion: string;
+  /** Docker's containerd, as /version names it; null for Podman (which has none). */
+  containerdVersion: string | null;
   cgroupVersion: string;
   rootless: boolean;
   /** The engine's clock, ms since epoch, when asked. */
@@ -61,6 +63,12 @@ interface DockerVersion {
   Version?: string;
   ApiVersion?: string;
   Components?: { Name: string; Version: string }[];
+}
+
+/** "runc version 1.3.6+ds1\ncommit: …" (Podman) or "1.1.15" (Docker) → "1.3.6+ds1". */
+export function runtimeVersionOf(text: string): string {
+  const first = text.split('\n')[0]!.trim();
+  return /version\s+(\S+)/i.exec(first)?.[1] ?? first;
 }
 
 /** Translates low-level failures into what the user should know and do. */
@@ -143,7 +151,13 @@ export class DockerEngine {
     const isPodman =
       ping.podmanApi !== undefined || (version.Components ?? []).some((c) => /podman/i.test(c.Name));
     const runtimeName = info.DefaultRuntime ?? 'runc';
-    const runtimeComponent = (version.Components ?? []).find((c) => c.Name.toLowerCase() === runtimeName);
+    const components = version.Components ?? [];
+    // Docker names the component "runc"; Podman "OCI Runtime (runc)", with a multi-line version.
+    const runtimeComponent = components.find((c) => {
+      const n = c.Name.toLowerCase();
+      return n === runtimeName || n === `oci runtime (${runtimeName})`;
+    });
+    const containerd = components.find((c) => c.Name.toLowerCase() === 'containerd');
     return {
       kind: isPodman ? 'podman' : 'docker',
       version: info.ServerVersion ?? version.Version ?? 'unknown',
@@ -155,7 +169,10 @@ export class DockerEngine {
       kernel: info.KernelVersion ?? '',
       dataRoot: info.DockerRootDir ?? '',
       defaultRuntime: runtimeName,
-      runtimeVersion: runtimeComponent?.Version ?? info.RuncCommit?.ID ?? 'unknown',
+      runtimeVersion: runtimeComponent
+        ? runtimeVersionOf(runtimeComponent.Version)
+        : (info.RuncCommit?.ID ?? 'unknown'),
+      containerdVersion: containerd?.Version ?? null,
       cgroupVersion: info.CgroupVersion ?? 'unknown',
       rootless: (info.SecurityOptions ?? []).some((o) => o.includes('name=rootless')),
       systemTime: info.SystemTime ? Date.parse(info.SystemTime) || null : null,

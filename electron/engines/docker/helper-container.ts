@@ -139,9 +139,9 @@ export async function putArchive(
 }
 
 /** A tar holding one small file, e.g. a marker written into a checkpoint folder. */
-export function singleFileTar(name: string, content: string | Buffer): Readable {
+export function singleFileTar(name: string, content: string | Buffer, mode = 0o644): Readable {
   const pack = tar.pack();
-  pack.entry({ name, mode: 0o644, mtime: new Date() }, content);
+  pack.entry({ name, mode, mtime: new Date() }, content);
   pack.finalize();
   return pack as unknown as Readable;
 }

@@ -98,3 +98,36 @@ export async function rename(engine: DockerEngine, id: string, name: string): Pr
     throw translate(e);
   }
 }
+
+/**
+ * Where CRIU's log of the last checkpoint is: libpod's inspect names it (the Docker-compatible one
+ * does not), and a failed dump's message names runc's work path, which holds it.
+ */
+export async function checkpointLogPath(engine: DockerEngine, id: string, failure?: string): Promise<string | null> {
+  const fromMessage = failure ? /--work-path\s+(\/\S+)/.exec(failure)?.[1] : undefined;
+  if (fromMessage) return `${fromMessage}/dump.log`;
+  const info = await engine.http
+    .json<{ State?: { CheckpointLog?: string } }>({
+      method: 'GET',
+      path: `${V}/containers/${encodeURIComponent(id)}/json`,
+      ok: [200],
+      timeoutMs: 15_000,
+    })
+    .catch(() => null);
+  return info?.State?.CheckpointLog || null;
+}
+
+/** A checkpoint kept beside the container (no export), leaving it running: CRIU's log stays. */
+export async function checkpointKeep(engine: DockerEngine, id: string): Promise<void> {
+  try {
+    await engine.http.json({
+      method: 'POST',
+      path: `${V}/containers/${encodeURIComponent(id)}/checkpoint`,
+      query: { keep: true, leaveRunning: true },
+      ok: [200],
+      timeoutMs: CRIU_TIMEOUT_MS,
+    });
+  } catch (e) {
+    throw translate(e);
+  }
+}
