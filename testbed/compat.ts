@@ -27,7 +27,11 @@ function load(): CompatFile {
 }
 
 /** Records what one story saw on one engine (the last run of a story wins). */
-export function recordCompat(engine: { id: string; label: string }, operation: string, cell: CompatCell): void {
+export function recordCompat(
+  engine: { id: string; label: string },
+  operation: string,
+  cell: CompatCell,
+): void {
   const f = load();
   f.engines[engine.id] = engine.label;
   if (!f.order.includes(operation)) f.order.push(operation);

@@ -72,7 +72,13 @@ export class Services {
         enforce: options.enforceCapabilities ?? true,
       },
     );
-    this.checkpoints = new CheckpointService(this.registry, this.catalog, this.bus, backends, this.capabilities);
+    this.checkpoints = new CheckpointService(
+      this.registry,
+      this.catalog,
+      this.bus,
+      backends,
+      this.capabilities,
+    );
     this.clones = new CloneService(this.checkpoints, this.catalog, this.bus);
     this.logs = new LogFollowers(this.registry, this.bus);
     this.files = new FileRegistry(path.join(options.dataDir, 'uploads'));

@@ -52,7 +52,7 @@ describe.each(matrixEngines())('capability probe on $id ($label)', (m) => {
 describe('an engine whose CRIU is too old', () => {
   it("p54old (trixie's own CRIU 4.1.1): the TCP dump fails, with the version from CRIU's log", async () => {
     const { caps } = await measure('p54old', testbedEngine('p54old'));
-    expect(caps.criu.tcp.state).toBe("fails");
+    expect(caps.criu.tcp.state).toBe('fails');
     expect(caps.criu.version).toBe('4.1.1');
   });
 });

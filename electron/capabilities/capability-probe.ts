@@ -73,7 +73,12 @@ export function criuVersionFromLog(log: string): string | null {
 /** A bridge network to measure on: a user-defined one when there is one, else the default. */
 async function bridgeNetwork(conn: EngineConnection): Promise<string | null> {
   const nets = await conn.engine.http
-    .json<{ Name: string; Driver: string }[]>({ method: 'GET', path: '/networks', ok: [200], timeoutMs: 15_000 })
+    .json<{ Name: string; Driver: string }[]>({
+      method: 'GET',
+      path: '/networks',
+      ok: [200],
+      timeoutMs: 15_000,
+    })
     .catch(() => []);
   const bridges = nets.filter((n) => n.Driver === 'bridge').map((n) => n.Name);
   return bridges.find((n) => !['bridge', 'podman'].includes(n)) ?? bridges[0] ?? null;
@@ -158,7 +163,11 @@ export async function probeEngine(d: ProbeDeps): Promise<EngineCapabilitiesT> {
       return out;
     }
     try {
-      await d.backend.create(t, PROBE_CHECKPOINT, { leaveRunning: false, tcpEstablished: false, fileLocks: false });
+      await d.backend.create(t, PROBE_CHECKPOINT, {
+        leaveRunning: false,
+        tcpEstablished: false,
+        fileLocks: false,
+      });
       checkpoints.push(t);
       out.checkpoint = works();
     } catch (e) {
@@ -184,7 +193,12 @@ export async function probeEngine(d: ProbeDeps): Promise<EngineCapabilitiesT> {
       const [clone] = await d.backend.clone(
         source,
         PROBE_CHECKPOINT,
-        [{ name: `cs-probe-clone-${Date.now().toString(36)}${Math.floor(Math.random() * 1e6)}`, portBindings: {} }],
+        [
+          {
+            name: `cs-probe-clone-${Date.now().toString(36)}${Math.floor(Math.random() * 1e6)}`,
+            portBindings: {},
+          },
+        ],
         () => undefined,
       );
       if (clone?.id) made.add(clone.id);

@@ -20,7 +20,10 @@ const GERUND: Record<Operation, string> = {
   clone: 'cloning',
 };
 
-export function modeOf(caps: EngineCapabilitiesT | null, kind: ContainerNetworkKind): ModeCapabilitiesT | null {
+export function modeOf(
+  caps: EngineCapabilitiesT | null,
+  kind: ContainerNetworkKind,
+): ModeCapabilitiesT | null {
   if (!caps || caps.state !== 'measured' || kind === 'other') return null;
   return caps.modes[kind];
 }
@@ -67,9 +70,13 @@ export function refusal(
   if (outcome.known) hints.push(`Known problem: ${outcome.known.summary} (${outcome.known.ref}).`);
   const here = kindsThatWork(caps, op).filter((k) => k !== kind);
   if (here.length)
-    hints.push(`What works on this engine: ${GERUND[op]} containers ${list(here.map((k) => KIND_WORDS[k]))}.`);
+    hints.push(
+      `What works on this engine: ${GERUND[op]} containers ${list(here.map((k) => KIND_WORDS[k]))}.`,
+    );
   // A restore or a clone is what the other engine would do after a migration.
-  const able = elsewhere.filter((e) => outcomeOf(e.caps, kind, 'clone')?.state === 'works').map((e) => e.engine);
+  const able = elsewhere
+    .filter((e) => outcomeOf(e.caps, kind, 'clone')?.state === 'works')
+    .map((e) => e.engine);
   if (able.length && op !== 'checkpoint')
     hints.push(`Or migrate it to ${list(able)}, which can restore containers ${KIND_WORDS[kind]}.`);
   if (!here.length && !able.length)

@@ -228,13 +228,21 @@ export class CheckpointService {
       }
       // Before anything is stopped: an engine measured to fail this restore is refused here.
       const { kind, caps } = await this.capabilities.require(t.conn, t.info, 'restore', () =>
-        this.progress(o.opId, 'restore', `Measuring what ${t.conn.spec.name} can do (once per engine version)…`),
+        this.progress(
+          o.opId,
+          'restore',
+          `Measuring what ${t.conn.spec.name} can do (once per engine version)…`,
+        ),
       );
       let safety: string | null = null;
       if (running) {
         // The state being replaced is saved first, so that a restore that fails loses nothing.
         safety = `before-restore-${Date.now().toString(36)}`;
-        this.progress(o.opId, 'restore', `Saving ${t.name}'s current state (a safety checkpoint), then stopping it…`);
+        this.progress(
+          o.opId,
+          'restore',
+          `Saving ${t.name}'s current state (a safety checkpoint), then stopping it…`,
+        );
         try {
           await backend.create(t, safety, { leaveRunning: false, tcpEstablished: false, fileLocks: false });
         } catch {

@@ -91,13 +91,18 @@ export class CloneService {
     const problems: string[] = [];
     // What the engine was measured to fail comes first: nothing else matters then.
     let refused: StudioError | null = null;
-    let network: { kind: ContainerNetworkKind; caps: EngineCapabilitiesT | null } = { kind: 'other', caps: null };
+    let network: { kind: ContainerNetworkKind; caps: EngineCapabilitiesT | null } = {
+      kind: 'other',
+      caps: null,
+    };
     try {
       network = await this.checkpoints.capabilities.require(t.conn, t.info, 'clone');
     } catch (e) {
       if (!(e instanceof StudioError) || e.code !== 'unsupported') throw e;
       refused = e;
-      problems.push(`${e.message.replace(/ Nothing was stopped or created\.$/, '')}${e.hint ? ` ${e.hint}` : ''}`);
+      problems.push(
+        `${e.message.replace(/ Nothing was stopped or created\.$/, '')}${e.hint ? ` ${e.hint}` : ''}`,
+      );
     }
     const names = Array.from({ length: req.count }, (_, i) => `${req.prefix}-${i + 1}`);
     const bad = names.filter((n) => !NAME_RULE.test(n) || n.length > 128);

@@ -31,6 +31,8 @@ import {
 
 const tb = testbed();
 const REDIS = ['redis-server', '--protected-mode', 'no', '--save', '', '--appendonly', 'no'];
+const CLONE_NONE = 'clone ×3, no network (redis answers on 127.0.0.1)';
+const CLONE_BRIDGE = 'clone ×3, bridge network';
 /** Redis that listens on a Unix socket only: what runs on the host network without taking a port. */
 const REDIS_UNIX = [...REDIS, '--port', '0', '--unixsocket', '/tmp/redis.sock'];
 
@@ -99,7 +101,8 @@ describe.each(matrixEngines())('stories on $id: $label', (m: MatrixEngine) => {
     expect(e.message).toMatch(/Nothing was stopped or created/);
     expect(e.hint ?? '').toMatch(/What works on this engine|migrate it to|Use an engine/);
     expect(await snapshot()).toEqual(before);
-    const known = caps?.modes[kind as NetworkKindT]?.restore.known ?? caps?.modes[kind as NetworkKindT]?.clone.known;
+    const known =
+      caps?.modes[kind as NetworkKindT]?.restore.known ?? caps?.modes[kind as NetworkKindT]?.clone.known;
     record(operation, { state: 'refused', reason: known?.ref ?? e.details?.[0] ?? e.message });
     return e;
   }
@@ -151,7 +154,12 @@ describe.each(matrixEngines())('stories on $id: $label', (m: MatrixEngine) => {
     const last = at.at(-1)!;
     if (refusedHere('restore', 'none')) {
       const e = await expectRefused('restore in place, no network', 'none', () =>
-        services.checkpoints.restore({ engineId: E, container: c.name, checkpoint: 'before-pause', replaceRunning: false }),
+        services.checkpoints.restore({
+          engineId: E,
+          container: c.name,
+          checkpoint: 'before-pause',
+          replaceRunning: false,
+        }),
       );
       expect(e.hint).toMatch(/host network/);
       // The checkpoint is intact.
@@ -217,7 +225,7 @@ describe.each(matrixEngines())('stories on $id: $label', (m: MatrixEngine) => {
     if (refusedHere('clone', 'none')) {
       const plan = await services.clones.plan(req);
       expect(plan.problems[0]).toMatch(/fails on this engine/);
-      await expectRefused('clone ×3, no network', 'none', () => services.clones.run(req));
+      await expectRefused(CLONE_NONE, 'none', () => services.clones.run(req));
       return;
     }
     const res = await services.clones.run(req);
@@ -233,7 +241,7 @@ describe.each(matrixEngines())('stories on $id: $label', (m: MatrixEngine) => {
     if (measured('clone', 'none')) {
       expect(repaired > 0).toBe(caps?.modes.none?.loopbackAfterClone === 'down');
     }
-    record('clone ×3, no network (redis answers on 127.0.0.1)', {
+    record(CLONE_NONE, {
       state: 'works',
       ...(repaired ? { note: 'loopback came back down; the app brings it up' } : {}),
     });
@@ -250,20 +258,31 @@ describe.each(matrixEngines())('stories on $id: $label', (m: MatrixEngine) => {
       count: 3,
       prefix: uniqueName('bridge'),
       ports: docker_ ? { mode: 'auto' as const } : { mode: 'none' as const },
+      opId: `clone-${E}-bridge`,
     };
     if (refusedHere('clone', 'bridge')) {
-      await expectRefused('clone ×3, bridge network', 'bridge', () => services.clones.run(req));
+      await expectRefused(CLONE_BRIDGE, 'bridge', () => services.clones.run(req));
       return;
     }
-    const res = await services.clones.run(req);
+    const progress: { instances?: { state: string }[] }[] = [];
+    const off = services.bus.on('operation.progress', (p) => {
+      if (p.opId === req.opId) progress.push(p);
+    });
+    const res = await services.clones.run(req).finally(off);
     for (const cl of res.clones) if (cl.id) containers.adopt(cl.id);
     expect(res.clones.map((c) => c.state)).toEqual(['running', 'running', 'running']);
+    // Each instance reported on its way, ending all running; each timed.
+    expect(progress.length).toBeGreaterThan(3);
+    expect(progress.at(-1)?.instances?.map((i) => i.state)).toEqual(['running', 'running', 'running']);
+    for (const cl of res.clones) expect(cl.restoreMs).toBeGreaterThan(0);
+    // The source is untouched.
+    expect(await execIn(docker, src.id, ['redis-cli', 'get', 'warm'])).toBe('yes');
     for (const cl of res.clones) {
       expect(await execIn(docker, cl.id!, ['redis-cli', 'get', 'warm'])).toBe('yes');
       if (docker_) expect(await redisCommand(cl.ports[0]!.publicPort!, 'GET warm')).toBe('yes');
     }
     if (docker_) expect(new Set(res.clones.map((c) => c.ports[0]?.publicPort)).size).toBe(3);
-    record(`clone ×3, bridge network${docker_ ? ' (published ports)' : ''}`, { state: 'works' });
+    record(CLONE_BRIDGE, { state: 'works', ...(docker_ ? { note: 'each on its own published port' } : {}) });
   });
 
   it('clones on the host network: refused up front for a service holding a port; fine on a Unix socket', async () => {
@@ -313,7 +332,12 @@ describe.each(matrixEngines())('stories on $id: $label', (m: MatrixEngine) => {
       execIn(docker, id, ['redis-cli', '-s', '/tmp/redis.sock', 'ping']).catch((e: Error) => e.message);
     const warm = await containers.run({ image: tb.redisImage, cmd: slow, network: network(kind) });
     await eventually(async () => (await ping(warm.id)) === 'PONG', 30_000, 'the warm-up');
-    await services.checkpoints.create({ engineId: E, container: warm.id, name: 'warmed', leaveRunning: true });
+    await services.checkpoints.create({
+      engineId: E,
+      container: warm.id,
+      name: 'warmed',
+      leaveRunning: true,
+    });
     const cold = await containers.run({ image: tb.redisImage, cmd: slow, network: network(kind) });
     const res = await services.clones.run({
       engineId: E,
@@ -328,7 +352,10 @@ describe.each(matrixEngines())('stories on $id: $label', (m: MatrixEngine) => {
     expect(clone.state).toBe('running');
     expect(await ping(clone.id!)).toBe('PONG');
     expect(await ping(cold.id)).not.toBe('PONG');
-    record('slow starter: a clone answers at once', { state: 'works', note: `on ${kind === 'none' ? 'no network' : `the ${kind} network`}` });
+    record('slow starter: a clone answers at once', {
+      state: 'works',
+      note: `on ${kind === 'none' ? 'no network' : `the ${kind} network`}`,
+    });
   });
 
   it('inspect: the redis checkpoint shows its process and its listening socket', async () => {
@@ -338,7 +365,12 @@ describe.each(matrixEngines())('stories on $id: $label', (m: MatrixEngine) => {
       source: { kind: 'engine', engineId: E, container: src.name, checkpoint: 'look' },
     });
     expect(res.ok).toBe(true);
-    const i = (res as { ok: true; value: { processes: { comm: string }[]; sockets: { port: number | null; state: string }[] } }).value;
+    const i = (
+      res as {
+        ok: true;
+        value: { processes: { comm: string }[]; sockets: { port: number | null; state: string }[] };
+      }
+    ).value;
     expect(i.processes.map((p) => p.comm)).toContain('redis-server');
     expect(i.sockets.some((s) => s.port === 6379 && s.state === 'listen')).toBe(true);
     record('inspect a checkpoint', { state: 'works' });
@@ -373,7 +405,11 @@ describe.each(matrixEngines())('stories on $id: $label', (m: MatrixEngine) => {
     record('schedule: keep the newest K', { state: 'works' });
 
     await docker.getContainer(job.id).kill({ signal: 'SIGKILL' });
-    await eventually(async () => !(await docker.getContainer(job.id).inspect()).State.Running, 15_000, 'the kill');
+    await eventually(
+      async () => !(await docker.getContainer(job.id).inspect()).State.Running,
+      15_000,
+      'the kill',
+    );
     const atKill = (await piProgress(docker, job.id)).at(-1)!;
     const newest = kept.sort((a, b) => b.createdAt - a.createdAt)[0]!;
     if (refusedHere('restore', 'none')) {

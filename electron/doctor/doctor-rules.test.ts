@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EngineIdentity } from '../engines/docker/docker-engine';
 import { buildReport, compareVersions, type DoctorFacts } from './doctor-rules';
+import { runtimeVersionOf } from '../engines/docker/docker-engine';
 
 const identity: EngineIdentity = {
   kind: 'docker',
@@ -153,5 +154,41 @@ describe('doctor rules', () => {
     expect(compareVersions('4.10', [4, 2, 0])).toBeGreaterThan(0);
     expect(compareVersions('4.2', [4, 2, 0])).toBe(0);
     expect(compareVersions('3.17.1', [4, 2, 0])).toBeLessThan(0);
+  });
+
+  it("names containerd's version beside the engine's", () => {
+    expect(item(facts(), 'engine.reachable')?.detail).toMatch(
+      /^Docker 20\.10\.24 \(API 1\.41\), containerd 1\.6\.20 at /,
+    );
+  });
+
+  it("reads Podman's runtime version from its multi-line component", () => {
+    expect(runtimeVersionOf('runc version 1.3.6+ds1\ncommit: 1.3.6+ds1-1\nspec: 1.2.1')).toBe('1.3.6+ds1');
+    expect(runtimeVersionOf('crun version 1.21\ncommit: abc')).toBe('1.21');
+    expect(runtimeVersionOf('1.1.15')).toBe('1.1.15');
+  });
+
+  it("a bad CRIU on this computer's PATH only warns once the engine's own CRIU was measured to work", () => {
+    const old = facts();
+    old.criu = { ...old.criu, version: '3.17.1' };
+    expect(item(old, 'criu.version')?.status).toBe('blocking');
+    old.capabilities = {
+      measuring: false,
+      value: {
+        engineId: 'local',
+        key: 'k',
+        engine: 'Docker 26.1.5, containerd 1.7.24, runc 1.1.15',
+        state: 'measured',
+        reason: null,
+        measuredAt: 1,
+        durationMs: 1,
+        criu: { tcp: { state: 'works', detail: null, known: null }, version: null },
+        modes: { none: null, host: null, bridge: null },
+      },
+    };
+    const i = item(old, 'criu.version')!;
+    expect(i.status).toBe('warning');
+    expect(i.detail).toMatch(/the engine runs its own, measured below/);
+    expect(item(old, 'engine.criu')?.status).toBe('ok');
   });
 });

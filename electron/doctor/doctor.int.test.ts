@@ -1,9 +1,15 @@
-// The doctor on this machine, with the private engine: CRIU 4.2 built by the test bed, a kernel
-// with checkpoint/restore but without soft-dirty tracking, experimental mode on.
+// The doctor on this machine, with the private engines: CRIU 4.2 built by the test bed, a kernel
+// with checkpoint/restore but without soft-dirty tracking, experimental mode on; and on today's
+// engines, what each engine itself runs (its CRIU, its runtime), measured through it.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EventBus } from '../ipc/event-bus';
 import { EngineConnection } from '../engines/engine-connection';
-import { testbed } from '../../testbed/support';
+import { Services } from '../app/services';
+import { unwrap } from '../ipc/dispatcher';
+import { testbed, testbedEngine } from '../../testbed/support';
 import { runDoctor } from './doctor';
 
 const conn = new EngineConnection(
@@ -28,5 +34,62 @@ describe('host doctor on this machine', () => {
     expect(byId['engine.experimental']?.status).toBe('ok');
     expect(byId['engine.runtime']?.detail).toMatch(/^runc /);
     expect(report.summary.blocking).toBe(0);
+  });
+});
+
+describe("the doctor on today's engines: what the engine itself runs, measured through it", () => {
+  async function doctorOf(engine: string) {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-doctor-'));
+    const services = new Services({
+      engines: [{ id: engine, name: engine, host: testbedEngine(engine) }],
+      dataDir,
+      host: 'browser',
+    });
+    try {
+      await services.registry.get(engine).whenOnline(15_000);
+      const report = unwrap<'doctor.run'>(
+        await services.dispatcher.dispatch('doctor.run', { engineId: engine }),
+      );
+      return Object.fromEntries(report.items.map((i) => [i.id, i]));
+    } finally {
+      services.dispose();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  }
+
+  it("Podman 5.4 with trixie's CRIU 4.1.1: green on this computer's CRIU, blocking on the engine's", async () => {
+    const d = await doctorOf('p54old');
+    // The CRIU on the app's PATH is the test bed's 4.2.1: that is what fooled the old doctor.
+    expect(d['criu.version']?.detail).toMatch(/^CRIU 4\.2\.\d+$/);
+    expect(d['engine.criu']).toMatchObject({ status: 'blocking' });
+    expect(d['engine.criu']?.detail).toMatch(
+      /^CRIU 4\.1\.1 cannot checkpoint a process holding a TCP socket/,
+    );
+    expect(d['engine.runtime']?.detail).toMatch(/^runc 1\.1\.\d+/);
+  });
+
+  it('Podman 5.8: its runtime and version are shown, its CRIU measured', async () => {
+    const d = await doctorOf('p58');
+    expect(d['engine.runtime']?.detail).toMatch(/^runc 1\.3\.\d+/);
+    expect(d['engine.reachable']?.detail).toMatch(/^Podman 5\.8\.\d+/);
+    expect(d['engine.criu']).toMatchObject({ status: 'ok', detail: expect.stringMatching(/^CRIU 4\.2\.1/) });
+    expect(d['engine.loopback.none']?.status).toBe('ok');
+  });
+
+  it('Docker 26.1: containerd named; everything measured works', async () => {
+    const d = await doctorOf('d26');
+    expect(d['engine.reachable']?.detail).toMatch(/^Docker 26\.1\.\d+.*, containerd 1\.7\.\d+/);
+    expect(d['engine.measured']).toMatchObject({ status: 'ok' });
+    expect(Object.keys(d).filter((k) => k.startsWith('engine.can.'))).toEqual([]);
+  });
+
+  it('Docker 28.5: restore and clone on bridge networks fail, named with the upstream issue', async () => {
+    const d = await doctorOf('d28');
+    expect(d['engine.reachable']?.detail).toMatch(/containerd 2\.1\.\d+/);
+    const bridge = d['engine.can.restore.bridge'];
+    expect(bridge?.status).toBe('blocking');
+    expect(bridge?.detail).toContain('containerd/containerd#12141');
+    expect(bridge?.fix).toContain('Works here on the host network.');
+    expect(d['engine.can.clone.none']?.status).toBe('blocking');
   });
 });

@@ -586,7 +586,7 @@ export const calls = {
     args: z.object({ engineId: EngineId.optional(), remeasure: z.boolean().default(false) }).strict(),
     result: DoctorReport,
     summary:
-      "Check CRIU, the kernel and an engine (with what the engine was measured to do); each item with a plain fix.",
+      'Check CRIU, the kernel and an engine (with what the engine was measured to do); each item with a plain fix.',
   },
   'engines.capabilities': {
     args: z.object({ engineId: EngineId, remeasure: z.boolean().default(false) }).strict(),

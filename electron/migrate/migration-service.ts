@@ -103,9 +103,7 @@ export class MigrationService {
   ) {}
 
   /** What would stop a migration, without touching anything. */
-  async check(
-    o: MigrateOptions,
-  ): Promise<{
+  async check(o: MigrateOptions): Promise<{
     source: Target;
     target: EngineConnection;
     problems: string[];
@@ -184,7 +182,11 @@ export class MigrationService {
         );
       }
       const { kind } = await networkKindOf(srcConn.engine, source.info);
-      const back = outcomeOf(await this.checkpoints.capabilities.ensure(srcConn.spec.id).catch(() => null), kind, 'restore');
+      const back = outcomeOf(
+        await this.checkpoints.capabilities.ensure(srcConn.spec.id).catch(() => null),
+        kind,
+        'restore',
+      );
       if (back?.state === 'fails' && kind !== 'other') {
         warnings.push(
           `if the move fails, ${srcConn.spec.name} cannot bring ${source.name} back from its checkpoint (restoring containers ${KIND_WORDS[kind]} fails there${back.known ? `: ${back.known.ref}` : ''}); it would be started again fresh, its checkpoint kept`,

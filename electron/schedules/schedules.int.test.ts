@@ -1,5 +1,6 @@
-// Schedules against the private engine: on time and pruned, through an app restart, a crash
-// restored from the newest checkpoint, and a failing schedule that pauses itself.
+// Schedules against the private engine: on time and pruned, through an app restart, and a failing
+// schedule that pauses itself. (Keep K and "restore the newest after a crash" run on every engine
+// in stories.int.test.ts.)
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -92,64 +93,6 @@ describe('scheduled checkpoints', () => {
     const newestTwo = runs.slice(-2).map((r) => r.checkpoint);
     expect(onEngine.map((r) => r.name).sort()).toEqual([...newestTwo].sort());
     expect((await docker.getContainer(job.id).inspect()).State.Running).toBe(true);
-  });
-
-  it('after a crash, the newest checkpoint brings the job back where it was, not to the start', async () => {
-    const job = await piJob();
-    const s = services();
-    await s.registry.get(ENGINE).whenOnline(10_000);
-    await eventually(async () => (await piProgress(docker, job.id)).length > 10, 15_000, 'digits');
-    const policy = await s.schedules.set({
-      engineId: ENGINE,
-      container: job.id,
-      everyMs: 1500,
-      keepLast: 5,
-      keepHourly: 0,
-      keepDaily: 0,
-      budgetBytes: null,
-      maxFailures: 3,
-    });
-    await eventually(
-      () => s.schedules.store.runs(policy.id).filter((r) => r.outcome === 'ok').length >= 2,
-      30_000,
-      'two checkpoints',
-    );
-    await s.schedules.pause(ENGINE, job.id, true);
-    await s.schedules.scheduler.idle();
-    const newest = s.schedules.store.runs(policy.id).find((r) => r.outcome === 'ok')!;
-    // What the job had printed when that checkpoint was taken, from the engine's timestamped log.
-    const log = (await docker
-      .getContainer(job.id)
-      .logs({ stdout: true, timestamps: true })) as unknown as Buffer;
-    const stamped = log
-      .toString('latin1')
-      .split('\n')
-      .map((l) => /(\d{4}-[^ ]+Z) digit (\d+):/.exec(l))
-      .filter(Boolean) as RegExpExecArray[];
-    const atCheckpoint = Math.max(
-      ...stamped.filter((m) => Date.parse(m[1]!) <= newest.startedAt).map((m) => Number(m[2])),
-    );
-    await eventually(
-      async () => (await piProgress(docker, job.id)).at(-1)! > atCheckpoint + 5,
-      30_000,
-      'more digits after the checkpoint',
-    );
-
-    await docker.getContainer(job.id).kill({ signal: 'SIGKILL' }); // the crash
-    const before = (await piProgress(docker, job.id)).length;
-    const res = await s.checkpoints.restore({ engineId: ENGINE, container: job.id, replaceRunning: false });
-    expect(res.container.state).toBe('running');
-    const resumed = await eventually(
-      async () => {
-        const p = await piProgress(docker, job.id);
-        return p.length > before + 2 ? p.slice(before) : undefined;
-      },
-      30_000,
-      'digits after the restore',
-    );
-    expect(resumed[0]).toBeGreaterThanOrEqual(atCheckpoint);
-    expect(resumed[0]).toBeGreaterThan(1);
-    for (let i = 1; i < resumed.length; i++) expect(resumed[i]).toBe(resumed[i - 1]! + 1);
   });
 
   it('a schedule that keeps failing pauses itself and says why; the container keeps running', async () => {

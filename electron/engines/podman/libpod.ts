@@ -103,7 +103,11 @@ export async function rename(engine: DockerEngine, id: string, name: string): Pr
  * Where CRIU's log of the last checkpoint is: libpod's inspect names it (the Docker-compatible one
  * does not), and a failed dump's message names runc's work path, which holds it.
  */
-export async function checkpointLogPath(engine: DockerEngine, id: string, failure?: string): Promise<string | null> {
+export async function checkpointLogPath(
+  engine: DockerEngine,
+  id: string,
+  failure?: string,
+): Promise<string | null> {
   const fromMessage = failure ? /--work-path\s+(\/\S+)/.exec(failure)?.[1] : undefined;
   if (fromMessage) return `${fromMessage}/dump.log`;
   const info = await engine.http

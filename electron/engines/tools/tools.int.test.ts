@@ -28,11 +28,7 @@ function inFreshNetns(script: string, ...args: string[]): string {
 describe.each(['x86_64', 'aarch64'] as const)('cs-tool for %s', (arch) => {
   it('lo: brings a loopback up (exit 3), then finds it up (exit 0)', () => {
     const [cmd, ...pre] = binary(arch);
-    const out = inFreshNetns(
-      `"$@" lo; a=$?; "$@" lo; b=$?; echo "$a $b"; ip -o link show lo`,
-      cmd!,
-      ...pre,
-    );
+    const out = inFreshNetns(`"$@" lo; a=$?; "$@" lo; b=$?; echo "$a $b"; ip -o link show lo`, cmd!, ...pre);
     expect(out.split('\n')[0]).toBe(`${LO_BROUGHT_UP} ${LO_WAS_UP}`);
     expect(out).toMatch(/<LOOPBACK,UP/);
   });
