@@ -18,7 +18,8 @@ export function median(xs: number[]): number {
 /** Prints the table, then writes the JSON to artifacts/bench/NAME.json and prints it too. */
 export function report(name: string, lines: string[], json: unknown): void {
   process.stdout.write(lines.join('\n') + '\n');
-  const out = path.join(__dirname, '..', 'artifacts', 'bench');
+  // Benchmarks run bundled from dist/bench; npm run bench runs them from the project's root.
+  const out = path.resolve(process.cwd(), 'artifacts', 'bench');
   fs.mkdirSync(out, { recursive: true });
   fs.writeFileSync(path.join(out, `${name}.json`), JSON.stringify(json, null, 2));
   process.stdout.write(`\n${JSON.stringify(json)}\n`);

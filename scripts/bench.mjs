@@ -1,14 +1,14 @@
 // npm run bench: install and build if needed, bring up the private engine, bundle each benchmark
 // (esbuild) and run it. Results: tables on stdout and JSON in artifacts/bench/.
-//   npm run bench [-- checkpoint|inspect|migrate]   some of them only
+//   npm run bench [-- checkpoint|engines|inspect|migrate]   some of them only
 import path from 'node:path';
 import { TESTBED_ENV, ensureBuilt, ensureInstalled, mustRun, readEnvFile, root, run, say } from './lib.mjs';
 
-const ALL = ['checkpoint', 'inspect', 'migrate'];
+const ALL = ['checkpoint', 'engines', 'inspect', 'migrate'];
 const wanted = process.argv.slice(2).filter((a) => ALL.includes(a));
 ensureInstalled();
 ensureBuilt();
-mustRun('bash', ['testbed/testbed.sh', 'up', 'a', 'b', 'podman']);
+mustRun('bash', ['testbed/testbed.sh', 'up', 'a', 'b', 'podman', 'd26', 'd28', 'p54', 'p58']);
 const env = { ...process.env, ...readEnvFile(TESTBED_ENV) };
 let failed = 0;
 for (const name of wanted.length ? wanted : ALL) {

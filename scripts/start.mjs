@@ -55,6 +55,11 @@ if (!noTestbed && fs.existsSync(TESTBED_ENV)) {
       engineArgs.push(`testbed-${m[1].toLowerCase()}:Test bed ${m[1]}=${host}`);
   }
   if (env.CS_TESTBED_PODMAN) engineArgs.push(`testbed-podman:Test bed Podman=${env.CS_TESTBED_PODMAN}`);
+  for (const [key, host] of Object.entries(env)) {
+    // Today's Podmans (p54, p58); p54old runs an old CRIU on purpose, for tests.
+    const m = /^CS_TESTBED_PODMAN_(P\d+)$/.exec(key);
+    if (m) engineArgs.push(`testbed-${m[1].toLowerCase()}:Test bed ${m[1]}=${host}`);
+  }
 }
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--engine' && args[i + 1]) engineArgs.push(args[++i]);

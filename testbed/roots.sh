@@ -12,7 +12,7 @@
 
 ROOTS_REV=1
 ROOT_PACKAGES=(
-  docker.io containerd runc podman conmon netavark aardvark-dns catatonit criu
+  docker.io docker-cli containerd runc podman conmon netavark aardvark-dns catatonit criu
   busybox-static redis-server iproute2 ca-certificates
 )
 
@@ -35,7 +35,26 @@ in_root() { local suite=$1; shift; nsenter --mount="$(ns_file "$suite")" -- "$@"
 build_root() {
   local suite=$1 dir tmp log
   dir=$(root_dir "$suite")
-  [ -f "$dir/.cs-ready" ] && { say "root $suite: cached at $dir"; return; }
+  if [ -f "$dir/.cs-ready" ]; then
+    # A cached root made before a package joined the list gets just that package.
+    local missing=() p
+    for p in "${ROOT_PACKAGES[@]}"; do
+      chroot "$dir" dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+    done
+    if [ ${#missing[@]} -gt 0 ]; then
+      say "root $suite: adding ${missing[*]}"
+      mount -t proc proc "$dir/proc"
+      local rc=0
+      { chroot "$dir" apt-get update -qq \
+        && DEBIAN_FRONTEND=noninteractive chroot "$dir" apt-get install -y -qq --no-install-recommends "${missing[@]}"; } \
+        >>"$CACHE/roots/$suite.log" 2>&1 || rc=$?
+      umount "$dir/proc"
+      [ $rc -eq 0 ] || die "installing ${missing[*]} into the $suite root failed; see $CACHE/roots/$suite.log"
+      chroot "$dir" apt-get clean
+    fi
+    say "root $suite: cached at $dir"
+    return
+  fi
   tmp="$dir.partial"
   log="$CACHE/roots/$suite.log"
   mkdir -p "$CACHE/roots"

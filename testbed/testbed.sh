@@ -305,14 +305,24 @@ write_env() {
       echo "CS_TESTBED_PODMAN_ROOT=$PODMAN_ROOT/storage"
       echo "CS_TESTBED_PODMAN_RUNROOT=$RUN/podman/run"
       echo "CS_TESTBED_PODMAN_CONF=$RUN/podman/containers.conf"
+      echo "CS_TESTBED_PODMAN_PATH=$(daemon_path)"
     fi
     for e in $(ls "$RUN" 2>/dev/null); do
+      local up
+      up=$(echo "$e" | tr a-z A-Z)
       if [ "$e" != podman ] && [ -S "$RUN/$e/podman.sock" ]; then
-        echo "CS_TESTBED_PODMAN_$(echo "$e" | tr a-z A-Z)=unix://$RUN/$e/podman.sock"
+        echo "CS_TESTBED_PODMAN_$up=unix://$RUN/$e/podman.sock"
+        # Enough to run that Podman's own CLI on its storage (the benchmark compares with it).
+        echo "CS_TESTBED_PODMAN_${up}_NS=$(ns_file "$(suite_of "$e")")"
+        echo "CS_TESTBED_PODMAN_${up}_ROOT=$DATA/$e/storage"
+        echo "CS_TESTBED_PODMAN_${up}_RUNROOT=/run/podman-$e"
+        echo "CS_TESTBED_PODMAN_${up}_CONF=$RUN/$e/containers.conf"
+        echo "CS_TESTBED_PODMAN_${up}_PATH=$(root_path "$(suite_of "$e")" "$e")"
       fi
       [ -S "$RUN/$e/docker.sock" ] || continue
+      if is_root_engine "$e"; then echo "CS_TESTBED_ENGINE_${up}_NS=$(ns_file "$(suite_of "$e")")"; fi
       [ -n "$first" ] || [ "$e" = plain ] || first=$e
-      echo "CS_TESTBED_ENGINE_$(echo "$e" | tr a-z A-Z)=unix://$RUN/$e/docker.sock"
+      echo "CS_TESTBED_ENGINE_$up=unix://$RUN/$e/docker.sock"
     done
     echo "CS_TESTBED_DOCKER_HOST=unix://$RUN/${first:-a}/docker.sock"
     echo "CS_TESTBED_DOCKER_CLI=$DOCKER_CLI"

@@ -103,9 +103,16 @@ export class CapabilityService {
     if (!this.cached(conn)) onMeasuring?.();
     const caps = await this.ensure(conn.spec.id).catch(() => null);
     if (!this.options.enforce) return { kind, caps };
+    // Migration moves containers between Docker engines only: those are the ones worth naming.
     const elsewhere = this.registry
       .all()
-      .filter((c) => c !== conn && c.status.state === 'online')
+      .filter(
+        (c) =>
+          c !== conn &&
+          c.status.state === 'online' &&
+          c.identity?.kind === 'docker' &&
+          conn.identity?.kind === 'docker',
+      )
       .map((c) => ({ engine: c.spec.name, caps: this.cached(c) }));
     const r = refusal(
       caps,

@@ -79,17 +79,17 @@ function localCriuItems(f: DoctorFacts): DoctorItemT[] {
   if (!v) {
     items.push({
       id: 'criu.version',
-      title: 'CRIU version',
+      title: 'CRIU version on this computer',
       status: 'warning',
       detail: `${criu.path} --version printed no version.`,
       fix: INSTALL_CRIU,
     });
   } else if (compareVersions(v, MIN_CRIU) >= 0) {
-    items.push({ id: 'criu.version', title: 'CRIU version', status: 'ok', detail: `CRIU ${v}` });
+    items.push({ id: 'criu.version', title: 'CRIU version on this computer', status: 'ok', detail: `CRIU ${v}` });
   } else if (compareVersions(v, [4, 0, 0]) < 0 && kernelMajor(f.kernelRelease) >= 6) {
     items.push({
       id: 'criu.version',
-      title: 'CRIU version',
+      title: 'CRIU version on this computer',
       status: 'blocking',
       detail: `CRIU ${v} cannot handle the vDSO layout of kernel ${f.kernelRelease} ("vdso: Unexpected rt vDSO area bounds").`,
       fix: `CRIU ${v} cannot handle kernels ≥ 6.x vDSO layout: install 4.2+. ${INSTALL_CRIU}`,
@@ -97,7 +97,7 @@ function localCriuItems(f: DoctorFacts): DoctorItemT[] {
   } else {
     items.push({
       id: 'criu.version',
-      title: 'CRIU version',
+      title: 'CRIU version on this computer',
       status: 'blocking',
       detail: `CRIU ${v} fails to dump containers with TCP sockets ("Can't get 1:16 opt: Operation not supported"); fixed in 4.2.`,
       fix: INSTALL_CRIU,
@@ -105,11 +105,11 @@ function localCriuItems(f: DoctorFacts): DoctorItemT[] {
   }
   const c = criu.check;
   if (c.ok) {
-    items.push({ id: 'criu.check', title: 'criu check', status: 'ok', detail: 'Looks good.' });
+    items.push({ id: 'criu.check', title: 'criu check on this computer', status: 'ok', detail: 'Looks good.' });
   } else if (c.reason === 'not-root') {
     items.push({
       id: 'criu.check',
-      title: 'criu check',
+      title: 'criu check on this computer',
       status: 'warning',
       detail: 'Not run: criu check needs root, and Checkpoint Studio is not running as root.',
       fix: `Run "sudo ${criu.path} check" yourself, or start the app as root.`,
@@ -118,7 +118,7 @@ function localCriuItems(f: DoctorFacts): DoctorItemT[] {
     const lines = c.output.split('\n').filter((l) => /error|fail|unexpected/i.test(l));
     items.push({
       id: 'criu.check',
-      title: 'criu check',
+      title: 'criu check on this computer',
       status: 'blocking',
       detail:
         (lines.length ? lines : c.output.split('\n')).slice(-5).join('\n') ||

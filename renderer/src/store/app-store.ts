@@ -30,7 +30,8 @@ export interface AppState {
   init(): Promise<void>;
   selectEngine(id: string): void;
   navigate(route: Route): void;
-  runDoctor(): Promise<void>;
+  /** `remeasure`: measure again what the engine can do (a throwaway probe, a few seconds). */
+  runDoctor(remeasure?: boolean): Promise<void>;
 }
 
 function applyChange(
@@ -140,11 +141,11 @@ export const useApp = create<AppState>((set, get) => {
       set({ route, ...(route.view === 'container' ? { selectedEngineId: route.engineId } : {}) });
     },
 
-    async runDoctor() {
+    async runDoctor(remeasure = false) {
       const engineId = get().selectedEngineId ?? undefined;
       set((s) => ({ doctor: { ...s.doctor, running: true, error: null } }));
       try {
-        const report = await api.call('doctor.run', engineId ? { engineId } : {});
+        const report = await api.call('doctor.run', engineId ? { engineId, remeasure } : {});
         set({ doctor: { report, running: false, error: null } });
       } catch (e) {
         set((s) => ({ doctor: { ...s.doctor, running: false, error: errorInfo(e) } }));

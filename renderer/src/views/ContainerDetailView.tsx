@@ -344,8 +344,8 @@ export function ContainerDetailView(props: { engineId: string; containerId: stri
         >
           <p>
             {container.name} is running. Restoring <strong>{current?.name}</strong> stops it and replaces its
-            current state — memory, processes, everything since — with the checkpoint&apos;s. Checkpoint it
-            first if you want to keep what it has now.
+            current state — memory, processes, everything since — with the checkpoint&apos;s. Its current
+            state is saved first: if the restore fails, it runs on from there.
           </p>
         </ConfirmDialog>
       </section>

@@ -26,7 +26,8 @@ export function DoctorView() {
           <h1 id="doctor-title">Host doctor</h1>
           <p className="muted">
             CRIU, the kernel{engine ? ` and ${engine.name}` : ''}: what works, what blocks checkpoints, and
-            how to fix it.
+            how to fix it. What the engine can do is measured, not guessed from its version: a throwaway
+            container is checkpointed, restored and cloned on each kind of network.
           </p>
         </div>
         <div className="toolbar">
@@ -38,6 +39,18 @@ export function DoctorView() {
           >
             {doctor.running ? 'Checking…' : 'Check again'}
           </button>
+          {engine && (
+            <button
+              type="button"
+              className="secondary"
+              data-remeasure
+              title="Run the throwaway probe again: checkpoint, restore and clone on each network kind"
+              onClick={() => void runDoctor(true)}
+              disabled={doctor.running}
+            >
+              Measure {engine.name} again
+            </button>
+          )}
         </div>
       </header>
       {doctor.error && (

@@ -238,6 +238,12 @@ export function CloneDialog(props: {
               ))}
             </tbody>
           </table>
+          {instances.some((i) => i.loopbackRepaired) && (
+            <p className="muted" data-clone-loopback>
+              This engine brings clones back with their loopback interface down; Checkpoint Studio brought it
+              up again, so services inside answer on 127.0.0.1.
+            </p>
+          )}
           {op?.error && <ErrorBox error={op.error} />}
           <div className="modal-actions">
             <button type="button" className="primary" onClick={close} disabled={!finished}>

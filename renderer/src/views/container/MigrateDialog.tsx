@@ -38,6 +38,7 @@ export function MigrateDialog(props: {
   const [keepSource, setKeepSource] = useState(false);
   const [check, setCheck] = useState<{
     problems: string[];
+    warnings: string[];
     imagePresent: boolean;
     targetName: string;
   } | null>(null);
@@ -115,6 +116,13 @@ export function MigrateDialog(props: {
             <ul className="field-error" role="alert" data-migrate-problems>
               {check.problems.map((p) => (
                 <li key={p}>{p}</li>
+              ))}
+            </ul>
+          )}
+          {check && check.problems.length === 0 && check.warnings.length > 0 && (
+            <ul className="field-warning" data-migrate-warnings>
+              {check.warnings.map((w) => (
+                <li key={w}>Before you go ahead: {w}.</li>
               ))}
             </ul>
           )}

@@ -1,0 +1,294 @@
+// npm run bench -- engines: checkpoint, restore and clone N=5 on every engine of the matrix, the
+// app beside that engine's own CLI (its own docker or podman binary, run in the engine's root),
+// in one run. Where an engine was measured unable to restore or clone a container with no
+// network (Docker 28 + containerd 2.1), both sides use the host network instead, and the table
+// says so. Tables on stdout, JSON in artifacts/bench/engines-bench.json.
+import { execFile } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { median, report, runMain, timed } from './bench-util';
+import { Services } from '../electron/app/services';
+import { outcomeOf } from '../electron/capabilities/capability-rules';
+import type { NetworkKindT } from '../electron/ipc/contract';
+import {
+  Containers,
+  COUNTER_SCRIPT,
+  counterValues,
+  dockerFor,
+  eventually,
+  execIn,
+  matrixEngines,
+  testbed,
+  type MatrixEngine,
+} from '../testbed/support';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const CLONES = 5;
+/** containerd 1.6 keeps a checkpoint's blob until its GC runs; both sides wait this out. */
+const SETTLE_MS = 2000;
+const REDIS = ['redis-server', '--protected-mode', 'no', '--save', '', '--appendonly', 'no'];
+const REDIS_UNIX = [...REDIS, '--port', '0', '--unixsocket', '/tmp/redis.sock'];
+
+const tb = testbed();
+const env = process.env;
+const id = () => crypto.randomBytes(3).toString('hex');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function exec(file: string, args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<string> {
+  return new Promise((resolve, reject) =>
+    execFile(file, args, { env: { ...env, ...extraEnv }, maxBuffer: 16 << 20 }, (err, stdout, stderr) =>
+      err
+        ? reject(new Error(`${path.basename(file)} ${args.join(' ')}: ${stderr || err.message}`))
+        : resolve(stdout.trim()),
+    ),
+  );
+}
+
+/** The engine's own command line: its docker or podman binary, inside its root for today's engines. */
+function ownCli(m: MatrixEngine): { run: (args: string[]) => Promise<string>; scratch: string } {
+  const up = m.id.toUpperCase();
+  if (m.kind === 'docker') {
+    const ns = env[`CS_TESTBED_ENGINE_${up}_NS`];
+    return {
+      run: (args) =>
+        ns
+          ? exec('nsenter', [`--mount=${ns}`, '--', 'docker', '-H', m.host, ...args])
+          : exec(tb.dockerCli, args, { DOCKER_HOST: m.host }),
+      scratch: os.tmpdir(),
+    };
+  }
+  const p = m.id === 'podman' ? 'CS_TESTBED_PODMAN' : `CS_TESTBED_PODMAN_${up}`;
+  const root = env[`${p}_ROOT`]!;
+  const podmanArgs = ['--root', root, '--runroot', env[`${p}_RUNROOT`]!];
+  const podmanEnv = {
+    CONTAINERS_CONF: env[`${p}_CONF`]!,
+    PATH: env[`${p}_PATH`]!,
+    PODMAN_IGNORE_CGROUPSV1_WARNING: '1',
+  };
+  const ns = env[`${p}_NS`];
+  // A folder both this process and the root's namespace see under one name.
+  const scratch = path.join(path.dirname(root), 'bench');
+  fs.mkdirSync(scratch, { recursive: true });
+  return {
+    run: (args) =>
+      ns
+        ? exec('nsenter', [
+            `--mount=${ns}`,
+            '--',
+            'env',
+            ...Object.entries(podmanEnv).map(([k, v]) => `${k}=${v}`),
+            'podman',
+            ...podmanArgs,
+            ...args,
+          ])
+        : exec('podman', [...podmanArgs, ...args], podmanEnv),
+    scratch,
+  };
+}
+
+interface Row {
+  operation: string;
+  network: NetworkKindT;
+  app: number[];
+  cli: number[];
+}
+
+async function benchEngine(m: MatrixEngine) {
+  const docker = dockerFor(m.host);
+  const containers = new Containers(docker);
+  const cli = ownCli(m);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-bench-eng-'));
+  const services = new Services({
+    engines: [{ id: m.id, name: m.label, host: m.host }],
+    dataDir,
+    host: 'browser',
+  });
+  try {
+    await services.registry.get(m.id).whenOnline(15_000);
+    const caps = await services.capabilities.ensure(m.id);
+    const where = (op: 'restore' | 'clone'): NetworkKindT =>
+      outcomeOf(caps, 'none', op)?.state === 'fails' ? 'host' : 'none';
+    const rows: Row[] = [
+      { operation: 'checkpoint (number printer)', network: where('restore'), app: [], cli: [] },
+      { operation: 'restore (number printer)', network: where('restore'), app: [], cli: [] },
+      { operation: `clone N=${CLONES} (redis, 5000 keys)`, network: where('clone'), app: [], cli: [] },
+    ];
+    const counter = async (net: NetworkKindT) => {
+      const c = await containers.run({
+        image: tb.busyboxImage,
+        cmd: ['sh', '-c', COUNTER_SCRIPT],
+        network: net,
+      });
+      await eventually(async () => (await counterValues(docker, c.id)).length >= 2, 15_000, 'counting');
+      return c;
+    };
+    for (let run = 0; run < RUNS; run++) {
+      process.stderr.write(`${m.id}: run ${run + 1}/${RUNS}\n`);
+      const net = rows[0]!.network;
+      const a = await counter(net);
+      const [ca] = await timed(() =>
+        services.checkpoints.create({ engineId: m.id, container: a.id, name: 'bench', leaveRunning: false }),
+      );
+      await sleep(SETTLE_MS);
+      const [ra, restored] = await timed(() =>
+        services.checkpoints.restore({
+          engineId: m.id,
+          container: a.id,
+          checkpoint: 'bench',
+          replaceRunning: false,
+        }),
+      );
+      containers.adopt(restored.container.id);
+      const c = await counter(net);
+      const [cc] = await timed(() =>
+        m.kind === 'docker'
+          ? cli.run(['checkpoint', 'create', c.id, 'bench'])
+          : cli.run(['container', 'checkpoint', c.id]),
+      );
+      await sleep(SETTLE_MS);
+      const [rc] = await timed(() =>
+        m.kind === 'docker'
+          ? cli.run(['start', '--checkpoint', 'bench', c.id])
+          : cli.run(['container', 'restore', c.id]),
+      );
+      rows[0]!.app.push(ca);
+      rows[0]!.cli.push(cc);
+      rows[1]!.app.push(ra);
+      rows[1]!.cli.push(rc);
+      await services.checkpoints.idle();
+      await containers.cleanup();
+
+      // Redis with data: one checkpoint left running, then N clones each way.
+      const cnet = rows[2]!.network;
+      const cmd = cnet === 'host' ? REDIS_UNIX : REDIS;
+      const target = cnet === 'host' ? ['-s', '/tmp/redis.sock'] : [];
+      const src = await containers.run({ image: tb.redisImage, cmd, network: cnet });
+      await eventually(
+        async () => (await execIn(docker, src.id, ['redis-cli', ...target, 'ping'])) === 'PONG',
+        20_000,
+        'redis',
+      );
+      await execIn(docker, src.id, [
+        'sh',
+        '-c',
+        `seq 1 5000 | sed "s/.*/SET key:& &/" | redis-cli ${target.join(' ')} > /dev/null`,
+      ]);
+      await services.checkpoints.create({
+        engineId: m.id,
+        container: src.id,
+        name: 'warm',
+        leaveRunning: true,
+      });
+      await sleep(SETTLE_MS);
+      const [appClone, res] = await timed(() =>
+        services.clones.run({
+          engineId: m.id,
+          container: src.id,
+          checkpoint: 'warm',
+          count: CLONES,
+          prefix: `bench-app-${id()}`,
+          ports: { mode: 'none' },
+        }),
+      );
+      for (const cl of res.clones) if (cl.id) containers.adopt(cl.id);
+      if (!res.ok)
+        throw new Error(`${m.id}: app clone failed: ${JSON.stringify(res.clones.map((x) => x.error))}`);
+      let cliClone: number;
+      if (m.kind === 'docker') {
+        // By hand: a checkpoint, then create, copy the folder on the host, start from it; one by one.
+        await cli.run(['checkpoint', 'create', '--leave-running', src.id, 'byhand']);
+        await sleep(SETTLE_MS);
+        const dataRoot = services.registry.get(m.id).identity!.dataRoot;
+        const srcDir = path.join(dataRoot, 'containers', src.id, 'checkpoints', 'byhand');
+        [cliClone] = await timed(async () => {
+          for (let i = 0; i < CLONES; i++) {
+            const cid = await cli.run([
+              'create',
+              '--name',
+              `bench-cli-${id()}-${i}`,
+              '--network',
+              cnet,
+              tb.redisImage,
+              ...cmd,
+            ]);
+            containers.adopt(cid);
+            const dst = path.join(dataRoot, 'containers', cid, 'checkpoints');
+            fs.mkdirSync(dst, { recursive: true });
+            await exec('cp', ['-r', srcDir, dst]);
+            await cli.run(['start', '--checkpoint', 'byhand', cid]);
+          }
+        });
+      } else {
+        const file = path.join(cli.scratch, `warm-${id()}.tar`);
+        await cli.run([
+          'container',
+          'checkpoint',
+          '--leave-running',
+          '--compress',
+          'none',
+          '--export',
+          file,
+          src.id,
+        ]);
+        [cliClone] = await timed(async () => {
+          for (let i = 0; i < CLONES; i++) {
+            const name = `bench-cli-${id()}-${i}`;
+            const cid = await cli.run(['container', 'restore', '--import', file, '--name', name]);
+            containers.adopt(cid.split('\n').at(-1)!.trim());
+          }
+        });
+        fs.rmSync(file, { force: true });
+      }
+      rows[2]!.app.push(appClone);
+      rows[2]!.cli.push(cliClone);
+      await services.checkpoints.idle();
+      await containers.cleanup();
+    }
+    return rows.map((r) => ({
+      engine: m.id,
+      label: m.label,
+      operation: r.operation,
+      network: r.network,
+      appMedianMs: Math.round(median(r.app)),
+      cliMedianMs: Math.round(median(r.cli)),
+      ratio: Number((median(r.app) / median(r.cli)).toFixed(3)),
+      appRunsMs: r.app.map(Math.round),
+      cliRunsMs: r.cli.map(Math.round),
+    }));
+  } finally {
+    await services.checkpoints.idle().catch(() => undefined);
+    services.dispose();
+    await containers.cleanup();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function main() {
+  const all = [];
+  for (const m of matrixEngines()) all.push(...(await benchEngine(m)));
+  const pad = (s: string, n: number) => s.padEnd(n);
+  const lines = [
+    `Every engine, the app beside that engine's own CLI — ${RUNS} runs each, medians, one run of the bench`,
+    '',
+    `${pad('engine', 44)}${pad('operation', 46)}${pad('app', 10)}${pad('own CLI', 10)}app/CLI`,
+    ...all.map(
+      (r) =>
+        `${pad(r.label, 44)}${pad(`${r.operation}${r.network === 'host' ? ' [host net]' : ''}`, 46)}${pad(`${r.appMedianMs} ms`, 10)}${pad(`${r.cliMedianMs} ms`, 10)}${r.ratio.toFixed(2)}`,
+    ),
+    '',
+    'own CLI: docker checkpoint create / docker start --checkpoint / create + cp -r + start ×5;',
+    '         podman container checkpoint / restore (in place) / restore --import --name ×5.',
+    "The app's Podman checkpoints are exports (kept by the app), its restores imports: that is in its column.",
+    '[host net]: the engine was measured unable to restore containers with no network; both sides use the host network.',
+  ];
+  report('engines-bench', lines, {
+    when: new Date().toISOString(),
+    runs: RUNS,
+    clones: CLONES,
+    results: all,
+  });
+}
+
+runMain(main);

@@ -1,0 +1,168 @@
+// Today's engines in the UI: on Docker 28.5 + containerd 2.1 the doctor shows what the probe
+// measured, and a restore or a clone the engine cannot do is refused before anything is touched,
+// saying what works instead; on Podman 5.8, clones with no network answer on 127.0.0.1 because
+// the app brings up the loopback the engine left down.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  Containers,
+  COUNTER_SCRIPT,
+  counterValues,
+  dockerFor,
+  eventually,
+  execIn,
+  testbed,
+  testbedEngine,
+  uniqueName,
+} from '../testbed/support';
+import { launchBrowser, openApp, pageErrors, screenshot, startApp, type RunningApp } from './harness';
+
+const tb = testbed();
+const d28 = dockerFor(testbedEngine('d28'));
+const p58 = dockerFor(testbedEngine('p58'));
+const onD28 = new Containers(d28);
+const onP58 = new Containers(p58);
+let app: RunningApp;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  app = await startApp([`d28:Docker 28=${testbedEngine('d28')}`, `p58:Podman 58=${testbedEngine('p58')}`]);
+  browser = await launchBrowser();
+  page = await openApp(browser, app);
+  await page.locator('.engine').getByText('Docker 28').waitFor();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+  for (const [docker, list] of [
+    [d28, onD28],
+    [p58, onP58],
+  ] as const) {
+    const clones = await docker.listContainers({
+      all: true,
+      filters: { label: ['dev.checkpointstudio.clone-of'] },
+    });
+    for (const c of clones) list.adopt(c.Id);
+    await list.cleanup();
+  }
+});
+
+async function selectEngine(name: string) {
+  await page.locator('.engine').getByText(name).click();
+}
+
+async function openContainer(name: string) {
+  await page.keyboard.press('Alt+1');
+  const filter = page.getByPlaceholder('Filter');
+  await filter.fill(name);
+  await page.locator(`tr[data-name="${name}"]`).waitFor({ timeout: 20_000 });
+  await filter.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  await page.locator('#container-title').getByText(name).waitFor();
+}
+
+describe("today's engines in the UI", () => {
+  it('the doctor shows what Docker 28 was measured to do, with the upstream issue', async () => {
+    await selectEngine('Docker 28');
+    await page.keyboard.press('Alt+2');
+    const item = page.locator('[data-item="engine.can.restore.bridge"]');
+    await item.waitFor({ timeout: 60_000 });
+    expect(await item.getAttribute('class')).toContain('doctor-blocking');
+    expect(await item.textContent()).toContain('containerd/containerd#12141');
+    expect(await item.textContent()).toContain('Works here on the host network.');
+    await page
+      .locator('[data-item="engine.reachable"]')
+      .getByText(/containerd 2\.1/)
+      .waitFor();
+    await page.locator('[data-remeasure]').waitFor();
+    await screenshot(page, 'doctor-docker28-measured');
+  });
+
+  it('Docker 28: restore and clone of a bridge container are refused; it keeps running', async () => {
+    await selectEngine('Docker 28');
+    const name = uniqueName('e2e-d28');
+    const c = await onD28.run({
+      name,
+      image: tb.busyboxImage,
+      cmd: ['sh', '-c', COUNTER_SCRIPT],
+      network: tb.network,
+    });
+    await eventually(async () => (await counterValues(d28, c.id)).length >= 3, 15_000, 'counting');
+    await openContainer(name);
+    await page.getByRole('button', { name: 'Checkpoint…', exact: true }).click();
+    await page.getByLabel('Name', { exact: true }).fill('keep');
+    await page.getByLabel(/Leave it running/).check();
+    await page.getByRole('button', { name: 'Checkpoint', exact: true }).click();
+    await page
+      .locator('.op-status')
+      .getByText(/Checkpoint keep saved/)
+      .waitFor({ timeout: 30_000 });
+    const startedAt = (await d28.getContainer(c.id).inspect()).State.StartedAt;
+
+    await page.getByRole('button', { name: 'Restore', exact: true }).click();
+    await page.getByRole('button', { name: 'Stop and restore' }).click();
+    const status = page.locator('.op-status');
+    await status.getByText(/fails on this engine/).waitFor({ timeout: 30_000 });
+    expect(await status.textContent()).toMatch(/Nothing was stopped or created/);
+    expect(await status.textContent()).toMatch(/containerd\/containerd#12141/);
+    await screenshot(page, 'docker28-restore-refused');
+    const state = (await d28.getContainer(c.id).inspect()).State;
+    expect(state.Running).toBe(true);
+    expect(state.StartedAt).toBe(startedAt);
+
+    await page.getByRole('button', { name: 'Clone…' }).click();
+    const dialog = page.locator('dialog[open]');
+    await dialog
+      .locator('[data-clone-problems]')
+      .getByText(/fails on this engine/)
+      .waitFor({ timeout: 20_000 });
+    expect(await dialog.locator('[data-clone-problems]').textContent()).toMatch(/host network/);
+    await expect(dialog.getByRole('button', { name: /^Clone/ }).isDisabled()).resolves.toBe(true);
+    await screenshot(page, 'docker28-clone-refused');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+  });
+
+  it('Podman 5.8: clones with no network answer on 127.0.0.1', async () => {
+    await selectEngine('Podman 58');
+    const name = uniqueName('e2e-p58');
+    const src = await onP58.run({ name, image: tb.redisImage });
+    await eventually(
+      async () => (await execIn(p58, src.id, ['redis-cli', 'ping'])) === 'PONG',
+      20_000,
+      'redis',
+    );
+    await execIn(p58, src.id, ['redis-cli', 'set', 'warm', 'yes']);
+    await openContainer(name);
+    await page.getByRole('button', { name: 'Checkpoint…', exact: true }).click();
+    await page.getByLabel('Name', { exact: true }).fill('warm');
+    await page.getByLabel(/Leave it running/).check();
+    await page.getByRole('button', { name: 'Checkpoint', exact: true }).click();
+    await page
+      .locator('.op-status')
+      .getByText(/Checkpoint warm saved/)
+      .waitFor({ timeout: 30_000 });
+
+    await page.getByRole('button', { name: 'Clone…' }).click();
+    const dialog = page.locator('dialog[open]');
+    const prefix = uniqueName('lo');
+    await dialog.getByLabel('Name prefix').fill(prefix);
+    await dialog.getByLabel('How many').fill('2');
+    await dialog
+      .locator('[data-clone-names]')
+      .getByText(`${prefix}-1 … ${prefix}-2`)
+      .waitFor({ timeout: 15_000 });
+    await dialog.getByRole('button', { name: 'Clone 2' }).click();
+    await dialog.locator('[data-clone-status]').getByText('2 clones running.').waitFor({ timeout: 60_000 });
+    await dialog.locator('[data-clone-loopback]').waitFor();
+    await screenshot(page, 'podman58-clones-loopback');
+    for (let i = 1; i <= 2; i++) {
+      const info = await p58.getContainer(`${prefix}-${i}`).inspect();
+      onP58.adopt(info.Id);
+      expect(await execIn(p58, info.Id, ['redis-cli', '-h', '127.0.0.1', 'get', 'warm'])).toBe('yes');
+    }
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    expect(pageErrors(page).filter((e) => !/Failed to load resource/.test(e))).toEqual([]);
+  });
+});
