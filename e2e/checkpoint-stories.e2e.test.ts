@@ -14,7 +14,16 @@ import {
   testbed,
   uniqueName,
 } from '../testbed/support';
-import { launchBrowser, openApp, pageErrors, screenshot, startApp, type RunningApp } from './harness';
+import {
+  checkpointFromUi,
+  launchBrowser,
+  openApp,
+  openContainer,
+  pageErrors,
+  screenshot,
+  startApp,
+  type RunningApp,
+} from './harness';
 
 const tb = testbed();
 const docker = dockerFor(tb.dockerHost);
@@ -41,17 +50,6 @@ afterAll(async () => {
   await containers.cleanup();
 });
 
-async function openContainer(name: string) {
-  await page.keyboard.press('Alt+1');
-  const filter = page.getByPlaceholder('Filter');
-  await filter.fill(name);
-  await page.locator(`tr[data-name="${name}"]`).waitFor();
-  // Keyboard only: from the filter into the list, Enter opens the container.
-  await filter.press('ArrowDown');
-  await page.keyboard.press('Enter');
-  await page.locator('#container-title').getByText(name).waitFor();
-}
-
 const logValues = async () =>
   ((await page.locator('[data-log-lines]').textContent()) ?? '')
     .split('\n')
@@ -63,17 +61,11 @@ describe('checkpoint stories in the UI', () => {
     const name = uniqueName('e2e-printer');
     const c = await containers.run({ name, image: tb.busyboxImage, cmd: ['sh', '-c', COUNTER_SCRIPT] });
     await eventually(async () => (await counterValues(docker, c.id)).length >= 3, 15_000, 'counting');
-    await openContainer(name);
+    await openContainer(page, name);
     await page.getByText('No checkpoints yet').waitFor();
     await eventually(async () => (await logValues()).length >= 3, 10_000, 'the log pane to show the count');
 
-    await page.getByRole('button', { name: 'Checkpoint…', exact: true }).click();
-    await page.getByLabel('Name', { exact: true }).fill('e2e-pause');
-    await page.getByRole('button', { name: 'Checkpoint', exact: true }).click();
-    await page
-      .locator('.op-status')
-      .getByText(/Checkpoint e2e-pause saved/)
-      .waitFor({ timeout: 30_000 });
+    await checkpointFromUi(page, 'e2e-pause', { leaveRunning: false });
     await page.locator('#container-title .badge-exited').waitFor({ timeout: 10_000 });
     const atStop = (await counterValues(docker, c.id)).at(-1)!;
     await page
@@ -119,16 +111,9 @@ describe('checkpoint stories in the UI', () => {
       '-c',
       'seq 1 3000 | sed "s/.*/SET key:& &/" | redis-cli > /dev/null',
     ]);
-    await openContainer(name);
+    await openContainer(page, name);
 
-    await page.getByRole('button', { name: 'Checkpoint…', exact: true }).click();
-    await page.getByLabel('Name', { exact: true }).fill('warm');
-    await page.getByLabel(/Leave it running/).check();
-    await page.getByRole('button', { name: 'Checkpoint', exact: true }).click();
-    await page
-      .locator('.op-status')
-      .getByText(/Checkpoint warm saved/)
-      .waitFor({ timeout: 30_000 });
+    await checkpointFromUi(page, 'warm', { leaveRunning: true });
 
     await page.getByRole('button', { name: 'Clone…' }).click();
     const dialog = page.locator('dialog[open]');

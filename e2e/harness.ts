@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 
 const ROOT = path.resolve(__dirname, '..');
 export const ARTIFACTS = path.join(ROOT, 'artifacts', 'screenshots');
@@ -108,4 +108,49 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const file = path.join(ARTIFACTS, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
   return file;
+}
+
+/** Waits for the page to show something; on a timeout the failure carries a screenshot and the server's output. */
+export async function shown(
+  page: Page,
+  app: RunningApp,
+  what: Locator,
+  name: string,
+  timeout = 60_000,
+): Promise<void> {
+  try {
+    await what.waitFor({ timeout });
+  } catch (e) {
+    const shot = await screenshot(page, `failed-${name}`).catch(() => 'none');
+    throw new Error(
+      `${(e as Error).message}\nscreenshot: ${shot}\npage errors: ${pageErrors(page).join(' | ')}\nserver output:\n${app.output().slice(-4000)}`,
+    );
+  }
+}
+
+/** Opens a container's page from the list, by keyboard: the filter, then the first row. */
+export async function openContainer(page: Page, name: string): Promise<void> {
+  await page.keyboard.press('Alt+1');
+  const filter = page.getByPlaceholder('Filter');
+  await filter.fill(name);
+  await page.locator(`tr[data-name="${name}"]`).waitFor({ timeout: 20_000 });
+  await filter.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  await page.locator('#container-title').getByText(name).waitFor();
+}
+
+/** The Checkpoint dialog, filled and confirmed; resolves once the checkpoint is saved. */
+export async function checkpointFromUi(
+  page: Page,
+  name: string,
+  opts: { leaveRunning: boolean },
+): Promise<void> {
+  await page.getByRole('button', { name: 'Checkpoint…', exact: true }).click();
+  await page.getByLabel('Name', { exact: true }).fill(name);
+  if (opts.leaveRunning) await page.getByLabel(/Leave it running/).check();
+  await page.getByRole('button', { name: 'Checkpoint', exact: true }).click();
+  await page
+    .locator('.op-status')
+    .getByText(new RegExp(`Checkpoint ${name} saved`))
+    .waitFor({ timeout: 30_000 });
 }

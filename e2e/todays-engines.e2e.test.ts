@@ -15,7 +15,17 @@ import {
   testbedEngine,
   uniqueName,
 } from '../testbed/support';
-import { launchBrowser, openApp, pageErrors, screenshot, startApp, type RunningApp } from './harness';
+import {
+  checkpointFromUi,
+  launchBrowser,
+  openApp,
+  openContainer,
+  pageErrors,
+  screenshot,
+  shown,
+  startApp,
+  type RunningApp,
+} from './harness';
 
 const tb = testbed();
 const d28 = dockerFor(testbedEngine('d28'));
@@ -30,7 +40,7 @@ beforeAll(async () => {
   app = await startApp([`d28:Docker 28=${testbedEngine('d28')}`, `p58:Podman 58=${testbedEngine('p58')}`]);
   browser = await launchBrowser();
   page = await openApp(browser, app);
-  await page.locator('.engine').getByText('Docker 28').waitFor();
+  await shown(page, app, page.locator('.engine').getByText('Docker 28'), 'todays-engines-start');
 });
 
 afterAll(async () => {
@@ -53,22 +63,12 @@ async function selectEngine(name: string) {
   await page.locator('.engine').getByText(name).click();
 }
 
-async function openContainer(name: string) {
-  await page.keyboard.press('Alt+1');
-  const filter = page.getByPlaceholder('Filter');
-  await filter.fill(name);
-  await page.locator(`tr[data-name="${name}"]`).waitFor({ timeout: 20_000 });
-  await filter.press('ArrowDown');
-  await page.keyboard.press('Enter');
-  await page.locator('#container-title').getByText(name).waitFor();
-}
-
 describe("today's engines in the UI", () => {
   it('the doctor shows what Docker 28 was measured to do, with the upstream issue', async () => {
     await selectEngine('Docker 28');
     await page.keyboard.press('Alt+2');
     const item = page.locator('[data-item="engine.can.restore.bridge"]');
-    await item.waitFor({ timeout: 60_000 });
+    await shown(page, app, item, 'todays-engines-doctor');
     expect(await item.getAttribute('class')).toContain('doctor-blocking');
     expect(await item.textContent()).toContain('containerd/containerd#12141');
     expect(await item.textContent()).toContain('Works here on the host network.');
@@ -90,15 +90,8 @@ describe("today's engines in the UI", () => {
       network: tb.network,
     });
     await eventually(async () => (await counterValues(d28, c.id)).length >= 3, 15_000, 'counting');
-    await openContainer(name);
-    await page.getByRole('button', { name: 'Checkpoint…', exact: true }).click();
-    await page.getByLabel('Name', { exact: true }).fill('keep');
-    await page.getByLabel(/Leave it running/).check();
-    await page.getByRole('button', { name: 'Checkpoint', exact: true }).click();
-    await page
-      .locator('.op-status')
-      .getByText(/Checkpoint keep saved/)
-      .waitFor({ timeout: 30_000 });
+    await openContainer(page, name);
+    await checkpointFromUi(page, 'keep', { leaveRunning: true });
     const startedAt = (await d28.getContainer(c.id).inspect()).State.StartedAt;
 
     await page.getByRole('button', { name: 'Restore', exact: true }).click();
@@ -134,15 +127,8 @@ describe("today's engines in the UI", () => {
       'redis',
     );
     await execIn(p58, src.id, ['redis-cli', 'set', 'warm', 'yes']);
-    await openContainer(name);
-    await page.getByRole('button', { name: 'Checkpoint…', exact: true }).click();
-    await page.getByLabel('Name', { exact: true }).fill('warm');
-    await page.getByLabel(/Leave it running/).check();
-    await page.getByRole('button', { name: 'Checkpoint', exact: true }).click();
-    await page
-      .locator('.op-status')
-      .getByText(/Checkpoint warm saved/)
-      .waitFor({ timeout: 30_000 });
+    await openContainer(page, name);
+    await checkpointFromUi(page, 'warm', { leaveRunning: true });
 
     await page.getByRole('button', { name: 'Clone…' }).click();
     const dialog = page.locator('dialog[open]');

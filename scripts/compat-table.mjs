@@ -45,7 +45,7 @@ export function renderTable(data) {
     '',
     ...notes.map((n, i) => `[${i + 1}] ${n}`),
     '',
-    `From the test run of ${when?.slice(0, 10) ?? 'unknown date'}: "works" is a story that passed against that engine; "refused up front" is one the app declined before stopping or creating anything, because the engine's own probe measured it failing there.`,
+    `From the test run of ${when?.slice(0, 10) ?? 'unknown date'}: "works" is a story that passed against that engine; "refused up front" is one the app declined before stopping or creating anything, because the engine's own probe measured it failing there; "–": not a story for that engine (migration moves containers between Docker engines).`,
   ].join('\n');
 }
 

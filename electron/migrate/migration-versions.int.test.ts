@@ -59,15 +59,16 @@ afterAll(async () => {
     const [, direction, kind] = key.split('|');
     const m = byId[v.engine]!;
     const op = `migrate ${direction} (${kind === 'none' ? 'no network' : 'host network'})`;
+    const dir = direction === 'in' ? 'from' : 'to';
     recordCompat(
       m,
       op,
-      v.refused.length
+      v.outcomes.length
         ? {
-            state: 'refused',
-            reason: `${v.refused.join('; ')}${v.outcomes.length ? `; works ${direction === 'in' ? 'from' : 'to'} ${v.outcomes.join(', ')}` : ''}`,
+            state: 'works',
+            note: `${dir} ${v.outcomes.join(', ')}${v.refused.length ? `; refused up front ${v.refused.join('; ')}` : ''}`,
           }
-        : { state: 'works', note: `${direction === 'in' ? 'from' : 'to'} ${v.outcomes.join(', ')}` },
+        : { state: 'refused', reason: v.refused.join('; ') },
     );
   }
 });
