@@ -85,7 +85,12 @@ function localCriuItems(f: DoctorFacts): DoctorItemT[] {
       fix: INSTALL_CRIU,
     });
   } else if (compareVersions(v, MIN_CRIU) >= 0) {
-    items.push({ id: 'criu.version', title: 'CRIU version on this computer', status: 'ok', detail: `CRIU ${v}` });
+    items.push({
+      id: 'criu.version',
+      title: 'CRIU version on this computer',
+      status: 'ok',
+      detail: `CRIU ${v}`,
+    });
   } else if (compareVersions(v, [4, 0, 0]) < 0 && kernelMajor(f.kernelRelease) >= 6) {
     items.push({
       id: 'criu.version',
@@ -105,7 +110,12 @@ function localCriuItems(f: DoctorFacts): DoctorItemT[] {
   }
   const c = criu.check;
   if (c.ok) {
-    items.push({ id: 'criu.check', title: 'criu check on this computer', status: 'ok', detail: 'Looks good.' });
+    items.push({
+      id: 'criu.check',
+      title: 'criu check on this computer',
+      status: 'ok',
+      detail: 'Looks good.',
+    });
   } else if (c.reason === 'not-root') {
     items.push({
       id: 'criu.check',
