@@ -1,5 +1,7 @@
 // Browser mode in Chromium against the private engine: the live list, the doctor, and the gate.
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Containers, COUNTER_SCRIPT, dockerFor, testbed, uniqueName } from '../testbed/support';
@@ -27,17 +29,22 @@ afterAll(async () => {
 });
 
 describe('browser mode, end to end', () => {
-  it('refuses requests without the token', async () => {
-    const page = await fetch(app.origin + '/');
-    expect(page.status).toBe(401);
+  it('gives nothing without a session; the link worked once and left the address bar', async () => {
+    const shell = await fetch(app.origin + '/');
+    expect(shell.status).toBe(200);
+    expect(await shell.text()).not.toContain('cs-session');
     const call = await fetch(app.origin + '/api/call/engines.list', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: '{}',
     });
     expect(call.status).toBe(401);
-    const wrong = await fetch(app.origin + '/?token=not-the-token', { redirect: 'manual' });
-    expect(wrong.status).toBe(401);
+    expect((await fetch(app.origin + '/?token=not-the-token', { redirect: 'manual' })).status).toBe(401);
+    // openApp opened the printed link: it is spent, and the page no longer shows it.
+    expect((await fetch(app.url, { redirect: 'manual' })).status).toBe(401);
+    await page.locator('.engine.selected').waitFor();
+    expect(page.url()).toBe(`${app.origin}/`);
+    expect(await page.evaluate('document.cookie')).toBe('');
   });
 
   it('lists the running busybox container, live', async () => {
@@ -75,6 +82,74 @@ describe('browser mode, end to end', () => {
     await expect(page.locator('[data-item="kernel.soft_dirty"].doctor-warning').count()).resolves.toBe(1);
     const file = await screenshot(page, 'foundation-doctor');
     expect(fs.statSync(file).size).toBeGreaterThan(10_000);
+  });
+
+  it('a page on another local port can neither crash the server, nor borrow its session, nor lock it out', async () => {
+    // The attacker: an ordinary page served from another port of 127.0.0.1 (the same site, for
+    // cookies), opened in the same browser as the user's signed-in tab.
+    const studio = app.origin;
+    const attacker = http.createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end(`<!doctype html><title>attacker</title><body>
+        <img src="${studio}//"><img src="${studio}//evil.example/x">
+        <script>
+          document.cookie = 'cs_session=tossed; path=/api';
+          document.cookie = 'cs_session=tossed; path=/';
+          const hits = [];
+          fetch('${studio}/api/call/%E0%A4%A', { method: 'POST', mode: 'no-cors', credentials: 'include', body: '{}' }).catch(() => {});
+          fetch('${studio}/api/call/engines.list', { method: 'POST', credentials: 'include',
+            headers: { 'content-type': 'application/json' }, body: '{}' })
+            .then((r) => r.text()).then((t) => hits.push(t), (e) => hits.push('blocked: ' + e));
+          const ws = new WebSocket('${studio.replace('http', 'ws')}/api/events');
+          ws.onopen = () => ws.send(JSON.stringify({ type: 'hello', session: 'guess' }));
+          ws.onmessage = (m) => hits.push('ws: ' + m.data);
+          ws.onclose = (e) => hits.push('ws closed ' + e.code);
+          window.result = () => ({ hits, cookies: document.cookie, storage: JSON.stringify(sessionStorage) });
+        </script></body>`);
+    });
+    await new Promise<void>((r) => attacker.listen(0, '127.0.0.1', r));
+    const evil = await browser.newPage();
+    try {
+      await evil.goto(`http://127.0.0.1:${(attacker.address() as AddressInfo).port}/`);
+      await evil.waitForFunction('window.result().hits.length >= 2', null, { timeout: 15_000 });
+      const seen = (await evil.evaluate('window.result()')) as {
+        hits: string[];
+        cookies: string;
+        storage: string;
+      };
+      // No answer with data, no event; the WebSocket was closed on it; nothing of the studio's
+      // to find in its cookies or storage.
+      expect(seen.hits.join('\n')).not.toMatch(/"ok":true|ws: \{"type":"(ready|event)"/);
+      // Refused at the upgrade (a foreign Origin): closed before any hello could count.
+      expect(seen.hits.join('\n')).toMatch(/ws closed (1006|4401)/);
+      expect(seen.cookies).not.toMatch(/[A-Za-z0-9_-]{40,}/);
+      expect(seen.storage).toBe('{}');
+    } finally {
+      await evil.close();
+      attacker.close();
+    }
+    // The server is alive, and the user's tab — tossed cookies and all — still works.
+    await page.keyboard.press('Alt+1');
+    await page.reload();
+    const row = page.locator(`tr[data-name="${counterName}"]`);
+    await row.waitFor({ timeout: 15_000 });
+    // In the page: its own session, from its own storage, still opens the API.
+    const res = await page.evaluate(`fetch('/api/call/engines.list', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-studio-session': sessionStorage.getItem('cs-session') },
+      body: '{}',
+    }).then((r) => r.status)`);
+    expect(res).toBe(200);
+  });
+
+  it('"New tab" signs in a second tab with a fresh one-time link', async () => {
+    const [second] = await Promise.all([
+      page.context().waitForEvent('page'),
+      page.locator('[data-new-tab]').click(),
+    ]);
+    await second.locator('.engine.selected').waitFor({ timeout: 15_000 });
+    expect(second.url()).toBe(`${app.origin}/`);
+    await second.close();
   });
 
   it('logged nothing with the token, and the page had no errors', () => {

@@ -360,3 +360,16 @@ export function testbedEngine(id: string): string {
   if (!host) throw new Error(`the test bed's engine ${id} is not up: run "bash testbed/testbed.sh up ${id}"`);
   return host;
 }
+
+/** Browser mode, as a script signs in: the one-time link's token traded for a session secret. */
+export async function signIn(link: string): Promise<string> {
+  const u = new URL(link);
+  const res = await fetch(`${u.origin}/api/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ token: u.searchParams.get('token') }),
+  });
+  const body = (await res.json()) as { ok: boolean; value?: { session: string } };
+  if (!body.ok || !body.value) throw new Error(`browser mode refused the link (${res.status})`);
+  return body.value.session;
+}

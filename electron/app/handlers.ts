@@ -18,10 +18,11 @@ export function createHandlers(s: Services): Handlers {
     }
     return pathSource(s.files.get(src.fileId).path);
   };
-  // Decoder and archive problems are the user's input being wrong, not the app failing.
+  // Decoder and archive problems are the user's input being wrong, not the app failing. Each
+  // inspection is bounded in memory, and only a few run at once in the whole app.
   const inspecting = async <T>(fn: () => Promise<T>): Promise<T> => {
     try {
-      return await fn();
+      return await s.heavyWork.run(fn);
     } catch (e) {
       if (e instanceof SourceError || e instanceof InspectError)
         throw new StudioError('invalid-argument', e.message, { cause: e });
@@ -35,6 +36,14 @@ export function createHandlers(s: Services): Handlers {
       host: s.options.host,
       platform: process.platform,
     }),
+    'app.link': async () => {
+      if (!s.linkIssuer) {
+        throw new StudioError('unsupported', 'Only browser mode signs tabs in with links.', {
+          hint: 'The desktop window needs none.',
+        });
+      }
+      return { url: s.linkIssuer() };
+    },
     'engines.list': async () => s.registry.statuses(),
     'engines.test': async ({ host, tlsDir }) => s.engines.test(host, tlsDir),
     'engines.add': async ({ name, host, tlsDir }) => s.engines.add(name, host, tlsDir),
@@ -63,6 +72,7 @@ export function createHandlers(s: Services): Handlers {
       return {
         problems: c.problems,
         warnings: c.warnings,
+        carried: c.carried,
         imagePresent: c.imagePresent,
         targetName: c.target.spec.name,
       };

@@ -18,6 +18,7 @@ import type { EngineSpec } from '../engines/engine-spec';
 import { EventBus } from '../ipc/event-bus';
 import { createDispatcher, type Dispatcher } from '../ipc/dispatcher';
 import { createHandlers } from './handlers';
+import { WorkLimiter } from './work-limiter';
 import { CapabilityService } from '../capabilities/capability-service';
 import { CapabilityStore } from '../capabilities/capability-store';
 
@@ -52,6 +53,10 @@ export class Services {
   readonly migrations: MigrationService;
   readonly capabilities: CapabilityService;
   readonly dispatcher: Dispatcher;
+  /** Inspections and memory searches: two at a time in the whole app, a few more waiting. */
+  readonly heavyWork = new WorkLimiter(2, 6, 'checkpoint inspections and searches');
+  /** Browser mode's one-time links for more tabs, once its server is up (see browser-server.ts). */
+  linkIssuer: (() => string) | null = null;
 
   constructor(readonly options: ServicesOptions) {
     this.catalog = new CheckpointCatalog(path.join(options.dataDir, 'catalog.db'));

@@ -79,6 +79,8 @@ describe('refusals and failures are clear and leave nothing behind', () => {
       name: 'real-one',
       leaveRunning: true,
     });
+    // The catalog's scan of a new checkpoint uses a helper container: let it finish first.
+    await services.checkpoints.idle();
     const before = await allContainerIds();
     const e = await expectError(
       services.checkpoints.restore({
@@ -108,6 +110,8 @@ describe('refusals and failures are clear and leave nothing behind', () => {
       5000,
       'seen',
     );
+    // The catalog's scan of a new checkpoint uses a helper container: let it finish first.
+    await services.checkpoints.idle();
     const before = await allContainerIds();
     const e = await expectError(
       services.clones.run({
@@ -171,6 +175,8 @@ describe('refusals and failures are clear and leave nothing behind', () => {
       15_000,
       'client talking',
     );
+    // The catalog's scan of a new checkpoint uses a helper container: let it finish first.
+    await services.checkpoints.idle();
     const before = await allContainerIds();
     const e = await expectError(
       services.checkpoints.create({
@@ -251,6 +257,8 @@ describe('a clone that partly fails', () => {
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const held = (blocker.address() as net.AddressInfo).port;
     const prefix = uniqueName('partial');
+    // The catalog's scan of a new checkpoint uses a helper container: let it finish first.
+    await services.checkpoints.idle();
     const before = await allContainerIds();
     try {
       const res = await services.clones.run({
@@ -271,7 +279,10 @@ describe('a clone that partly fails', () => {
         expect(await execIn(docker, c.id!, ['redis-cli', 'ping'])).toBe('PONG');
       // Only the two good clones were added; the failed one is gone, helpers too.
       const after = await allContainerIds();
-      expect(after.length).toBe(before.length + 2);
+      expect(
+        after.length,
+        `gone: ${before.filter((x) => !after.includes(x)).join(',')}; new: ${after.filter((x) => !before.includes(x)).join(',')}`,
+      ).toBe(before.length + 2);
       expect(
         await docker
           .getContainer(`${prefix}-1`)

@@ -12,6 +12,7 @@ import type { Target } from './container-target';
 import { likelyCause } from './criu-diagnosis';
 import { mapLimit } from './backends/docker-backend';
 import { inspectCheckpoint } from '../criu/inspect';
+import { carriedSettings } from './carried-settings';
 import { bringLoopbackUp, shouldRepairLoopback } from './loopback';
 import type { ContainerNetworkKind } from '../capabilities/network-kind';
 import type { EngineCapabilitiesT } from '../ipc/contract';
@@ -110,8 +111,12 @@ export class CloneService {
       problems.push(
         `the engine would refuse the name${bad.length > 1 ? 's' : ''} ${bad.slice(0, 3).join(', ')}`,
       );
+    // The engine's word, not the live list's (which may be a moment behind): plan and run agree.
     const taken = new Set(t.conn.list().map((c) => c.name));
-    const clashes = names.filter((n) => taken.has(n));
+    const exists = await Promise.all(
+      names.map(async (n) => taken.has(n) || (await t.conn.engine.inspect(n).catch(() => null)) !== null),
+    );
+    const clashes = names.filter((_n, i) => exists[i]);
     if (clashes.length) {
       problems.push(
         `${clashes.length === 1 ? 'a container is' : `${clashes.length} containers are`} already named ${clashes.slice(0, 5).join(', ')}${clashes.length > 5 ? '…' : ''}: choose another prefix`,
@@ -137,7 +142,13 @@ export class CloneService {
         'clones on Podman cannot publish the source\'s ports yet: choose "None" and reach them through the engine',
       );
     }
-    return { t, plan: { names, problems, sourcePorts }, ports: assigned.perClone, refused, network };
+    return {
+      t,
+      plan: { names, problems, sourcePorts, carried: carriedSettings(t.info) },
+      ports: assigned.perClone,
+      refused,
+      network,
+    };
   }
 
   /**

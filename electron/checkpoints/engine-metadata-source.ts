@@ -45,12 +45,19 @@ async function stat(t: Target, helper: Helper, file: string): Promise<PathStat |
 async function* fileChunks(res: IncomingMessage): AsyncGenerator<Buffer> {
   const extract = tar.extract();
   res.pipe(extract as unknown as NodeJS.WritableStream);
-  for await (const entry of extract) {
-    if (entry.header.type !== 'file') {
-      entry.resume();
-      continue;
+  try {
+    for await (const entry of extract) {
+      if (entry.header.type !== 'file') {
+        entry.resume();
+        continue;
+      }
+      for await (const c of entry as AsyncIterable<Buffer>) yield c;
     }
-    for await (const c of entry as AsyncIterable<Buffer>) yield c;
+  } finally {
+    // A reader that stops early (a memory search with enough hits) must not leave the engine's
+    // answer half-read: it would hold the helper container, and its removal, until a timeout.
+    res.destroy();
+    extract.destroy();
   }
 }
 

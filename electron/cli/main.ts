@@ -30,7 +30,8 @@ commands:
   checkpoint <container> [--name NAME] [--leave-running] [--note TEXT]
   checkpoints [<container>]
   restore <container> [--checkpoint NAME] [--force]      newest when no name; --force replaces a running one
-  clone <container> --checkpoint NAME --count N [--prefix PREFIX] [--ports auto|none|FROM-TO]
+  clone <container> --checkpoint NAME --count N [--prefix PREFIX] [--ports auto|none|FROM-TO] [--plan]
+                               (--plan: only the names, the problems and what each clone takes along)
   rm <container> --checkpoint NAME
 
   inspect <folder|archive|container:checkpoint>           processes, memory, files, sockets, timings
@@ -67,6 +68,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       options: {
         json: { type: 'boolean', default: false },
         remeasure: { type: 'boolean', default: false },
+        plan: { type: 'boolean', default: false },
         all: { type: 'boolean', short: 'a', default: false },
         engine: { type: 'string', multiple: true },
         port: { type: 'string' },
@@ -161,6 +163,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
           count: str('count'),
           prefix: str('prefix'),
           ports: str('ports'),
+          plan: values.plan === true,
         });
       case 'inspect':
         if (positionals.length !== 1)

@@ -27,8 +27,11 @@ import { SourceError, type CheckpointSource } from './sources';
 export const PAGE_SIZE = 4096;
 /** One metadata image larger than this is not decoded (real ones are at most a few MiB). */
 const MAX_IMAGE_BYTES = 64 * 1024 * 1024;
-/** All metadata of one checkpoint together. */
-const MAX_METADATA_BYTES = 512 * 1024 * 1024;
+/**
+ * All metadata of one checkpoint together: real ones are a few MiB (a pagemap of a huge process,
+ * tens). With two inspections at a time per app (WorkLimiter), this bounds the app's share.
+ */
+const MAX_METADATA_BYTES = 256 * 1024 * 1024;
 const MAX_META_FILE_BYTES = 16 * 1024 * 1024;
 
 export class InspectError extends Error {

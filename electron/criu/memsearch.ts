@@ -2,6 +2,7 @@
 // pages files are streamed once, each byte mapped back to its virtual address through the
 // pagemap, so memory use stays flat whatever the checkpoint's size. A checkpoint holds whatever
 // the process held, secrets included: hits are shown to the user, never logged.
+import { RE2JS } from 're2js';
 import type { MemHitT, MemSearchResultT, MemoryAreaT } from '../ipc/contract';
 import { inspectWithLayout, PAGE_SIZE, type PageLayout } from './inspect';
 import type { CheckpointSource } from './sources';
@@ -42,23 +43,27 @@ function compile(o: MemSearchOptions): (hay: Buffer, from: number) => { at: numb
       return out;
     };
   }
-  let re: RegExp;
+  // RE2's matcher runs in time linear in the text, whatever the pattern: a pattern like
+  // a(a+)+b cannot stall the app (JavaScript's own backtracking engine would, for minutes).
+  let re: RE2JS;
   try {
-    re = new RegExp(o.pattern, 'g');
+    re = RE2JS.compile(o.pattern);
   } catch (e) {
-    throw new Error(`not a valid regular expression: ${(e as Error).message}`);
+    throw new Error(
+      `not a regular expression this search can run: ${(e as Error).message} (RE2 syntax: no backreferences or look-arounds)`,
+    );
+  }
+  if (re.matches('')) {
+    throw new Error(
+      'this pattern matches empty text, so it would match everywhere: make it match at least one character',
+    );
   }
   return (hay, from) => {
     // latin1 keeps one character per byte, so string offsets are byte offsets.
-    const text = hay.toString('latin1');
+    const m = re.matcher(hay.toString('latin1'));
     const out: { at: number; length: number }[] = [];
-    re.lastIndex = from;
-    for (let m = re.exec(text); m; m = re.exec(text)) {
-      if (m[0].length === 0) {
-        re.lastIndex++;
-        continue;
-      }
-      out.push({ at: m.index, length: Math.min(m[0].length, MAX_REGEX_MATCH) });
+    for (let at = from; m.find(at); at = m.end() > m.start() ? m.end() : m.start() + 1) {
+      out.push({ at: m.start(), length: Math.min(m.end() - m.start(), MAX_REGEX_MATCH) });
     }
     return out;
   };
@@ -72,6 +77,7 @@ function areaOf(memory: MemoryAreaT[], pid: number, addr: bigint): string {
 }
 
 export async function searchMemory(source: CheckpointSource, o: MemSearchOptions): Promise<MemSearchResultT> {
+  if (o.pattern.length === 0) throw new Error('a pattern is needed: the empty one would match everywhere');
   if (!o.regex && Buffer.byteLength(o.pattern) > MAX_REGEX_MATCH) {
     throw new Error(`the pattern is longer than ${MAX_REGEX_MATCH} bytes`);
   }
@@ -116,8 +122,10 @@ export async function searchMemory(source: CheckpointSource, o: MemSearchOptions
   };
 
   for await (const entry of source.open()) {
+    // Done (enough hits, or out of time): stop reading the source, which also lets it close.
+    if (truncated) break;
     const l = byPagesFile.get(entry.name);
-    if (!l || truncated) continue;
+    if (!l) continue;
     let run = 0;
     let runOffset = 0; // bytes of the current run already consumed
     let window = Buffer.alloc(0); // the current run's bytes not yet dropped

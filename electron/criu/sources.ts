@@ -90,8 +90,93 @@ function classify(name: string, stripPrefix: string | undefined): { name: string
   return parts[0] === 'volumes' ? { name: n, role: 'meta' } : null;
 }
 
+/**
+ * An archive expanding beyond this is refused: a few kilobytes of zstd can claim terabytes of
+ * zeros. It is far above any real checkpoint (the largest a user would upload is a few GB).
+ */
+export const MAX_EXPANDED_BYTES = 64 * 1024 ** 3;
+/** Compressed input handed to the decoder at a time: each slice expands to a few MB at most. */
+const ZSTD_SLICE = 256;
+
+function tooBig(max: number): SourceError {
+  return new SourceError(
+    `the archive expands beyond ${+(max / 1024 ** 3).toFixed(2)} GiB; that is no checkpoint this app will read`,
+  );
+}
+
+/** Passes the stream on, failing it once it has carried more than `max` bytes. */
+function capped(stream: Readable, max: number): Readable {
+  let total = 0;
+  const out = new PassThrough();
+  stream.on('data', (c: Buffer) => {
+    total += c.length;
+    if (total > max) {
+      stream.destroy();
+      out.destroy(tooBig(max));
+    }
+  });
+  stream.on('error', (e) => out.destroy(e));
+  return stream.pipe(out);
+}
+
+/**
+ * zstd through fzstd, which decodes synchronously into a callback: input goes in small slices,
+ * and the next slice waits while the reader is behind, so memory stays flat however much a frame
+ * expands, and the event loop breathes between slices.
+ */
+function zstdStream(rest: Readable, max: number): Readable {
+  const out = new PassThrough({ highWaterMark: 1 << 20 });
+  let total = 0;
+  let failed: Error | null = null;
+  const dz = new Decompress((chunk, final) => {
+    total += chunk.length;
+    if (total > max) failed ??= tooBig(max);
+    else out.write(Buffer.from(chunk));
+    if (final && !failed) out.end();
+  });
+  let slices = 0;
+  const drained = () =>
+    out.writableNeedDrain
+      ? new Promise<void>((resolve) => {
+          const done = () => {
+            out.off('drain', done);
+            out.off('close', done);
+            resolve();
+          };
+          out.on('drain', done);
+          out.on('close', done);
+        })
+      : ++slices % 64 === 0
+        ? new Promise<void>((resolve) => setImmediate(resolve))
+        : null;
+  void (async () => {
+    try {
+      for await (const c of rest) {
+        const buf = c as Buffer;
+        for (let i = 0; i < buf.length; i += ZSTD_SLICE) {
+          if (out.destroyed) return;
+          dz.push(buf.subarray(i, i + ZSTD_SLICE));
+          if (failed) throw failed;
+          const wait = drained();
+          if (wait) await wait;
+        }
+      }
+      dz.push(new Uint8Array(0), true);
+      if (failed) throw failed;
+      if (!out.writableEnded) out.end();
+    } catch (e) {
+      out.destroy(
+        e instanceof SourceError
+          ? e
+          : new SourceError(`the archive is not valid zstd: ${(e as Error).message}`),
+      );
+    }
+  })();
+  return out;
+}
+
 /** Undoes gzip or zstd compression, found by magic numbers; a plain tar passes through. */
-export async function decompressed(input: Readable): Promise<Readable> {
+export async function decompressed(input: Readable, max = MAX_EXPANDED_BYTES): Promise<Readable> {
   const it = input[Symbol.asyncIterator]();
   const first = await it.next();
   const head: Buffer = first.done ? Buffer.alloc(0) : (first.value as Buffer);
@@ -101,24 +186,8 @@ export async function decompressed(input: Readable): Promise<Readable> {
       for (let r = await it.next(); !r.done; r = await it.next()) yield r.value as Buffer;
     })(),
   );
-  if (head[0] === 0x1f && head[1] === 0x8b) return rest.pipe(zlib.createGunzip());
-  if (head.readUInt32LE?.(0) === 0xfd2fb528) {
-    const out = new PassThrough();
-    const dz = new Decompress((chunk, final) => {
-      out.write(Buffer.from(chunk));
-      if (final) out.end();
-    });
-    void (async () => {
-      try {
-        for await (const c of rest) dz.push(c as Uint8Array);
-        dz.push(new Uint8Array(0), true);
-        if (!out.writableEnded) out.end();
-      } catch (e) {
-        out.destroy(new SourceError(`the archive is not valid zstd: ${(e as Error).message}`));
-      }
-    })();
-    return out;
-  }
+  if (head[0] === 0x1f && head[1] === 0x8b) return capped(rest.pipe(zlib.createGunzip()), max);
+  if (head.readUInt32LE?.(0) === 0xfd2fb528) return zstdStream(rest, max);
   return rest;
 }
 

@@ -1,44 +1,63 @@
-// Browser mode's gate. Whoever reaches the engine socket is root on the host, so every request
-// needs the token printed at start-up: first as ?token= on the URL (swapped at once for an
-// HttpOnly, SameSite=Strict cookie), or as "Authorization: Bearer" from scripts.
+// Browser mode's gate. Whoever reaches the engine socket is root on the host, so nothing is served
+// to a caller without a session, and sessions are hard to steal:
+// - the URL printed at start-up carries a one-time link token: opening it (once) gives the page a
+//   session secret, and the token is spent;
+// - the session secret is never a cookie (cookies are shared by every port of 127.0.0.1, so any
+//   local service would receive it and a page on another port could toss one): the page keeps it
+//   in sessionStorage (scoped to this origin, port included) and sends it in a header, and as the
+//   first message on the event socket; a cross-origin page can send neither;
+// - scripts trade a link token for a session with POST /api/session.
 import crypto from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
-export const COOKIE_NAME = 'cs_session';
+export const SESSION_HEADER = 'x-studio-session';
 
-export function newToken(): string {
+export function newSecret(): string {
   return crypto.randomBytes(32).toString('base64url');
 }
 
-/** Constant-time comparison: equal-length digests, so neither length nor prefix leaks. */
-export function tokenMatches(expected: string, given: string | undefined | null): boolean {
-  if (typeof given !== 'string' || given.length === 0 || given.length > 512) return false;
-  const a = crypto.createHash('sha256').update(expected).digest();
-  const b = crypto.createHash('sha256').update(given).digest();
-  return crypto.timingSafeEqual(a, b);
-}
+const digest = (s: string) => crypto.createHash('sha256').update(s).digest();
 
-export function cookieToken(req: IncomingMessage): string | undefined {
-  const header = req.headers.cookie;
-  if (!header) return undefined;
-  for (const part of header.split(';')) {
-    const [k, ...v] = part.trim().split('=');
-    if (k === COOKIE_NAME) return v.join('=');
+/** One-time link tokens and the sessions they were traded for, kept by one server (one port). */
+export class Sessions {
+  /** Link tokens not yet used, by the digest of the token. */
+  private readonly links = new Map<string, number>();
+  private readonly sessions = new Set<string>();
+
+  constructor(
+    private readonly linkTtlMs = 24 * 3600 * 1000,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** A new one-time link token (the first is printed at start-up; the UI asks for more). */
+  newLink(token = newSecret()): string {
+    this.links.set(digest(token).toString('hex'), this.now() + this.linkTtlMs);
+    return token;
   }
-  return undefined;
-}
 
-export function bearerToken(req: IncomingMessage): string | undefined {
-  const h = req.headers.authorization;
-  return h?.startsWith('Bearer ') ? h.slice('Bearer '.length).trim() : undefined;
-}
+  /** Trades a link token for a new session secret, once; null when unknown, spent or expired. */
+  redeem(token: string | null | undefined): string | null {
+    if (typeof token !== 'string' || token.length === 0 || token.length > 512) return null;
+    const key = digest(token).toString('hex');
+    const expires = this.links.get(key);
+    if (expires === undefined) return null;
+    this.links.delete(key);
+    if (expires < this.now()) return null;
+    const session = newSecret();
+    this.sessions.add(digest(session).toString('hex'));
+    return session;
+  }
 
-export function isAuthorized(req: IncomingMessage, token: string): boolean {
-  return tokenMatches(token, cookieToken(req)) || tokenMatches(token, bearerToken(req));
-}
+  isSession(secret: string | null | undefined): boolean {
+    if (typeof secret !== 'string' || secret.length === 0 || secret.length > 512) return false;
+    return this.sessions.has(digest(secret).toString('hex'));
+  }
 
-export function sessionCookie(token: string): string {
-  return `${COOKIE_NAME}=${token}; HttpOnly; SameSite=Strict; Path=/`;
+  /** The session a request carries, in its header. */
+  fromRequest(req: IncomingMessage): boolean {
+    const h = req.headers[SESSION_HEADER];
+    return this.isSession(typeof h === 'string' ? h : undefined);
+  }
 }
 
 /**

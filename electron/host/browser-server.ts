@@ -1,35 +1,49 @@
 // Browser mode: the same renderer and the same contract as the Electron window, over HTTP (calls)
-// and a WebSocket (events), on 127.0.0.1 only, behind a random token.
+// and a WebSocket (events), on 127.0.0.1 only, behind sessions (see auth.ts). Whatever a request
+// holds, the server answers it (400, 401, 413…) and goes on: every path runs inside one error
+// boundary, and nothing from a request is trusted before it is parsed.
+import fs from 'node:fs';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { StudioError, toErrorInfo } from '../ipc/errors';
+import { toErrorInfo, type ErrorInfo } from '../ipc/errors';
 import type { Services } from '../app/services';
-import { hostAllowed, isAuthorized, newToken, originAllowed, sessionCookie, tokenMatches } from './auth';
+import { hostAllowed, originAllowed, Sessions } from './auth';
+import { isJsonContentType, jsonDepth, parseTarget, safeDecode } from './request-target';
 import { securityHeaders } from './security-headers';
 import { resolveStatic } from './static-files';
-import fs from 'node:fs';
 
 export const LOOPBACK = '127.0.0.1';
-const MAX_BODY = 256 * 1024;
+export const MAX_BODY = 256 * 1024;
+/** Nesting deeper than this is no call of the contract, only an attempt to exhaust the stack. */
+export const MAX_JSON_DEPTH = 64;
+/** How long a new event socket may take to say who it is. */
+const HELLO_TIMEOUT_MS = 5000;
 const CALL_PREFIX = '/api/call/';
 const UPLOAD_PATH = '/api/upload';
+const SESSION_PATH = '/api/session';
 const EVENTS_PATH = '/api/events';
 
 export interface BrowserServerOptions {
   port?: number;
+  /** The first link token (tests choose it); a random one otherwise. */
   token?: string;
   rendererDir: string;
-  /** Request lines (method, path without query, status) for debugging; never the token. */
+  /** Request lines (method, path without query, status) for debugging; never a token. */
   log?: (line: string) => void;
 }
 
 export interface BrowserServer {
+  /** The one-time link to open (its token is spent on first use). */
   url: string;
   /** The URL without the token, safe to show in logs. */
   origin: string;
   port: number;
   token: string;
+  /** Another one-time link, for another tab or browser. */
+  newLink(): string;
   close(): Promise<void>;
 }
 
@@ -40,6 +54,7 @@ function send(
   type: string,
   extra: Record<string, string> = {},
 ) {
+  if (res.headersSent) return res.end();
   res.writeHead(status, {
     'Content-Type': type,
     'Cache-Control': 'no-store',
@@ -49,133 +64,181 @@ function send(
   res.end(body);
 }
 
-const UNAUTHORIZED_PAGE = `<!doctype html><meta charset="utf-8"><title>Checkpoint Studio</title>
-<p>This address needs the token printed by <code>checkpoint-studio serve</code> (or <code>npm start</code>).
-Open the full URL it printed, including <code>?token=…</code>.</p>`;
+function sendError(
+  res: ServerResponse,
+  status: number,
+  error: ErrorInfo,
+  extra: Record<string, string> = {},
+) {
+  send(res, status, JSON.stringify({ ok: false, error }), 'application/json', extra);
+}
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
+const NOT_SIGNED_IN = (): ErrorInfo => ({
+  code: 'unauthorized',
+  message: 'This page is not signed in to Checkpoint Studio.',
+  hint: 'Open the link "checkpoint-studio serve" printed (each link works once; press Enter in its terminal for another).',
+});
+
+const SPENT_PAGE = `<!doctype html><meta charset="utf-8"><title>Checkpoint Studio</title>
+<p>This link was used already, has expired, or is not one this server made. Each link printed by
+<code>checkpoint-studio serve</code> opens one tab, once: press Enter in its terminal for a new one,
+or use "New tab" in a tab that is open.</p>`;
+
+type Body = { ok: true; text: string } | { ok: false; status: 400 | 413; message: string };
+
+function readBody(req: IncomingMessage, max: number): Promise<Body> {
+  return new Promise((resolve) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > max) {
+      req.resume();
+      resolve({ ok: false, status: 413, message: `a request body is at most ${max} bytes` });
+      return;
+    }
     let size = 0;
     const chunks: Buffer[] = [];
+    let done = false;
     req.on('data', (c: Buffer) => {
+      if (done) return;
       size += c.length;
-      if (size > MAX_BODY) {
-        reject(new StudioError('invalid-argument', `request body over ${MAX_BODY} bytes`));
-        req.destroy();
+      if (size > max) {
+        done = true;
+        chunks.length = 0;
+        resolve({ ok: false, status: 413, message: `a request body is at most ${max} bytes` });
         return;
       }
       chunks.push(c);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
+    req.on('end', () => {
+      if (!done) resolve({ ok: true, text: Buffer.concat(chunks).toString('utf8') });
+    });
+    req.on('error', () => {
+      if (!done) resolve({ ok: false, status: 400, message: 'the request body did not arrive whole' });
+      done = true;
+    });
   });
+}
+
+async function readJson(req: IncomingMessage, res: ServerResponse): Promise<{ value: unknown } | null> {
+  if (!isJsonContentType(req.headers['content-type'])) {
+    sendError(res, 415, {
+      code: 'invalid-argument',
+      message: 'calls are JSON (Content-Type: application/json)',
+    });
+    return null;
+  }
+  const body = await readBody(req, MAX_BODY);
+  if (!body.ok) {
+    // After a 413 the rest of the body is not read: close the connection rather than drain it.
+    sendError(res, body.status, { code: 'invalid-argument', message: body.message }, { Connection: 'close' });
+    return null;
+  }
+  if (jsonDepth(body.text, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
+    sendError(res, 400, {
+      code: 'invalid-argument',
+      message: `JSON nested deeper than ${MAX_JSON_DEPTH} levels`,
+    });
+    return null;
+  }
+  try {
+    return { value: body.text ? (JSON.parse(body.text) as unknown) : {} };
+  } catch {
+    sendError(res, 400, { code: 'invalid-argument', message: 'the request body is not valid JSON' });
+    return null;
+  }
+}
+
+function parseHello(text: string): { type?: unknown; session?: unknown } | null {
+  try {
+    const v = JSON.parse(text) as unknown;
+    return v && typeof v === 'object' ? (v as { type?: unknown; session?: unknown }) : null;
+  } catch {
+    return null;
+  }
 }
 
 export async function startBrowserServer(
   services: Services,
   opts: BrowserServerOptions,
 ): Promise<BrowserServer> {
-  const token = opts.token ?? newToken();
+  const sessions = new Sessions();
+  const token = sessions.newLink(opts.token);
   const log = opts.log ?? (() => undefined);
   let port = 0;
+  const indexHtml = () => fs.readFileSync(path.join(opts.rendererDir, 'index.html'), 'utf8');
 
-  async function handleCall(req: IncomingMessage, res: ServerResponse, name: string) {
-    const origin = req.headers.origin;
-    if (origin !== undefined && !originAllowed(origin, port)) {
-      return send(
-        res,
-        403,
-        JSON.stringify({ ok: false, error: { code: 'unauthorized', message: 'foreign origin' } }),
-        'application/json',
-      );
-    }
-    if (!(req.headers['content-type'] ?? '').startsWith('application/json')) {
-      return send(
-        res,
-        415,
-        JSON.stringify({
-          ok: false,
-          error: { code: 'invalid-argument', message: 'calls are JSON (Content-Type: application/json)' },
-        }),
-        'application/json',
-      );
-    }
-    let args: unknown;
-    try {
-      const body = await readBody(req);
-      args = body ? JSON.parse(body) : {};
-    } catch (e) {
-      const message = e instanceof StudioError ? e.message : 'the request body is not valid JSON';
-      return send(
-        res,
-        400,
-        JSON.stringify({ ok: false, error: { code: 'invalid-argument', message } }),
-        'application/json',
-      );
-    }
-    const envelope = await services.dispatcher.dispatch(name, args);
-    send(res, 200, JSON.stringify(envelope), 'application/json');
+  /** The app's page with a new session in it: what a link token is traded for. */
+  function servePageWithSession(res: ServerResponse, session: string) {
+    const html = indexHtml().replace(/<head>/i, `<head><meta name="cs-session" content="${session}">`);
+    send(res, 200, html, 'text/html; charset=utf-8');
   }
 
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://placeholder');
-    res.on('finish', () => log(`${req.method} ${url.pathname} ${res.statusCode}`));
-    if (!hostAllowed(req, port)) return send(res, 421, 'wrong Host header', 'text/plain');
-
-    const queryToken = url.searchParams.get('token');
-    if (queryToken !== null && req.method === 'GET') {
-      if (!tokenMatches(token, queryToken))
-        return send(res, 401, UNAUTHORIZED_PAGE, 'text/html; charset=utf-8');
-      // Swap the token in the address bar for a cookie, so it leaves history and Referer alone.
-      url.searchParams.delete('token');
-      return send(res, 303, '', 'text/plain', {
-        'Set-Cookie': sessionCookie(token),
-        Location: url.pathname + (url.search || ''),
-      });
+  async function handle(req: IncomingMessage, res: ServerResponse) {
+    const target = parseTarget(req.url);
+    if (!target) {
+      log(`${req.method ?? '?'} (malformed target) 400`);
+      return send(res, 400, 'malformed request target', 'text/plain');
     }
-    if (!isAuthorized(req, token)) return send(res, 401, UNAUTHORIZED_PAGE, 'text/html; charset=utf-8');
+    res.on('finish', () => log(`${req.method} ${target.pathname} ${res.statusCode}`));
+    if (!hostAllowed(req, port)) return send(res, 421, 'wrong Host header', 'text/plain');
+    const origin = req.headers.origin;
+    const foreign = origin !== undefined && !originAllowed(origin, port);
+    const { pathname, query } = target;
 
-    if (url.pathname === UPLOAD_PATH) {
+    if (pathname.startsWith('/api/')) {
+      if (foreign) return sendError(res, 403, { code: 'unauthorized', message: 'foreign origin' });
       if (req.method !== 'POST') return send(res, 405, 'POST only', 'text/plain', { Allow: 'POST' });
-      if (req.headers.origin !== undefined && !originAllowed(req.headers.origin, port)) {
-        return send(
-          res,
-          403,
-          JSON.stringify({ ok: false, error: { code: 'unauthorized', message: 'foreign origin' } }),
-          'application/json',
-        );
+      if (pathname === SESSION_PATH) {
+        // For scripts: a link token traded for a session, as opening the link does for a page.
+        const body = await readJson(req, res);
+        if (!body) return;
+        const session = sessions.redeem((body.value as { token?: unknown })?.token as string);
+        if (!session)
+          return sendError(res, 401, {
+            code: 'unauthorized',
+            message: 'that link token is spent or unknown',
+          });
+        return send(res, 200, JSON.stringify({ ok: true, value: { session } }), 'application/json');
       }
-      // A checkpoint archive, streamed to the app's data folder; the renderer gets an opaque id.
-      services.files
-        .upload(req, url.searchParams.get('name') ?? 'upload')
-        .then((f) =>
-          send(
+      if (!sessions.fromRequest(req)) {
+        req.resume();
+        return sendError(res, 401, NOT_SIGNED_IN());
+      }
+      if (pathname === UPLOAD_PATH) {
+        // A checkpoint archive, streamed to the app's data folder; the renderer gets an opaque id.
+        try {
+          const f = await services.files.upload(req, query.get('name') ?? 'upload');
+          return send(
             res,
             200,
             JSON.stringify({ ok: true, value: { fileId: f.id, name: f.name } }),
             'application/json',
-          ),
-        )
-        .catch((e: unknown) =>
-          send(res, 400, JSON.stringify({ ok: false, error: toErrorInfo(e) }), 'application/json'),
-        );
-      return;
+          );
+        } catch (e) {
+          return sendError(res, 400, toErrorInfo(e), { Connection: 'close' });
+        }
+      }
+      if (pathname.startsWith(CALL_PREFIX)) {
+        const name = safeDecode(pathname.slice(CALL_PREFIX.length));
+        if (name === null)
+          return sendError(res, 400, { code: 'invalid-argument', message: 'malformed call name' });
+        const body = await readJson(req, res);
+        if (!body) return;
+        const envelope = await services.dispatcher.dispatch(name, body.value);
+        return send(res, 200, JSON.stringify(envelope), 'application/json');
+      }
+      return sendError(res, 404, { code: 'not-found', message: 'no such endpoint' });
     }
-    if (url.pathname.startsWith(CALL_PREFIX)) {
-      if (req.method !== 'POST') return send(res, 405, 'POST only', 'text/plain', { Allow: 'POST' });
-      void handleCall(req, res, decodeURIComponent(url.pathname.slice(CALL_PREFIX.length))).catch((e) =>
-        send(
-          res,
-          500,
-          JSON.stringify({ ok: false, error: { code: 'internal', message: String(e) } }),
-          'application/json',
-        ),
-      );
-      return;
-    }
+
     if (req.method !== 'GET' && req.method !== 'HEAD')
-      return send(res, 405, 'GET only', 'text/plain', { Allow: 'GET' });
-    const file = resolveStatic(opts.rendererDir, url.pathname);
+      return send(res, 405, 'GET only', 'text/plain', { Allow: 'GET, HEAD' });
+    if (query.has('token')) {
+      // Opening the printed link: its token is spent here, whoever presents it.
+      const session = sessions.redeem(query.get('token'));
+      if (!session) return send(res, 401, SPENT_PAGE, 'text/html; charset=utf-8');
+      return servePageWithSession(res, session);
+    }
+    // The app's files hold nothing secret: they are served to anyone on this machine who asks.
+    const file = resolveStatic(opts.rendererDir, pathname);
     if (!file) return send(res, 404, 'not found', 'text/plain');
     res.writeHead(200, {
       'Content-Type': file.type,
@@ -183,7 +246,22 @@ export async function startBrowserServer(
       ...securityHeaders(),
     });
     if (req.method === 'HEAD') return res.end();
-    fs.createReadStream(file.path).pipe(res);
+    fs.createReadStream(file.path)
+      .on('error', () => res.destroy())
+      .pipe(res);
+  }
+
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((e: unknown) => {
+      log(`${req.method} error: ${(e as Error)?.message ?? String(e)}`);
+      sendError(res, 500, { code: 'internal', message: 'the request could not be handled' });
+    });
+  });
+  // Requests Node itself cannot parse: answered and closed, never thrown.
+  server.on('clientError', (_err, socket: Duplex) => {
+    if (socket.writable)
+      socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    else socket.destroy();
   });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
@@ -193,26 +271,43 @@ export async function startBrowserServer(
     for (const ws of clients) if (ws.readyState === ws.OPEN) ws.send(message);
   });
 
-  server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://placeholder');
-    const origin = req.headers.origin;
-    const refuse = (status: number, text: string) => {
-      log(`UPGRADE ${url.pathname} ${status}`);
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const refuse = (status: number, text: string, what = '?') => {
+      log(`UPGRADE ${what} ${status}`);
       socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
-    if (url.pathname !== EVENTS_PATH) return refuse(404, 'Not Found');
-    if (!hostAllowed(req, port)) return refuse(421, 'Misdirected Request');
-    // Browsers always send Origin on a WebSocket; only this page's own may connect.
-    if (origin !== undefined && !originAllowed(origin, port)) return refuse(403, 'Forbidden');
-    if (!isAuthorized(req, token)) return refuse(401, 'Unauthorized');
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      log(`UPGRADE ${url.pathname} 101`);
-      clients.add(ws);
-      ws.on('close', () => clients.delete(ws));
-      ws.on('error', () => clients.delete(ws));
-      // The page only listens; anything it sends is ignored.
-      ws.on('message', () => undefined);
-    });
+    try {
+      socket.on('error', () => socket.destroy());
+      const target = parseTarget(req.url);
+      if (!target) return refuse(400, 'Bad Request');
+      if (target.pathname !== EVENTS_PATH) return refuse(404, 'Not Found', target.pathname);
+      if (!hostAllowed(req, port)) return refuse(421, 'Misdirected Request', target.pathname);
+      // Browsers always send Origin on a WebSocket; only this page's own may connect.
+      const origin = req.headers.origin;
+      if (origin !== undefined && !originAllowed(origin, port))
+        return refuse(403, 'Forbidden', target.pathname);
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        log(`UPGRADE ${target.pathname} 101`);
+        ws.on('error', () => clients.delete(ws));
+        ws.on('close', () => clients.delete(ws));
+        // A browser cannot set headers on a WebSocket: the first message says who it is.
+        const timer = setTimeout(() => ws.close(4401, 'not signed in'), HELLO_TIMEOUT_MS);
+        ws.once('message', (data) => {
+          clearTimeout(timer);
+          const hello = parseHello(String(data));
+          if (hello?.type !== 'hello' || !sessions.isSession(hello.session as string)) {
+            ws.close(4401, 'not signed in');
+            return;
+          }
+          clients.add(ws);
+          ws.send(JSON.stringify({ type: 'ready' }));
+          // From then on the page only listens; anything it sends is ignored.
+          ws.on('message', () => undefined);
+        });
+      });
+    } catch {
+      socket.destroy();
+    }
   });
 
   // Dead connections (a laptop lid closed) are found and dropped.
@@ -227,15 +322,17 @@ export async function startBrowserServer(
   });
   port = (server.address() as AddressInfo).port;
   const origin = `http://${LOOPBACK}:${port}`;
+  const linkFor = (t: string) => `${origin}/?token=${t}`;
   return {
-    url: `${origin}/?token=${token}`,
+    url: linkFor(token),
     origin,
     port,
     token,
+    newLink: () => linkFor(sessions.newLink()),
     close: async () => {
       clearInterval(heartbeat);
       unsubscribe();
-      for (const ws of clients) ws.terminate();
+      for (const ws of wss.clients) ws.terminate();
       await new Promise<void>((resolve) => {
         wss.close(() => server.close(() => resolve()));
         server.closeAllConnections();

@@ -7,13 +7,14 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Services } from '../app/services';
 import { callNames } from '../ipc/contract-names';
-import { SocketRelay, testbed } from '../../testbed/support';
+import { signIn, SocketRelay, testbed } from '../../testbed/support';
 import { startBrowserServer, type BrowserServer } from './browser-server';
 
 const tb = testbed();
 const relay = new SocketRelay(tb.dockerHost);
 let services: Services;
 let server: BrowserServer;
+let session: string;
 let dir: string;
 
 beforeAll(async () => {
@@ -27,6 +28,7 @@ beforeAll(async () => {
   });
   await services.registry.get('tb').whenOnline(10_000);
   server = await startBrowserServer(services, { rendererDir: dir });
+  session = await signIn(server.url);
 });
 
 afterAll(async () => {
@@ -50,7 +52,7 @@ function call(
         headers: {
           host: `127.0.0.1:${server.port}`,
           'content-type': 'application/json',
-          authorization: `Bearer ${server.token}`,
+          'x-studio-session': session,
         },
       },
       (res) => {
@@ -68,6 +70,7 @@ function call(
 const BASE: Record<string, Record<string, unknown>> = {
   'containers.list': { engineId: 'tb' },
   'doctor.run': { engineId: 'tb' },
+  'engines.capabilities': { engineId: 'tb' },
   'engines.test': { host: 'unix:///run/docker.sock' },
   'engines.add': { name: 'x', host: 'unix:///run/docker.sock' },
   'engines.rename': { engineId: 'tb', name: 'x' },

@@ -4,6 +4,7 @@
 
 export const callNames = [
   'app.info',
+  'app.link',
   'engines.list',
   'containers.list',
   'doctor.run',

@@ -216,6 +216,8 @@ export const ClonePlan = z.object({
   names: z.array(z.string()),
   problems: z.array(z.string()),
   sourcePorts: z.array(z.string()),
+  /** Host settings each clone takes over from the source (bind mounts, capabilities, devices…). */
+  carried: z.array(z.string()),
 });
 
 export const CloneResult = z.object({
@@ -539,6 +541,11 @@ interface CallSpec {
 
 export const calls = {
   'app.info': { args: NoArgs, result: AppInfo, summary: 'Name, version and which host serves the UI.' },
+  'app.link': {
+    args: NoArgs,
+    result: z.object({ url: z.string() }),
+    summary: 'Browser mode: a new one-time link that signs another tab in.',
+  },
   'engines.list': {
     args: NoArgs,
     result: z.array(EngineStatus),
@@ -641,6 +648,8 @@ export const calls = {
     result: z.object({
       problems: z.array(z.string()),
       warnings: z.array(z.string()),
+      /** Host settings the container takes along (bind mounts, capabilities, devices…). */
+      carried: z.array(z.string()),
       imagePresent: z.boolean(),
       targetName: z.string(),
     }),

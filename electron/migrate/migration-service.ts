@@ -31,6 +31,7 @@ import { toolArch } from '../engines/tools/tool-program';
 import { outcomeOf } from '../capabilities/capability-rules';
 import { KIND_WORDS, networkKindOf } from '../capabilities/network-kind';
 import { bringLoopbackUp, shouldRepairLoopback } from '../checkpoints/loopback';
+import { carriedSettings } from '../checkpoints/carried-settings';
 
 export const STAGES = [
   'check',
@@ -109,6 +110,7 @@ export class MigrationService {
     problems: string[];
     /** What may go wrong that the user should know before going ahead. */
     warnings: string[];
+    carried: string[];
     imagePresent: boolean;
   }> {
     if (o.engineId === o.to)
@@ -193,7 +195,7 @@ export class MigrationService {
         );
       }
     }
-    return { source, target, problems, warnings, imagePresent };
+    return { source, target, problems, warnings, carried: carriedSettings(source.info), imagePresent };
   }
 
   async run(o: MigrateOptions): Promise<MigrationResultT> {

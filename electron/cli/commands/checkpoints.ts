@@ -151,12 +151,32 @@ export async function cloneCommand(
     count?: string | undefined;
     prefix?: string | undefined;
     ports?: string | undefined;
+    /** Only say what would be done (names, problems, what each clone takes along). */
+    plan?: boolean;
   },
 ): Promise<number> {
   if (!o.checkpoint) throw new StudioError('invalid-argument', 'clone needs --checkpoint NAME');
   if (o.count === undefined) throw new StudioError('invalid-argument', 'clone needs --count N (1 to 50)');
   const count = Number(o.count);
   return withServices(io, o, async (s, engineId) => {
+    if (o.plan) {
+      const plan = await call(s, 'clone.plan', {
+        engineId,
+        container: o.container,
+        checkpoint: o.checkpoint!,
+        count,
+        prefix: o.prefix ?? `${o.container}-clone`,
+        ports: parsePorts(o.ports),
+      });
+      if (o.json) io.out(JSON.stringify(plan, null, 2));
+      else {
+        io.out(`would create: ${plan.names.join(', ')}`);
+        for (const c of plan.carried) io.out(`each takes along: ${c}`);
+        for (const p of plan.problems) io.out(`problem: ${p}`);
+        if (!plan.problems.length) io.out('nothing stands in the way.');
+      }
+      return plan.problems.length ? 1 : 0;
+    }
     const opId = `cli-${process.pid}-${Date.now()}`;
     let last = '';
     const off = s.bus.on('operation.progress', (p) => {

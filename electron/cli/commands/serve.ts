@@ -29,6 +29,7 @@ export async function serveCommand(
     rendererDir: dir,
     ...(opts.verbose ? { log: (l: string) => io.err(l) } : {}),
   });
+  services.linkIssuer = () => server.newLink();
   io.out(`Checkpoint Studio (browser mode) is at:\n\n  ${server.url}\n`);
   io.out(
     `Engines: ${services.registry
@@ -36,12 +37,22 @@ export async function serveCommand(
       .map((s) => `${s.name} (${s.host})`)
       .join(', ')}`,
   );
-  io.out('Listening on 127.0.0.1 only. The token in the URL is the key: keep it to yourself. Ctrl+C stops.');
+  io.out(
+    'Listening on 127.0.0.1 only. The link signs in one tab, once; keep it to yourself. Press Enter for another link; Ctrl+C stops.',
+  );
+  // Enter in this terminal: a new one-time link (the first is spent once opened).
+  const onLine = () => io.out(`\n  ${server.newLink()}\n`);
+  if (process.stdin.isTTY) {
+    process.stdin.setEncoding('utf8');
+    process.stdin.on('data', onLine);
+  }
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  process.stdin.off('data', onLine);
+  process.stdin.pause();
   await server.close();
   services.dispose();
   return 0;

@@ -34,6 +34,29 @@ function unwrap<N extends CallName>(env: Envelope<unknown>): CallResult<N> {
 
 type Listener = (payload: unknown) => void;
 
+const SESSION_KEY = 'cs-session';
+
+/**
+ * Browser mode's session: handed to this page once, in a meta element, when the one-time link was
+ * opened. It is kept in sessionStorage — this tab, this origin (port included), never a cookie —
+ * and the link's token is taken out of the address bar and its history entry.
+ */
+function takeSession(): string | null {
+  const meta = document.querySelector('meta[name="cs-session"]');
+  const given = meta?.getAttribute('content');
+  meta?.remove();
+  if (given) sessionStorage.setItem(SESSION_KEY, given);
+  if (location.search) history.replaceState(null, '', location.pathname + location.hash);
+  return sessionStorage.getItem(SESSION_KEY);
+}
+
+let session: string | null = null;
+
+/** The headers that sign a browser-mode request in (none in Electron). */
+export function sessionHeaders(): Record<string, string> {
+  return session ? { 'X-Studio-Session': session } : {};
+}
+
 function electronClient(bridge: StudioBridge): Client {
   return {
     async call<N extends CallName>(name: N, args: CallArgs<N>): Promise<CallResult<N>> {
@@ -50,6 +73,7 @@ function electronClient(bridge: StudioBridge): Client {
 }
 
 function browserClient(): Client {
+  session = takeSession();
   const listeners = new Map<EventName, Set<Listener>>();
   const transportListeners = new Set<(s: TransportState) => void>();
   let socket: WebSocket | null = null;
@@ -60,12 +84,15 @@ function browserClient(): Client {
       `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/events`,
     );
     socket = ws;
-    ws.onopen = () => {
-      attempt = 0;
-      for (const l of transportListeners) l('connected');
-    };
+    // A WebSocket carries no headers of ours: the first message says who the page is.
+    ws.onopen = () => ws.send(JSON.stringify({ type: 'hello', session }));
     ws.onmessage = (m) => {
       const msg = JSON.parse(String(m.data)) as { type: string; event: EventName; payload: unknown };
+      if (msg.type === 'ready') {
+        attempt = 0;
+        for (const l of transportListeners) l('connected');
+        return;
+      }
       if (msg.type !== 'event') return;
       for (const l of listeners.get(msg.event) ?? []) l(msg.payload);
     };
@@ -84,8 +111,8 @@ function browserClient(): Client {
       try {
         res = await fetch(`./api/call/${encodeURIComponent(name)}`, {
           method: 'POST',
-          headers: { 'Content-Type': 'application/json' },
-          credentials: 'same-origin',
+          headers: { 'Content-Type': 'application/json', ...sessionHeaders() },
+          credentials: 'omit',
           body: JSON.stringify(args ?? {}),
         });
       } catch {
@@ -95,7 +122,7 @@ function browserClient(): Client {
       }
       if (res.status === 401) {
         throw new StudioError('unauthorized', 'This page is not signed in to Checkpoint Studio.', {
-          hint: 'Open the URL with the token that "checkpoint-studio serve" printed.',
+          hint: 'Open a link printed by "checkpoint-studio serve" (each works once: press Enter in its terminal for another), or "New tab" in a tab that is signed in.',
         });
       }
       return unwrap<N>((await res.json()) as Envelope<unknown>);

@@ -8,7 +8,7 @@ import type {
   MemSearchResultT,
 } from '../../../electron/ipc/contract';
 import { StudioError, type ErrorInfo, type Envelope } from '../../../electron/ipc/errors';
-import { api } from '../api/client';
+import { api, sessionHeaders } from '../api/client';
 import { errorInfo } from './errors';
 import { sourceKey } from './navigation';
 
@@ -83,8 +83,8 @@ export const useInspect = create<InspectState>((set, get) => {
 export async function uploadForInspection(file: File): Promise<{ fileId: string; name: string }> {
   const res = await fetch(`./api/upload?name=${encodeURIComponent(file.name)}`, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/octet-stream' },
-    credentials: 'same-origin',
+    headers: { 'Content-Type': 'application/octet-stream', ...sessionHeaders() },
+    credentials: 'omit',
     body: file,
   });
   const env = (await res.json()) as Envelope<{ fileId: string; name: string }>;

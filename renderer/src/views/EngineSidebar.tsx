@@ -1,3 +1,5 @@
+import { useState } from 'react';
+import { api } from '../api/client';
 import { useApp } from '../store/app-store';
 import { StateBadge } from '../components/StateBadge';
 import { OpenCheckpoint } from './inspect/open-checkpoint';
@@ -104,7 +106,39 @@ export function EngineSidebar() {
         <li>
           <OpenCheckpoint />
         </li>
+        {info?.host === 'browser' && (
+          <li>
+            <NewTabButton />
+          </li>
+        )}
       </ul>
     </nav>
+  );
+}
+
+/**
+ * Browser mode signs each tab in with a one-time link; this one asks for a new link and opens
+ * it, so a second tab needs no trip to the terminal.
+ */
+function NewTabButton() {
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <>
+      <button
+        type="button"
+        className="nav"
+        data-new-tab
+        onClick={() => {
+          setError(null);
+          api.call('app.link', {}).then(
+            ({ url }) => window.open(url, '_blank', 'noopener'),
+            (e: Error) => setError(e.message),
+          );
+        }}
+      >
+        New tab
+      </button>
+      {error && <p className="field-error">{error}</p>}
+    </>
   );
 }

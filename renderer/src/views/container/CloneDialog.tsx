@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { ClonePlanT, PortPlanT } from '../../../../electron/ipc/contract';
 import { millis } from '../../../../electron/shared/format';
 import { api } from '../../api/client';
+import { Carried } from '../../components/Carried';
 import { ErrorBox } from '../../components/ErrorBox';
 import { Modal } from '../../components/Modal';
 import { StateBadge } from '../../components/StateBadge';
@@ -193,6 +194,7 @@ export function CloneDialog(props: {
               </p>
             )
           )}
+          {plan && plan.carried.length > 0 && <Carried items={plan.carried} what="Each clone gets" />}
           <div className="modal-actions">
             <button type="button" className="secondary" onClick={close}>
               Cancel

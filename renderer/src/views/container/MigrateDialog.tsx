@@ -1,3 +1,4 @@
+import { Carried } from '../../components/Carried';
 import { useEffect, useMemo, useState } from 'react';
 import { bytes, millis } from '../../../../electron/shared/format';
 import { api } from '../../api/client';
@@ -39,6 +40,7 @@ export function MigrateDialog(props: {
   const [check, setCheck] = useState<{
     problems: string[];
     warnings: string[];
+    carried: string[];
     imagePresent: boolean;
     targetName: string;
   } | null>(null);
@@ -119,6 +121,7 @@ export function MigrateDialog(props: {
               ))}
             </ul>
           )}
+          {check && check.carried.length > 0 && <Carried items={check.carried} what="It takes along" />}
           {check && check.problems.length === 0 && check.warnings.length > 0 && (
             <ul className="field-warning" data-migrate-warnings>
               {check.warnings.map((w) => (
