@@ -152,4 +152,36 @@ describe('checkpoint stories in the UI', () => {
     await expect(page.locator('tbody tr').count()).resolves.toBe(3);
     expect(pageErrors(page).filter((e) => !/Failed to load resource/.test(e))).toEqual([]);
   });
+
+  it('a clone of 10 cancelled from its dialog leaves nothing behind', async () => {
+    const name = uniqueName('e2e-cancel');
+    await containers.run({ name, image: tb.busyboxImage, cmd: ['sh', '-c', COUNTER_SCRIPT] });
+    await openContainer(page, name);
+    await checkpointFromUi(page, 'base', { leaveRunning: true });
+    const before = (await docker.listContainers({ all: true })).map((c) => c.Id).sort();
+    await page.getByRole('button', { name: 'Clone…' }).click();
+    const dialog = page.locator('dialog[open]');
+    const prefix = uniqueName('cancel');
+    await dialog.getByLabel('Name prefix').fill(prefix);
+    await dialog.getByLabel('How many').fill('10');
+    await dialog
+      .locator('[data-clone-names]')
+      .getByText(`${prefix}-1 … ${prefix}-10`)
+      .waitFor({ timeout: 10_000 });
+    await dialog.getByRole('button', { name: 'Clone 10' }).click();
+    await dialog.locator('[data-cancel-op]').click();
+    await dialog
+      .locator('[data-clone-status]')
+      .getByText(/was cancelled/)
+      .waitFor({ timeout: 60_000 });
+    await screenshot(page, 'clone-cancelled');
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await eventually(
+      async () =>
+        JSON.stringify((await docker.listContainers({ all: true })).map((c) => c.Id).sort()) ===
+        JSON.stringify(before),
+      30_000,
+      'every clone and helper gone',
+    );
+  });
 });

@@ -84,6 +84,7 @@ export function createHandlers(s: Services): Handlers {
       subscriptionId: await s.logs.follow(engineId, container, tail),
     }),
     'logs.unfollow': async ({ subscriptionId }) => ({ stopped: s.logs.unfollow(subscriptionId) }),
+    'operation.cancel': async ({ opId }) => ({ cancelled: s.cancellation.cancel(opId) }),
     'inspect.open': async ({ source: src }) => inspecting(async () => inspectCheckpoint(await source(src))),
     'inspect.diff': async ({ a, b }) =>
       inspecting(async () => {
@@ -96,7 +97,13 @@ export function createHandlers(s: Services): Handlers {
     'inspect.memsearch': async ({ source: src, pattern, regex, pid, maxHits }) =>
       inspecting(async () => {
         try {
-          return await searchMemory(await source(src), { pattern, regex, pid, maxHits });
+          return await searchMemory(await source(src), {
+            pattern,
+            regex,
+            pid,
+            maxHits,
+            signal: s.cancellation.all,
+          });
         } catch (e) {
           if (
             e instanceof Error &&

@@ -19,6 +19,9 @@ import { EventBus } from '../ipc/event-bus';
 import { createDispatcher, type Dispatcher } from '../ipc/dispatcher';
 import { createHandlers } from './handlers';
 import { WorkLimiter } from './work-limiter';
+import { Cancellation } from './cancellation';
+import { recover } from './recovery';
+import { Journal } from '../catalog/journal';
 import { CapabilityService } from '../capabilities/capability-service';
 import { CapabilityStore } from '../capabilities/capability-store';
 
@@ -53,6 +56,11 @@ export class Services {
   readonly migrations: MigrationService;
   readonly capabilities: CapabilityService;
   readonly dispatcher: Dispatcher;
+  /** What long operations made or stopped, until they are over (see catalog/journal.ts). */
+  readonly journal: Journal;
+  /** Running long operations, which the UI's Cancel and the CLI's Ctrl+C can stop. */
+  readonly cancellation = new Cancellation();
+  private readonly recoveries = new Map<string, Promise<string[]>>();
   /** Inspections and memory searches: two at a time in the whole app, a few more waiting. */
   readonly heavyWork = new WorkLimiter(2, 6, 'checkpoint inspections and searches');
   /** Browser mode's one-time links for more tabs, once its server is up (see browser-server.ts). */
@@ -60,6 +68,7 @@ export class Services {
 
   constructor(readonly options: ServicesOptions) {
     this.catalog = new CheckpointCatalog(path.join(options.dataDir, 'catalog.db'));
+    this.journal = new Journal(this.catalog.db);
     const podmanArchives = new PodmanArchives(path.join(options.dataDir, 'podman-checkpoints'));
     const backends = {
       docker: new DockerBackend(),
@@ -83,6 +92,8 @@ export class Services {
       this.bus,
       backends,
       this.capabilities,
+      this.journal,
+      this.cancellation,
     );
     this.clones = new CloneService(this.checkpoints, this.catalog, this.bus);
     this.logs = new LogFollowers(this.registry, this.bus);
@@ -100,11 +111,28 @@ export class Services {
     );
     if (options.savedEngines) this.engines.connectSaved();
     this.dispatcher = createDispatcher(createHandlers(this));
-    // Containers the app left half-made while an engine was away are removed when it is back.
+    // What the app (or a CLI command, or a crash) left half-made is put right when an engine is back.
     this.bus.on('engine.status', (st) => {
-      if (st.state === 'online' && !this.disposed)
-        void this.sweepPendingRemovals(st.id).catch(() => undefined);
+      if (st.state === 'online' && !this.disposed) this.recoveries.set(st.id, this.putRight(st.id));
     });
+  }
+
+  private async putRight(engineId: string): Promise<string[]> {
+    await this.sweepPendingRemovals(engineId).catch(() => undefined);
+    if (this.disposed) return [];
+    const conn = this.registry.get(engineId);
+    return recover(conn, this.journal, (c) => this.checkpoints.backend(c), this.catalog).catch(() => []);
+  }
+
+  /**
+   * Waits until the engine is online and what interrupted operations left there is put right;
+   * says what was done. One-shot commands call it before they act.
+   */
+  async recovered(engineId: string): Promise<string[]> {
+    await this.registry.online(engineId);
+    let p = this.recoveries.get(engineId);
+    if (!p) this.recoveries.set(engineId, (p = this.putRight(engineId)));
+    return p;
   }
 
   private disposed = false;
@@ -112,7 +140,7 @@ export class Services {
   /** What the app left behind while an engine was away: half-made clones, and helpers of a crash. */
   async sweepPendingRemovals(engineId: string): Promise<void> {
     const conn = this.registry.get(engineId);
-    if (conn.identity?.kind === 'docker') await removeStaleHelpers(conn.engine).catch(() => 0);
+    await removeStaleHelpers(conn.engine).catch(() => 0);
     for (const p of this.catalog.pendingRemovals(engineId)) {
       const removed = await conn.engine.http
         .json({
@@ -132,6 +160,7 @@ export class Services {
 
   dispose(): void {
     this.disposed = true;
+    this.cancellation.cancelAll();
     this.capabilities.dispose();
     this.schedules.scheduler.stop();
     this.logs.stopAll();

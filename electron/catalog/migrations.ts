@@ -122,4 +122,28 @@ export const MIGRATIONS: Migration[] = [
       );
     `,
   },
+  {
+    version: 5,
+    description: 'the operation journal: what a long operation made or stopped, until it is over',
+    sql: `
+      CREATE TABLE journal_ops (
+        id         INTEGER PRIMARY KEY,
+        kind       TEXT    NOT NULL,
+        summary    TEXT    NOT NULL,
+        owner      TEXT    NOT NULL,
+        started_at INTEGER NOT NULL
+      );
+      CREATE TABLE journal_entries (
+        id         INTEGER PRIMARY KEY,
+        op_id      INTEGER NOT NULL REFERENCES journal_ops (id) ON DELETE CASCADE,
+        engine_id  TEXT    NOT NULL,
+        action     TEXT    NOT NULL CHECK (action IN ('remove-container', 'bring-back')),
+        ref        TEXT    NOT NULL,
+        checkpoint TEXT,
+        label      TEXT    NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+      CREATE INDEX journal_by_engine ON journal_entries (engine_id);
+    `,
+  },
 ];

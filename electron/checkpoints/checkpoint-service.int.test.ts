@@ -57,7 +57,9 @@ async function expectError(p: Promise<unknown>, code: string): Promise<StudioErr
 
 /** Every container on the engine, helpers included, to prove nothing was left behind. */
 async function allContainerIds(): Promise<string[]> {
-  return (await docker.listContainers({ all: true })).map((c) => c.Id).sort();
+  return (await docker.listContainers({ all: true }))
+    .map((c) => `${c.Id} ${c.Names.join(',')} ${JSON.stringify(c.Labels)}`)
+    .sort();
 }
 
 async function counter(): Promise<{ id: string; name: string }> {
@@ -237,6 +239,26 @@ describe('the catalog follows the engine', () => {
   });
 });
 
+describe('rows of a container that is gone', () => {
+  it('can be removed by its name, as the CLI and the UI do', async () => {
+    const c = await counter();
+    await services.checkpoints.create({
+      engineId: ENGINE,
+      container: c.id,
+      name: 'left',
+      leaveRunning: true,
+    });
+    await services.checkpoints.idle();
+    await docker.getContainer(c.id).remove({ force: true });
+    const conn = services.registry.get(ENGINE);
+    await eventually(() => !conn.list().some((r) => r.id === c.id), 10_000, 'the removal seen');
+    await services.checkpoints.list(ENGINE);
+    expect(services.catalog.get(ENGINE, c.id, 'left')?.status).toBe('missing');
+    expect(await services.checkpoints.remove(ENGINE, c.name, 'left')).toBe(true);
+    expect(services.catalog.get(ENGINE, c.id, 'left')).toBeNull();
+  });
+});
+
 describe('a clone that partly fails', () => {
   it('reports each instance, removes the failed one, keeps the rest and the source checkpoint', async () => {
     const src = await containers.run({ image: tb.redisImage, network: tb.network, ports: [6379] });
@@ -251,12 +273,19 @@ describe('a clone that partly fails', () => {
       name: 'base',
       leaveRunning: true,
     });
-    // A process outside the engine holds the first port of the range: the engine cannot know,
-    // so the first clone fails when it starts, as it would on a user's machine.
+    // A port the plan found free is taken by another process while the clones are being made (a
+    // race no check can close): the first clone fails when it starts, as it would on a user's machine.
+    const probe = net.createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '0.0.0.0', resolve));
+    const held = (probe.address() as net.AddressInfo).port;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
     const blocker = net.createServer();
-    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
-    const held = (blocker.address() as net.AddressInfo).port;
     const prefix = uniqueName('partial');
+    const opId = `partial-${prefix.slice(-8)}`;
+    const off = services.bus.on('operation.progress', (p) => {
+      if (p.opId === opId && /Copying/.test(p.message) && !blocker.listening)
+        blocker.listen(held, '127.0.0.1');
+    });
     // The catalog's scan of a new checkpoint uses a helper container: let it finish first.
     await services.checkpoints.idle();
     const before = await allContainerIds();
@@ -268,6 +297,7 @@ describe('a clone that partly fails', () => {
         count: 3,
         prefix,
         ports: { mode: 'range', from: held, to: held + 50 },
+        opId,
       });
       for (const c of res.clones) if (c.id) containers.adopt(c.id);
       expect(res.ok).toBe(false);
@@ -293,6 +323,44 @@ describe('a clone that partly fails', () => {
       expect(await services.checkpoints.list(ENGINE, src.id)).toEqual([
         expect.objectContaining({ name: 'base', status: 'present' }),
       ]);
+    } finally {
+      off();
+      blocker.close();
+    }
+  });
+
+  it('a port any process holds counts: the plan leaves it out, or says the range is too small', async () => {
+    const src = await containers.run({ image: tb.redisImage, network: tb.network, ports: [6379] });
+    await eventually(
+      async () => (await execIn(docker, src.id, ['redis-cli', 'ping'])) === 'PONG',
+      15_000,
+      'redis',
+    );
+    await services.checkpoints.create({
+      engineId: ENGINE,
+      container: src.id,
+      name: 'base',
+      leaveRunning: true,
+    });
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const held = (blocker.address() as net.AddressInfo).port;
+    try {
+      const base = { engineId: ENGINE, container: src.id, checkpoint: 'base', prefix: uniqueName('held') };
+      const tight = await services.clones.plan({
+        ...base,
+        count: 2,
+        ports: { mode: 'range', from: held, to: held + 1 },
+      });
+      expect(tight.problems.join('\n')).toMatch(/has 1 free port; 2 clones need 2/);
+      const res = await services.clones.run({
+        ...base,
+        count: 2,
+        ports: { mode: 'range', from: held, to: held + 10 },
+      });
+      for (const c of res.clones) if (c.id) containers.adopt(c.id);
+      expect(res.ok).toBe(true);
+      expect(res.clones.flatMap((c) => c.ports.map((p) => p.publicPort))).not.toContain(held);
     } finally {
       blocker.close();
     }

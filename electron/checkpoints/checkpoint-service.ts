@@ -19,6 +19,8 @@ import type { PodmanBackend } from './backends/podman-backend';
 import { checkpointCapableEngine, ContainerLocks, resolveContainer, type Target } from './container-target';
 import type { CapabilityService } from '../capabilities/capability-service';
 import { bringLoopbackUp, shouldRepairLoopback } from './loopback';
+import type { Journal } from '../catalog/journal';
+import type { Cancellation } from '../app/cancellation';
 
 export interface CreateOptions {
   engineId: string;
@@ -56,6 +58,8 @@ export class CheckpointService {
     private readonly bus: EventBus,
     private readonly backends: { docker: DockerBackend; podman: PodmanBackend },
     readonly capabilities: CapabilityService,
+    readonly journal: Journal,
+    readonly cancellation: Cancellation,
   ) {}
 
   private progress(
@@ -161,7 +165,7 @@ export class CheckpointService {
     const conn = await checkpointCapableEngine(this.registry, engineId);
     if (ref) {
       const t = await resolveContainer(conn, ref);
-      await this.reconcile(t);
+      await this.reconcile(t, true);
       return this.catalog.list(engineId, t.id);
     }
     const live = conn.list();
@@ -181,15 +185,21 @@ export class CheckpointService {
     return this.catalog.list(engineId);
   }
 
-  private async reconcile(t: Target): Promise<void> {
+  /**
+   * `waitForNew`: checkpoints made outside the app are read before answering, so they are listed
+   * with their own time from the first listing (not when the app happened to find them).
+   */
+  private async reconcile(t: Target, waitForNew = false): Promise<void> {
     // Mid-operation the engine's folder is in flux; the operation updates the catalog itself.
     if (this.locks.isBusy(t.conn.spec.id, t.id)) return;
     const names = await this.backend(t.conn).list(t);
     const engineId = t.conn.spec.id;
+    const known = new Set(this.catalog.list(engineId, t.id).map((r) => r.name));
     if (this.catalog.reconcile(engineId, { id: t.id, name: t.name, image: t.imageName }, names))
       this.changed(engineId, t.id);
     const unscanned = this.catalog.unscanned(engineId, t.id).map((r) => r.name);
     if (unscanned.length) this.queueScan(t, unscanned);
+    if (waitForNew && names.some((n) => !known.has(n))) await this.idle();
   }
 
   async restore(o: RestoreOptions): Promise<RestoreResultT> {
@@ -235,40 +245,68 @@ export class CheckpointService {
         ),
       );
       let safety: string | null = null;
-      if (running) {
-        // The state being replaced is saved first, so that a restore that fails loses nothing.
-        safety = `before-restore-${Date.now().toString(36)}`;
-        this.progress(
-          o.opId,
-          'restore',
-          `Saving ${t.name}'s current state (a safety checkpoint), then stopping it…`,
-        );
-        try {
-          await backend.create(t, safety, { leaveRunning: false, tcpEstablished: false, fileLocks: false });
-        } catch {
-          // Its state cannot be saved (what it holds, CRIU cannot dump): a plain stop, as confirmed.
-          safety = null;
-          this.progress(o.opId, 'restore', `Stopping ${t.name}…`);
-          await t.conn.engine.http.json({
-            method: 'POST',
-            path: `/containers/${t.id}/stop`,
-            query: { t: 0 },
-            ok: [204, 304],
-            timeoutMs: 60_000,
-          });
-        }
-      }
-      this.progress(o.opId, 'restore', `Restoring ${name} into ${t.name}…`);
-      const started = Date.now();
+      let started = Date.now();
       let restoredId = t.id;
+      const { signal, end } = this.cancellation.begin(o.opId);
+      // Written down before anything is stopped: a crash from here on is put right at the next start.
+      const jop = running ? this.journal.begin('restore', `${name} into ${t.name}`) : null;
       try {
-        restoredId = await backend.restoreInPlace(t, name);
-      } catch (e) {
-        const back = running ? await this.bringBack(t, safety, o.opId) : undefined;
-        const err = await this.explainFailure(t, e, 'restore', back);
-        this.log('restore', t, name, started, err);
-        this.progress(o.opId, 'restore', err.message, true);
-        throw err;
+        if (jop !== null) {
+          // The state being replaced is saved first, so that a restore that fails loses nothing.
+          safety = `before-restore-${Date.now().toString(36)}`;
+          const line = this.journal.add(jop, {
+            engineId: o.engineId,
+            action: 'bring-back',
+            ref: t.id,
+            checkpoint: safety,
+            label: t.name,
+          });
+          this.progress(
+            o.opId,
+            'restore',
+            `Saving ${t.name}'s current state (a safety checkpoint), then stopping it…`,
+          );
+          try {
+            await backend.create(t, safety, { leaveRunning: false, tcpEstablished: false, fileLocks: false });
+          } catch {
+            // Its state cannot be saved (what it holds, CRIU cannot dump): a plain stop, as confirmed.
+            safety = null;
+            this.journal.drop(line);
+            this.journal.add(jop, { engineId: o.engineId, action: 'bring-back', ref: t.id, label: t.name });
+            this.progress(o.opId, 'restore', `Stopping ${t.name}…`);
+            await t.conn.engine.http.json({
+              method: 'POST',
+              path: `/containers/${t.id}/stop`,
+              query: { t: 0 },
+              ok: [204, 304],
+              timeoutMs: 60_000,
+            });
+          }
+          if (signal.aborted) {
+            const back = await this.bringBack(t, safety, o.opId);
+            const err = new StudioError(
+              'cancelled',
+              `The restore of ${name} into ${t.name} was cancelled. ${back}`,
+            );
+            this.log('restore', t, name, Date.now(), err);
+            this.progress(o.opId, 'restore', err.message, true);
+            throw err;
+          }
+        }
+        this.progress(o.opId, 'restore', `Restoring ${name} into ${t.name}…`);
+        started = Date.now();
+        try {
+          restoredId = await backend.restoreInPlace(t, name);
+        } catch (e) {
+          const back = running ? await this.bringBack(t, safety, o.opId) : undefined;
+          const err = await this.explainFailure(t, e, 'restore', back);
+          this.log('restore', t, name, started, err);
+          this.progress(o.opId, 'restore', err.message, true);
+          throw err;
+        }
+      } finally {
+        end();
+        if (jop !== null) this.journal.end(jop);
       }
       const durationMs = Date.now() - started;
       if (safety) {
@@ -286,10 +324,10 @@ export class CheckpointService {
       this.progress(
         o.opId,
         'restore',
-        `Restored ${name} in ${durationMs} ms.${loopbackRepaired ? ' Its loopback came back down, as this engine leaves it; it is up again.' : ''}`,
+        `Restored ${name} into ${t.name} in ${durationMs} ms.${loopbackRepaired ? ' Its loopback came back down, as this engine leaves it; it is up again.' : ''}`,
         true,
       );
-      return { container, durationMs, replaced: running, loopbackRepaired };
+      return { container, checkpoint: name, durationMs, replaced: running, loopbackRepaired };
     });
   }
 
@@ -341,7 +379,24 @@ export class CheckpointService {
   }
 
   async remove(engineId: string, ref: string, name: string): Promise<boolean> {
-    const t = await this.target(engineId, ref);
+    let t: Target;
+    try {
+      t = await this.target(engineId, ref);
+    } catch (e) {
+      // The container is gone (removed, migrated away): its "missing" rows can still be cleared.
+      if (!(e instanceof StudioError) || e.code !== 'not-found') throw e;
+      const row = this.catalog
+        .list(engineId)
+        .find(
+          (r) =>
+            r.name === name &&
+            (r.containerName === ref || (ref.length >= 12 && r.containerId.startsWith(ref))),
+        );
+      if (!row) throw e;
+      this.catalog.remove(engineId, row.containerId, name);
+      this.changed(engineId, row.containerId);
+      return true;
+    }
     return this.locks.run(engineId, t.id, 'delete', async () => {
       const names = await this.backend(t.conn).list(t);
       if (!names.includes(name)) {

@@ -2,8 +2,10 @@
 // before anything starts, then the engine's backend makes them (Docker: create, copy the
 // checkpoint in through helper containers, start from it; Podman: import under new names).
 // Bounded parallelism; each instance is reported on its own; whatever fails is removed.
+import net from 'node:net';
 import type { CloneInstanceT, ClonePlanT, CloneRequestT, CloneResultT, PortPlanT } from '../ipc/contract';
 import { StudioError } from '../ipc/errors';
+import { isLocalHost } from '../engines/engine-spec';
 import type { EventBus } from '../ipc/event-bus';
 import type { CheckpointCatalog } from '../catalog/checkpoint-catalog';
 import { containerFromInspect } from '../engines/docker/container-mapping';
@@ -73,6 +75,15 @@ export function assignPorts(
   return { perClone };
 }
 
+/** Whether a TCP port can be bound on this host right now (every address, as the engine would). */
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen({ port, host: '0.0.0.0', exclusive: true }, () => srv.close(() => resolve(true)));
+  });
+}
+
 export class CloneService {
   constructor(
     private readonly checkpoints: CheckpointService,
@@ -135,6 +146,11 @@ export class CloneService {
     const bindings = (t.info.HostConfig?.PortBindings ?? {}) as PortBindings;
     const sourcePorts = Object.keys(bindings).filter((k) => (bindings[k] ?? []).length);
     const used = new Set(t.conn.list().flatMap((c) => c.ports.map((p) => p.publicPort ?? 0)));
+    // Any process can hold a port, not only containers: on this machine's engines, ask the host.
+    if (req.ports.mode === 'range' && isLocalHost(t.conn.spec.host)) {
+      const span = Math.min(req.ports.to, req.ports.from + 2000);
+      for (let p = req.ports.from; p <= span; p++) if (!used.has(p) && !(await portFree(p))) used.add(p);
+    }
     const assigned = assignPorts(req.ports, bindings, req.count, used);
     if (assigned.problem) problems.push(assigned.problem);
     if (!backend.supports.clonePorts && sourcePorts.length && req.ports.mode !== 'none') {
@@ -204,100 +220,149 @@ export class CloneService {
         });
     };
     return this.checkpoints.locks.run(req.engineId, t.id, 'clone', async () => {
-      emit(`Creating ${req.count} container${req.count > 1 ? 's' : ''}…`);
-      const outcomes = await this.checkpoints.backend(t.conn).clone(
-        t,
-        req.checkpoint,
-        plan.names.map((name, i) => ({ name, portBindings: ports[i] ?? {} })),
-        (name, state) => {
-          const inst = instances.find((i) => i.name === name);
-          if (!inst) return;
-          inst.state = state;
-          emit(
-            `${state === 'creating' ? 'Creating' : state === 'copying' ? 'Copying the checkpoint into' : 'Restoring'} ${name}…`,
-          );
-        },
-      );
-      const repairLoopback = shouldRepairLoopback(
-        this.checkpoints.capabilities.loopbackComesBackDown(network.caps, network.kind, 'clone'),
-        network.kind,
-      );
-      await mapLimit(outcomes, 4, async (o, i) => {
-        const inst = instances[i]!;
-        inst.id = o.id;
-        inst.restoreMs = o.restoreMs;
-        if (o.error || !o.id) {
-          const cause = likelyCause(o.error ?? '');
-          inst.state = 'failed';
-          inst.error = cause ? `${cause.cause}: ${o.error}` : (o.error ?? 'not created');
-          return;
-        }
-        const info = await t.conn.engine.inspect(o.id).catch(() => null);
-        if (!info?.State?.Running) {
-          inst.state = 'failed';
-          inst.error = `the clone is ${info?.State?.Status ?? 'gone'} right after its restore`;
-          return;
-        }
-        inst.ports = containerFromInspect(req.engineId, info).ports;
-        inst.state = 'running';
-        if (repairLoopback && (await bringLoopbackUp(t.conn, o.id)) === 'brought-up') {
-          inst.loopbackRepaired = true;
-        }
-        emit(`${inst.name} is running.`);
-      });
-      // A clone that did not come up is removed; if its engine is not answering, that is done when
-      // it is back (see Services), and the report says so.
-      await mapLimit(
-        instances.filter((i) => i.state === 'failed' && i.id),
-        4,
-        async (inst) => {
-          const gone = await t.conn.engine.http
-            .json({
-              method: 'DELETE',
-              path: `/containers/${inst.id}`,
-              query: { force: true, v: true },
-              ok: [204, 404],
-              timeoutMs: 30_000,
-            })
-            .then(
-              () => true,
-              () => false,
-            );
-          if (gone) inst.id = null;
-          else {
-            this.catalog.addPendingRemoval(req.engineId, inst.id!, `failed clone ${inst.name}`);
-            inst.error = `${inst.error ?? 'failed'} (it will be removed when ${t.conn.spec.name} answers again)`;
-          }
-        },
-      );
-      const ok = instances.every((i) => i.state === 'running');
-      const failed = instances.filter((i) => i.state === 'failed').length;
-      const durationMs = Date.now() - started;
-      this.catalog.logOperation({
-        kind: 'clone',
-        engineId: req.engineId,
-        containerId: t.id,
-        checkpointName: req.checkpoint,
-        startedAt: started,
-        finishedAt: Date.now(),
-        ok,
-        errorCode: ok ? null : 'clone-failed',
-        errorMessage: ok ? null : `${failed} of ${req.count} clones failed`,
-        detail: instances.map((i) => ({
-          name: i.name,
-          state: i.state,
-          error: i.error,
-          restoreMs: i.restoreMs,
-        })),
-      });
-      emit(
-        ok
-          ? `${req.count} clone${req.count > 1 ? 's' : ''} running.`
-          : `${failed} of ${req.count} failed; they were removed.`,
-        true,
-      );
-      for (const inst of instances) if (inst.id) void t.conn.touch(inst.id);
-      return { clones: instances, durationMs, ok };
+      const { signal, end } = this.checkpoints.cancellation.begin(req.opId);
+      // Every name is written down before anything is made: a crash is cleaned up at the next start.
+      const journal = this.checkpoints.journal;
+      const jop = journal.begin('clone', `${req.count} of ${t.name} from ${req.checkpoint}`);
+      for (const name of plan.names)
+        journal.add(jop, {
+          engineId: req.engineId,
+          action: 'remove-container',
+          ref: name,
+          label: `clone ${name}`,
+        });
+      try {
+        return await this.make(req, t, plan, ports, network, instances, emit, started, signal);
+      } finally {
+        end();
+        journal.end(jop);
+      }
     });
+  }
+
+  private async make(
+    req: CloneRequestT,
+    t: Target,
+    plan: ClonePlanT,
+    ports: PortBindings[],
+    network: { kind: ContainerNetworkKind; caps: EngineCapabilitiesT | null },
+    instances: CloneInstanceT[],
+    emit: (message: string, done?: boolean) => void,
+    started: number,
+    signal: AbortSignal,
+  ): Promise<CloneResultT> {
+    emit(`Creating ${req.count} container${req.count > 1 ? 's' : ''}…`);
+    const outcomes = await this.checkpoints.backend(t.conn).clone(
+      t,
+      req.checkpoint,
+      plan.names.map((name, i) => ({ name, portBindings: ports[i] ?? {} })),
+      (name, state) => {
+        const inst = instances.find((i) => i.name === name);
+        if (!inst) return;
+        inst.state = state;
+        emit(
+          `${state === 'creating' ? 'Creating' : state === 'copying' ? 'Copying the checkpoint into' : 'Restoring'} ${name}…`,
+        );
+      },
+      signal,
+    );
+    const repairLoopback = shouldRepairLoopback(
+      this.checkpoints.capabilities.loopbackComesBackDown(network.caps, network.kind, 'clone'),
+      network.kind,
+    );
+    await mapLimit(outcomes, 4, async (o, i) => {
+      const inst = instances[i]!;
+      inst.id = o.id;
+      inst.restoreMs = o.restoreMs;
+      if (o.error || !o.id) {
+        const cause = likelyCause(o.error ?? '');
+        inst.state = 'failed';
+        inst.error = cause ? `${cause.cause}: ${o.error}` : (o.error ?? 'not created');
+        return;
+      }
+      const info = await t.conn.engine.inspect(o.id).catch(() => null);
+      if (!info?.State?.Running) {
+        inst.state = 'failed';
+        inst.error = `the clone is ${info?.State?.Status ?? 'gone'} right after its restore`;
+        return;
+      }
+      inst.ports = containerFromInspect(req.engineId, info).ports;
+      inst.state = 'running';
+      if (repairLoopback && (await bringLoopbackUp(t.conn, o.id)) === 'brought-up') {
+        inst.loopbackRepaired = true;
+      }
+      emit(`${inst.name} is running.`);
+    });
+    // Cancelled: undone as a failure would be — the clones that came up go too.
+    if (signal.aborted) {
+      for (const inst of instances) {
+        if (inst.state === 'running') inst.state = 'failed';
+        inst.error = inst.error && !/cancelled/.test(inst.error) ? inst.error : 'cancelled';
+      }
+    }
+    // A clone that did not come up is removed; if its engine is not answering, that is done when
+    // it is back (see Services), and the report says so.
+    await mapLimit(
+      instances.filter((i) => i.state === 'failed' && i.id),
+      4,
+      async (inst) => {
+        const gone = await t.conn.engine.http
+          .json({
+            method: 'DELETE',
+            path: `/containers/${inst.id}`,
+            query: { force: true, v: true },
+            ok: [204, 404],
+            timeoutMs: 30_000,
+          })
+          .then(
+            () => true,
+            () => false,
+          );
+        if (gone) inst.id = null;
+        else {
+          this.catalog.addPendingRemoval(req.engineId, inst.id!, `failed clone ${inst.name}`);
+          inst.error = `${inst.error ?? 'failed'} (it will be removed when ${t.conn.spec.name} answers again)`;
+        }
+      },
+    );
+    const ok = instances.every((i) => i.state === 'running');
+    const failed = instances.filter((i) => i.state === 'failed').length;
+    const durationMs = Date.now() - started;
+    this.catalog.logOperation({
+      kind: 'clone',
+      engineId: req.engineId,
+      containerId: t.id,
+      checkpointName: req.checkpoint,
+      startedAt: started,
+      finishedAt: Date.now(),
+      ok,
+      errorCode: ok ? null : 'clone-failed',
+      errorMessage: ok ? null : `${failed} of ${req.count} clones failed`,
+      detail: instances.map((i) => ({
+        name: i.name,
+        state: i.state,
+        error: i.error,
+        restoreMs: i.restoreMs,
+      })),
+    });
+    for (const inst of instances) if (inst.id) void t.conn.touch(inst.id);
+    if (signal.aborted) {
+      for (const i of instances) if (!i.id) i.state = 'removed';
+      const left = instances.filter((i) => i.id).length;
+      const err = new StudioError(
+        'cancelled',
+        `The clone of ${t.name} was cancelled: ${left ? `${req.count - left} of ${req.count} removed; ${left} will be removed when ${t.conn.spec.name} answers again` : `nothing of it is left`}.`,
+        left ? { details: instances.filter((i) => i.id).map((i) => `${i.name}: left, to be removed`) } : {},
+      );
+      emit(err.message, true);
+      throw err;
+    }
+    emit(
+      ok
+        ? `${req.count} clone${req.count > 1 ? 's' : ''} running.`
+        : `${failed} of ${req.count} failed; they were removed.`,
+      true,
+    );
+    return { clones: instances, durationMs, ok };
   }
 }

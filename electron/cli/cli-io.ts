@@ -23,5 +23,6 @@ export function reportError(io: CliIo, e: unknown, json: boolean): number {
     if (info.hint) io.err(`hint: ${info.hint}`);
     for (const d of info.details ?? []) io.err(`  ${d}`);
   }
+  if (e instanceof StudioError && e.code === 'cancelled') return 130;
   return e instanceof StudioError && e.code === 'invalid-argument' ? 64 : 1;
 }

@@ -6,9 +6,17 @@ import { EngineSettings } from '../engines/engine-settings';
 import { defaultEngineSpec, parseEngineArg, type EngineSpec } from '../engines/engine-spec';
 import { StudioError } from '../ipc/errors';
 
+/** An engine given by its address is called by that address, not by an id the user never chose. */
+function byAddress(address: string): EngineSpec {
+  const spec = parseEngineArg(`cli=${address}`);
+  return { ...spec, name: address.replace(/^unix:\/\//, '') };
+}
+
 function fromArg(arg: string, env: NodeJS.ProcessEnv): EngineSpec {
   if (arg.includes('=')) return parseEngineArg(arg);
-  if (arg.includes('://') || arg.startsWith('/')) return parseEngineArg(`cli=${arg}`);
+  if (arg.includes('://') || arg.startsWith('/')) return byAddress(arg);
+  // "local" is what --json shows for the default engine: it works as --engine/--to too.
+  if (arg === 'local') return defaultEngineSpec(env);
   const saved = new EngineSettings(defaultDataDir(env)).load();
   const found = saved.find((s) => s.id === arg || s.name === arg);
   if (!found) {

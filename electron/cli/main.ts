@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { defaultDataDir } from '../app/paths';
 import { StudioError } from '../ipc/errors';
+import { wholeNumber } from './numbers';
 import { processIo, reportError, type CliIo } from './cli-io';
 import { doctorCommand } from './commands/doctor';
 import { psCommand } from './commands/ps';
@@ -27,7 +28,7 @@ commands:
   ps [--all] [--json]          list containers
   serve [--port N]             start browser mode on 127.0.0.1 and print its URL
 
-  checkpoint <container> [--name NAME] [--leave-running] [--note TEXT]
+  checkpoint <container> [--name NAME] [--leave-running] [--note TEXT] [--tcp-established] [--file-locks]
   checkpoints [<container>]
   restore <container> [--checkpoint NAME] [--force]      newest when no name; --force replaces a running one
   clone <container> --checkpoint NAME --count N [--prefix PREFIX] [--ports auto|none|FROM-TO] [--plan]
@@ -54,11 +55,116 @@ options for every command:
   --json                       machine-readable output
 `;
 
+const COMMANDS = [
+  'doctor',
+  'ps',
+  'serve',
+  'checkpoint',
+  'checkpoints',
+  'restore',
+  'clone',
+  'rm',
+  'inspect',
+  'diff',
+  'memsearch',
+  'migrate',
+  'engines',
+  'schedule',
+  'schedules',
+  'unschedule',
+];
+
+/** Options that take a value: what follows them is never the command. */
+const VALUED = new Set([
+  '--engine',
+  '--port',
+  '--name',
+  '--note',
+  '--checkpoint',
+  '--count',
+  '--prefix',
+  '--ports',
+  '--pid',
+  '--max-hits',
+  '--every',
+  '--keep',
+  '--hourly',
+  '--daily',
+  '--budget',
+  '--max-failures',
+  '--tls',
+  '--to',
+]);
+
+/** The command is the first word that is neither an option nor an option's value. */
+export function splitCommand(argv: string[]): { command: string | undefined; rest: string[] } {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a.startsWith('-')) {
+      if (VALUED.has(a)) i++;
+      continue;
+    }
+    return { command: a, rest: [...argv.slice(0, i), ...argv.slice(i + 1)] };
+  }
+  return { command: undefined, rest: argv };
+}
+
+function distance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++)
+    for (let j = 1; j <= b.length; j++)
+      d[i]![j] = Math.min(
+        d[i - 1]![j]! + 1,
+        d[i]![j - 1]! + 1,
+        d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+  return d[a.length]![b.length]!;
+}
+
+/** The known command nearest to a mistyped one, when one is near enough to be meant. */
+export function nearestCommand(word: string): string | null {
+  let best: string | null = null;
+  let bestD = Infinity;
+  for (const c of COMMANDS) {
+    const dd = distance(word, c);
+    if (dd < bestD) [best, bestD] = [c, dd];
+  }
+  return bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : null;
+}
+
+/** A usage mistake: said in JSON with --json, as text otherwise; exit status 64. */
+function usage(io: CliIo, json: boolean, message: string, hint?: string): number {
+  if (json) {
+    io.out(
+      JSON.stringify(
+        { ok: false, error: { code: 'invalid-argument', message, ...(hint ? { hint } : {}) } },
+        null,
+        2,
+      ),
+    );
+  } else {
+    io.err(`error: ${message}${hint ? `\nhint: ${hint}` : ''}\n\n${USAGE}`);
+  }
+  return 64;
+}
+
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
-  const [command, ...rest] = argv;
-  if (!command || command === 'help' || command === '--help' || command === '-h') {
+  const { command, rest } = splitCommand(argv);
+  const wantsJson = argv.includes('--json');
+  if (command === 'help' || (!command && (argv.includes('--help') || argv.includes('-h')))) {
     io.out(USAGE);
-    return command ? 0 : 64;
+    return 0;
+  }
+  if (!command) return usage(io, wantsJson, 'no command given');
+  if (!COMMANDS.includes(command)) {
+    const near = nearestCommand(command);
+    return usage(
+      io,
+      wantsJson,
+      `unknown command "${command}"`,
+      near ? `did you mean "${near}"?` : 'the commands are listed below.',
+    );
   }
   let values: Record<string, string | boolean | string[] | undefined>;
   let positionals: string[];
@@ -75,6 +181,8 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
         verbose: { type: 'boolean', default: false },
         name: { type: 'string' },
         'leave-running': { type: 'boolean', default: false },
+        'tcp-established': { type: 'boolean', default: false },
+        'file-locks': { type: 'boolean', default: false },
         note: { type: 'string' },
         checkpoint: { type: 'string' },
         force: { type: 'boolean', default: false },
@@ -100,8 +208,8 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       strict: true,
     }));
   } catch (e) {
-    io.err(`error: ${(e as Error).message}\n\n${USAGE}`);
-    return 64;
+    // parseArgs says e.g. "Unknown option '--forse'": the option is the user's word, keep it.
+    return usage(io, wantsJson, (e as Error).message.replace(/\. To specify a positional argument.*$/s, ''));
   }
   const json = values.json === true;
   const engines = (values.engine as string[] | undefined) ?? [];
@@ -142,6 +250,8 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
           container: container(),
           name: str('name'),
           leaveRunning: values['leave-running'] === true,
+          tcpEstablished: values['tcp-established'] === true,
+          fileLocks: values['file-locks'] === true,
           note: str('note'),
         });
       case 'checkpoints':
@@ -229,7 +339,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
           ...(engines[0] ? { engine: engines[0] } : {}),
         });
       case 'serve': {
-        const port = values.port === undefined ? 0 : Number(values.port);
+        const port = wholeNumber('--port', values.port as string | undefined) ?? 0;
         if (!Number.isInteger(port) || port < 0 || port > 65535) {
           throw new StudioError(
             'invalid-argument',
@@ -244,8 +354,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
         });
       }
       default:
-        io.err(`error: unknown command "${command}"\n\n${USAGE}`);
-        return 64;
+        return usage(io, json, `unknown command "${command}"`);
     }
   } catch (e) {
     return reportError(io, e, json);

@@ -14,6 +14,8 @@ export interface MemSearchOptions {
   maxHits: number;
   /** Stop after this long and say the result is partial. */
   budgetMs?: number;
+  /** Stop when asked (Ctrl+C, the app closing), reading no further. */
+  signal?: AbortSignal;
 }
 
 /** Context kept between chunks: long enough for a hexdump around a hit and for regex matches. */
@@ -155,7 +157,7 @@ export async function searchMemory(source: CheckpointSource, o: MemSearchOptions
           windowVaddr += BigInt(drop);
           searchedTo = Math.max(0, searchedTo - drop);
         }
-        if (truncated || Date.now() > deadline) {
+        if (truncated || Date.now() > deadline || o.signal?.aborted) {
           truncated = true;
           break;
         }

@@ -215,20 +215,21 @@ function engineItems(f: DoctorFacts): DoctorItemT[] {
     status: 'ok',
     detail: `${id.kind === 'podman' ? 'Podman' : 'Docker'} ${id.version} (API ${id.apiVersion})${id.containerdVersion ? `, containerd ${id.containerdVersion}` : ''} at ${e.host}`,
   });
+  // Podman has no experimental switch (its ping header may say either): it is never the question.
   items.push(
-    id.experimental
+    id.kind === 'podman'
       ? {
           id: 'engine.experimental',
           title: 'Experimental mode',
           status: 'ok',
-          detail: 'On: the checkpoint API is available.',
+          detail: 'Podman has checkpoint/restore without an experimental switch.',
         }
-      : id.kind === 'podman'
+      : id.experimental
         ? {
             id: 'engine.experimental',
             title: 'Experimental mode',
             status: 'ok',
-            detail: 'Podman has checkpoint/restore without an experimental switch.',
+            detail: 'On: the checkpoint API is available.',
           }
         : {
             id: 'engine.experimental',

@@ -51,9 +51,22 @@ export class EngineManager {
     }
   }
 
+  /** Names are how people (and `engines rm NAME`) tell engines apart: one engine per name. */
+  private nameTaken(name: string, except?: string): boolean {
+    const n = name.trim().toLowerCase();
+    return [...this.registry.statuses(), ...this.settings.load()].some(
+      (e) => e.id !== except && e.name.trim().toLowerCase() === n,
+    );
+  }
+
   add(name: string, host: string, tlsDir?: string): EngineStatusT {
     if (this.registry.statuses().some((s) => s.host === host)) {
       throw new StudioError('conflict', `An engine at ${host} is already connected.`);
+    }
+    if (this.nameTaken(name)) {
+      throw new StudioError('conflict', `An engine is already called "${name}".`, {
+        hint: 'Choose another name (names tell engines apart in "engines rm" and --engine).',
+      });
     }
     const spec: EngineSpec = validateSpec({
       id: idFromName(name, new Set(this.registry.ids())),
@@ -67,6 +80,7 @@ export class EngineManager {
   }
 
   rename(id: string, name: string): EngineStatusT {
+    if (this.nameTaken(name, id)) throw new StudioError('conflict', `An engine is already called "${name}".`);
     const conn = this.registry.rename(id, name);
     const saved = this.settings.load();
     if (saved.some((s) => s.id === id))

@@ -24,6 +24,7 @@ export const callNames = [
   'clone.run',
   'logs.follow',
   'logs.unfollow',
+  'operation.cancel',
   'inspect.open',
   'inspect.diff',
   'inspect.memsearch',

@@ -171,6 +171,8 @@ export const CheckpointRecord = z.object({
 
 export const RestoreResult = z.object({
   container: z.lazy(() => ContainerSummary),
+  /** The checkpoint that was restored (the newest, when none was named). */
+  checkpoint: z.string(),
   durationMs: z.number(),
   /** What was running before and was replaced, if anything. */
   replaced: z.boolean(),
@@ -734,6 +736,11 @@ export const calls = {
     args: z.object({ kind: z.enum(['archive', 'folder']) }).strict(),
     result: z.object({ fileId: z.string().nullable(), name: z.string().nullable() }),
     summary: 'Ask the user for a checkpoint folder or archive (desktop only); returns an opaque id.',
+  },
+  'operation.cancel': {
+    args: z.object({ opId: OperationId }).strict(),
+    result: z.object({ cancelled: z.boolean() }),
+    summary: 'Cancel a long operation (clone, migration, restore): what it made is undone, as on a failure.',
   },
   'logs.unfollow': {
     args: z.object({ subscriptionId: z.string().regex(/^[a-f0-9]{16}$/) }).strict(),

@@ -11,11 +11,72 @@ export type Handlers = { [N in CallName]: (args: ParsedArgs<N>) => Promise<CallR
 /** Bound for any string an argument may carry, before the schema even looks at it. */
 const MAX_ARG_BYTES = 64 * 1024;
 
+/** The contract's field names in the words a person uses (the CLI's flags say the same things). */
+const LABELS: Record<string, string> = {
+  engineId: 'the engine',
+  container: 'the container',
+  name: 'the name',
+  checkpoint: 'the checkpoint',
+  count: 'how many',
+  prefix: 'the name prefix',
+  ports: 'the ports',
+  from: 'the first port',
+  to: 'the target',
+  everyMs: 'the interval',
+  keepLast: 'how many to keep',
+  keepHourly: 'how many hourly ones to keep',
+  keepDaily: 'how many daily ones to keep',
+  budgetBytes: 'the disk budget',
+  maxFailures: 'how many failures before pausing',
+  host: 'the engine address',
+  tlsDir: 'the TLS folder',
+  pattern: 'the pattern',
+  pid: 'the process id',
+  maxHits: 'the most hits',
+  tail: 'how many log lines',
+  note: 'the note',
+  opId: 'the operation id',
+  subscriptionId: 'the subscription',
+  source: 'the source',
+  fileId: 'the file',
+  limit: 'how many',
+  paused: 'paused or not',
+};
+
+const KINDS: Record<string, string> = {
+  number: 'a number',
+  string: 'text',
+  boolean: 'yes or no',
+  object: 'a set of options',
+  array: 'a list',
+};
+
+function sentence(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_type') {
+    const expected = String((issue as { expected?: unknown }).expected ?? '');
+    return `must be ${KINDS[expected] ?? expected}`;
+  }
+  if (issue.code === 'unrecognized_keys') {
+    const keys = (issue as { keys?: string[] }).keys ?? [];
+    return `unknown option${keys.length === 1 ? '' : 's'} ${keys.map((k) => `"${k}"`).join(', ')}`;
+  }
+  return issue.message;
+}
+
+/** What is wrong with the arguments, in the user's words: no schema paths, no internal names. */
 export function describeZodError(error: z.ZodError): string {
+  // One problem per field: "b" is too short, and saying it also breaks the pattern is half false.
+  const seen = new Set<string>();
   return error.issues
+    .filter((issue) => {
+      const key = issue.path.join('.');
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    })
     .map((issue) => {
-      const where = issue.path.length ? issue.path.join('.') : 'arguments';
-      return `${where}: ${issue.message}`;
+      const field = [...issue.path].reverse().find((p) => typeof p === 'string' && LABELS[p]);
+      return field ? `${LABELS[field as string]}: ${sentence(issue)}` : sentence(issue);
     })
     .join('; ');
 }
@@ -31,11 +92,11 @@ export function createDispatcher(handlers: Handlers): Dispatcher {
     }
     const size = rawArgs === undefined ? 0 : (JSON.stringify(rawArgs)?.length ?? 0);
     if (size > MAX_ARG_BYTES) {
-      throw new StudioError('invalid-argument', `${name}: arguments too large (${size} bytes)`);
+      throw new StudioError('invalid-argument', `the arguments are too large (${size} bytes)`);
     }
     const parsed = calls[name].args.safeParse(rawArgs ?? {});
     if (!parsed.success) {
-      throw new StudioError('invalid-argument', `${name}: ${describeZodError(parsed.error)}`);
+      throw new StudioError('invalid-argument', describeZodError(parsed.error));
     }
     const handler = handlers[name] as (args: unknown) => Promise<unknown>;
     return handler(parsed.data);

@@ -217,12 +217,20 @@ export class MigrationService {
           stages: stages.map((s) => ({ ...s })),
         });
     };
+    const { signal, end } = this.checkpoints.cancellation.begin(o.opId);
     const timed = async <T>(
       n: StageName,
       message: string,
       fn: (s: MigrateStageT) => Promise<T>,
     ): Promise<T> => {
       const s = stage(n);
+      // Between stages a cancellation is a failure: what was done so far is undone below. Once it
+      // runs on the target the move is done; finishing it is not cancelled.
+      if (signal.aborted && n !== 'finish') {
+        s.state = 'failed';
+        s.detail = 'cancelled';
+        throw new StudioError('cancelled', 'cancelled');
+      }
       s.state = 'running';
       emit(message);
       const t0 = Date.now();
@@ -255,17 +263,21 @@ export class MigrationService {
         return c;
       },
     ).catch((e) => {
+      end();
       emit(e instanceof Error ? e.message : String(e), true);
       throw e;
     });
     void problems;
 
+    const journal = this.checkpoints.journal;
     return this.checkpoints.locks.run(o.engineId, source.id, 'migrate', async () => {
       const name = `migrate-${Date.now()}`;
       let loadedImage = false;
       let targetId: string | null = null;
       let checkpointed = false;
       let tmp: string | null = null;
+      // What a crash would leave, written down first: the copy on the target, the stopped source.
+      const jop = journal.begin('migration', `${source.name} to ${target.spec.name}`);
       try {
         await timed(
           'image',
@@ -299,6 +311,12 @@ export class MigrationService {
         );
 
         targetId = await timed('create', `Creating ${source.name} on ${target.spec.name}…`, async () => {
+          const line = journal.add(jop, {
+            engineId: target.spec.id,
+            action: 'remove-container',
+            ref: source.name,
+            label: `the half-moved copy of ${source.name}`,
+          });
           const body = await likeSource(target.engine, source.info, {});
           const created = await target.engine.http.json<{ Id: string }>({
             method: 'POST',
@@ -308,10 +326,18 @@ export class MigrationService {
             ok: [201],
             timeoutMs: 60_000,
           });
+          journal.setRef(line, created.Id);
           return created.Id;
         });
 
         await timed('checkpoint', `Checkpointing ${source.name}…`, async () => {
+          journal.add(jop, {
+            engineId: source.conn.spec.id,
+            action: 'bring-back',
+            ref: source.id,
+            checkpoint: name,
+            label: source.name,
+          });
           await this.checkpoints
             .backend(source.conn)
             .create(source, name, { leaveRunning: false, tcpEstablished: false, fileLocks: false });
@@ -389,17 +415,22 @@ export class MigrationService {
             );
           s.detail = 'running';
         });
+        // It runs on the target: from here on a crash leaves a moved container, not a half-moved one.
+        journal.end(jop);
       } catch (e) {
         const kept = await this.rollback(source, target, targetId, loadedImage, checkpointed ? name : null);
+        journal.end(jop);
+        end();
         if (tmp) fs.rmSync(tmp, { force: true });
         const msg = engineMessage(e);
         const cause = likelyCause(msg);
         const where = kept
           ? `${source.name} was started again on ${source.conn.spec.name}, fresh: that engine could not restore its checkpoint, which is kept there as "${kept}"`
           : `${source.name} is running again on ${source.conn.spec.name}`;
+        const wasCancelled = e instanceof StudioError && e.code === 'cancelled';
         const err = new StudioError(
           'criu-failed',
-          `Migration of ${source.name} failed${cause ? `: ${cause.cause}` : ''}. ${where}; nothing was left on ${target.spec.name}.`,
+          `Migration of ${source.name} ${wasCancelled ? 'was cancelled' : `failed${cause ? `: ${cause.cause}` : ''}`}. ${where}; nothing was left on ${target.spec.name}.`,
           {
             hint: cause?.hint ?? 'The failed step is marked in the progress.',
             details: [msg],
@@ -412,6 +443,7 @@ export class MigrationService {
         throw err;
       }
       if (tmp) fs.rmSync(tmp, { force: true });
+      end();
 
       await timed(
         'finish',

@@ -225,4 +225,24 @@ export class PolicyStore {
         .all(policyId, limit) as RunRow[]
     ).map(toRun);
   }
+
+  /** Moves whenever another connection (another process) commits to the catalog. */
+  dataVersion(): number {
+    return this.db.pragma('data_version', { simple: true }) as number;
+  }
+
+  /** A run's checkpoint is made (the run goes on to prune). */
+  noteCheckpoint(runId: number, name: string): void {
+    this.db.prepare('UPDATE policy_runs SET checkpoint_name = ? WHERE id = ?').run(name, runId);
+  }
+
+  /** The checkpoints this policy's own runs made: the only ones its retention may delete. */
+  checkpointsMadeBy(policyId: number): Set<string> {
+    const rows = this.db
+      .prepare(
+        "SELECT checkpoint_name FROM policy_runs WHERE policy_id = ? AND checkpoint_name IS NOT NULL AND (outcome = 'ok' OR outcome IS NULL)",
+      )
+      .all(policyId) as { checkpoint_name: string }[];
+    return new Set(rows.map((r) => r.checkpoint_name));
+  }
 }

@@ -37,11 +37,14 @@ export class ScheduleService {
         });
         return r.name;
       },
-      scheduledCheckpoints: async (p) =>
-        this.catalog
+      // Only what this schedule made: an earlier schedule's checkpoints are the user's now.
+      scheduledCheckpoints: async (p) => {
+        const mine = this.store.checkpointsMadeBy(p.id);
+        return this.catalog
           .list(p.engineId, p.containerId)
-          .filter((c) => c.origin === 'scheduled' && c.status === 'present')
-          .map((c) => ({ name: c.name, createdAt: c.createdAt, sizeBytes: c.sizeBytes })),
+          .filter((c) => c.origin === 'scheduled' && c.status === 'present' && mine.has(c.name))
+          .map((c) => ({ name: c.name, createdAt: c.createdAt, sizeBytes: c.sizeBytes }));
+      },
       remove: async (p, name) => {
         await this.checkpoints.remove(p.engineId, p.containerId, name);
       },

@@ -1,5 +1,5 @@
-// Runs checkpoint schedules in the main process. One timer, set for the next policy due (and at
-// most a minute away, so schedules changed by the CLI are picked up). A policy never runs twice
+// Runs checkpoint schedules in the main process. One timer, set for the next policy due; a change
+// another process makes to the catalog (the CLI's "schedule") is noticed within a second. A policy never runs twice
 // at once; after downtime it catches up with one run, not a burst; after repeated failures it
 // pauses itself and says why. Every run is recorded.
 import type { PolicyRunT, PolicyT } from '../ipc/contract';
@@ -23,6 +23,8 @@ const MAX_SLEEP_MS = 60_000;
 
 export class Scheduler {
   private timer: NodeJS.Timeout | null = null;
+  private watch: NodeJS.Timeout | null = null;
+  private seenVersion = -1;
   private running = new Map<number, Promise<void>>();
   private stopped = true;
 
@@ -33,12 +35,24 @@ export class Scheduler {
     this.stopped = false;
     this.d.store.markInterrupted(this.d.now());
     this.arm();
+    // SQLite's data_version moves when another connection commits: re-plan at once then.
+    this.seenVersion = this.d.store.dataVersion();
+    this.watch = setInterval(() => {
+      const v = this.d.store.dataVersion();
+      if (v !== this.seenVersion) {
+        this.seenVersion = v;
+        this.arm(0);
+      }
+    }, 1000);
+    this.watch.unref?.();
   }
 
   stop(): void {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    if (this.watch) clearInterval(this.watch);
     this.timer = null;
+    this.watch = null;
   }
 
   /** Re-plan now: a policy was added, changed or resumed. */
@@ -81,6 +95,8 @@ export class Scheduler {
     const runId = this.d.store.startRun(p, now, catchUp);
     try {
       const name = await this.d.checkpoint(p);
+      // Written down before pruning, so retention counts it among this schedule's own.
+      this.d.store.noteCheckpoint(runId, name);
       const pruned = await this.prune(p).catch(() => [] as string[]);
       this.d.store.finishRun(runId, { outcome: 'ok', checkpoint: name, pruned }, this.d.now());
       this.d.store.succeeded(p.id);

@@ -157,6 +157,47 @@ describe('scheduled checkpoints', () => {
     }
   });
 
+  it("a new schedule's retention never deletes what an earlier schedule made", async () => {
+    const job = await piJob();
+    const s = services();
+    await s.registry.get(ENGINE).whenOnline(10_000);
+    const policy = (keepLast: number) =>
+      s.schedules.set({
+        engineId: ENGINE,
+        container: job.id,
+        everyMs: 1000,
+        keepLast,
+        keepHourly: 0,
+        keepDaily: 0,
+        budgetBytes: null,
+        maxFailures: 3,
+      });
+    const first = await policy(5);
+    await eventually(
+      () => s.schedules.store.runs(first.id).filter((r) => r.outcome === 'ok').length >= 2,
+      30_000,
+      'two checkpoints of the first schedule',
+    );
+    await s.schedules.remove(ENGINE, job.id);
+    await s.schedules.scheduler.idle();
+    const earlier = (await s.checkpoints.list(ENGINE, job.id)).map((r) => r.name);
+    expect(earlier.length).toBeGreaterThanOrEqual(2);
+    const second = await policy(1);
+    await eventually(
+      () => s.schedules.store.runs(second.id).filter((r) => r.outcome === 'ok').length >= 3,
+      30_000,
+      'three checkpoints of the second schedule',
+    );
+    await s.schedules.pause(ENGINE, job.id, true);
+    await s.schedules.scheduler.idle();
+    const now = (await s.checkpoints.list(ENGINE, job.id))
+      .filter((r) => r.status === 'present')
+      .map((r) => r.name);
+    // The first schedule's checkpoints are all still there; the second keeps one of its own.
+    expect(now).toEqual(expect.arrayContaining(earlier));
+    expect(now.length).toBe(earlier.length + 1);
+  });
+
   it('refuses nonsense before it is stored', async () => {
     const s = services();
     const res = await s.dispatcher.dispatch('schedule.set', {

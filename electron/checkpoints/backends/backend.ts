@@ -45,6 +45,8 @@ export interface CheckpointBackend {
     name: string,
     clones: CloneSpec[],
     progress: (name: string, state: 'creating' | 'copying' | 'restoring') => void,
+    /** Checked between steps: what is not made yet is not made, what was made is removed. */
+    signal?: AbortSignal,
   ): Promise<CloneOutcome[]>;
   /** The checkpoint as one tar stream (Docker: the folder; Podman: the export), for migration. */
   exportTar(t: Target, name: string): Promise<Readable>;

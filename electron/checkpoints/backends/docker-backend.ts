@@ -32,6 +32,8 @@ import { engineCheckpointSource } from '../engine-source';
 import type { CheckpointBackend, CloneOutcome, CloneSpec, CreateOptions } from './backend';
 
 export const CLONE_PARALLELISM = 4;
+/** The error of a clone that was never made, or undone, because the user cancelled. */
+export const CANCELLED = 'cancelled';
 export const CLONE_LABEL = 'dev.checkpointstudio.clone-of';
 
 export async function mapLimit<T>(
@@ -214,11 +216,16 @@ export class DockerBackend implements CheckpointBackend {
     name: string,
     clones: CloneSpec[],
     progress: (name: string, state: 'creating' | 'copying' | 'restoring') => void,
+    signal?: AbortSignal,
   ): Promise<CloneOutcome[]> {
     const engine = t.conn.engine;
     const out: CloneOutcome[] = clones.map((c) => ({ name: c.name, id: null, restoreMs: null }));
     const body = await likeSource(engine, t.info, { [CLONE_LABEL]: t.id });
     await mapLimit(clones, CLONE_PARALLELISM, async (c, i) => {
+      if (signal?.aborted) {
+        out[i]!.error = CANCELLED;
+        return;
+      }
       progress(c.name, 'creating');
       try {
         const created = await engine.http.json<{ Id: string }>({
@@ -234,7 +241,8 @@ export class DockerBackend implements CheckpointBackend {
         out[i]!.error = engineMessage(e);
       }
     });
-    const made = out.filter((o) => o.id);
+    if (signal?.aborted) for (const o of out) o.error ??= CANCELLED;
+    const made = out.filter((o) => o.id && !o.error);
     if (made.length) {
       let tmp: string | null = null;
       try {
@@ -260,6 +268,10 @@ export class DockerBackend implements CheckpointBackend {
       out.filter((o) => o.id && !o.error),
       CLONE_PARALLELISM,
       async (o) => {
+        if (signal?.aborted) {
+          o.error = CANCELLED;
+          return;
+        }
         progress(o.name, 'restoring');
         const t0 = Date.now();
         try {

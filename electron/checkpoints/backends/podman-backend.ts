@@ -16,7 +16,7 @@ import { readHostFile } from '../../engines/docker/helper-container';
 import { relevantLogLines } from '../criu-diagnosis';
 import type { Target } from '../container-target';
 import type { CheckpointBackend, CloneOutcome, CloneSpec, CreateOptions } from './backend';
-import { CLONE_PARALLELISM, engineMessage, mapLimit, removeContainer } from './docker-backend';
+import { CANCELLED, CLONE_PARALLELISM, engineMessage, mapLimit, removeContainer } from './docker-backend';
 import type { PodmanArchives } from './podman-archives';
 
 export class PodmanBackend implements CheckpointBackend {
@@ -101,10 +101,15 @@ export class PodmanBackend implements CheckpointBackend {
     name: string,
     clones: CloneSpec[],
     progress: (name: string, state: 'creating' | 'copying' | 'restoring') => void,
+    signal?: AbortSignal,
   ): Promise<CloneOutcome[]> {
     const file = this.path(t, name);
     const out: CloneOutcome[] = clones.map((c) => ({ name: c.name, id: null, restoreMs: null }));
     await mapLimit(out, CLONE_PARALLELISM, async (o) => {
+      if (signal?.aborted) {
+        o.error = CANCELLED;
+        return;
+      }
       progress(o.name, 'restoring');
       const t0 = Date.now();
       try {

@@ -1,6 +1,8 @@
 // checkpoint, checkpoints, restore, clone, rm: the checkpoint verbs, over the same dispatcher as
 // the app. Human output by default, the contract's JSON shapes with --json.
-import { Services } from '../../app/services';
+import type { Services } from '../../app/services';
+import { withCommandServices } from '../command-services';
+import { wholeNumber } from '../numbers';
 import type { CallName, CheckpointRecordT, CloneResultT, RestoreResultT } from '../../ipc/contract';
 import { unwrap } from '../../ipc/dispatcher';
 import { StudioError } from '../../ipc/errors';
@@ -15,20 +17,15 @@ export interface VerbOptions {
   dataDir: string;
 }
 
-async function withServices<T>(
+function withServices<T>(
   io: CliIo,
   o: VerbOptions,
   fn: (s: Services, engineId: string) => Promise<T>,
 ): Promise<T> {
   const spec = commandEngine(o.engine, io.env);
-  const services = new Services({ engines: [spec], dataDir: o.dataDir, host: 'browser' });
-  try {
-    return await fn(services, spec.id);
-  } finally {
-    // Sizes and processes are read right after a checkpoint; let that finish so it is recorded.
-    await services.checkpoints.idle();
-    services.dispose();
-  }
+  return withCommandServices(io, { engines: [spec], dataDir: o.dataDir, host: 'browser' }, (s) =>
+    fn(s, spec.id),
+  );
 }
 
 async function call<N extends CallName>(s: Services, name: N, args: unknown) {
@@ -52,6 +49,8 @@ export async function checkpointCommand(
     name?: string | undefined;
     leaveRunning: boolean;
     note?: string | undefined;
+    tcpEstablished?: boolean;
+    fileLocks?: boolean;
   },
 ): Promise<number> {
   return withServices(io, o, async (s, engineId) => {
@@ -59,6 +58,8 @@ export async function checkpointCommand(
       engineId,
       container: o.container,
       leaveRunning: o.leaveRunning,
+      tcpEstablished: o.tcpEstablished ?? false,
+      fileLocks: o.fileLocks ?? false,
       ...(o.name ? { name: o.name } : {}),
       ...(o.note ? { note: o.note } : {}),
     });
@@ -116,16 +117,21 @@ export async function restoreCommand(
   o: VerbOptions & { container: string; checkpoint?: string | undefined; force: boolean },
 ): Promise<number> {
   return withServices(io, o, async (s, engineId) => {
+    const opId = `cli-${process.pid}-${Date.now()}`;
+    const off = s.bus.on('operation.progress', (p) => {
+      if (p.opId === opId && !o.json && !p.done) io.err(p.message);
+    });
     const res: RestoreResultT = await call(s, 'checkpoint.restore', {
       engineId,
       container: o.container,
       replaceRunning: o.force,
+      opId,
       ...(o.checkpoint ? { checkpoint: o.checkpoint } : {}),
-    });
+    }).finally(off);
     if (o.json) io.out(JSON.stringify(res, null, 2));
     else
       io.out(
-        `Restored ${res.container.name} in ${millis(res.durationMs)}${res.replaced ? ' (its previous state was replaced)' : ''}; it is ${res.container.state}.`,
+        `Restored ${res.checkpoint}${o.checkpoint ? '' : ' (the newest)'} into ${res.container.name} in ${millis(res.durationMs)}${res.replaced ? ' (its previous state was replaced)' : ''}; it is ${res.container.state}.`,
       );
     return 0;
   });
@@ -157,7 +163,7 @@ export async function cloneCommand(
 ): Promise<number> {
   if (!o.checkpoint) throw new StudioError('invalid-argument', 'clone needs --checkpoint NAME');
   if (o.count === undefined) throw new StudioError('invalid-argument', 'clone needs --count N (1 to 50)');
-  const count = Number(o.count);
+  const count = wholeNumber('--count', o.count)!;
   return withServices(io, o, async (s, engineId) => {
     if (o.plan) {
       const plan = await call(s, 'clone.plan', {
@@ -202,13 +208,11 @@ export async function cloneCommand(
             res.clones.map((c) => [
               c.name,
               c.state,
+              // Only what is published: a port the clone merely listens on reaches nobody outside.
               c.ports
-                .map((p) =>
-                  p.publicPort
-                    ? `${p.ip ?? '0.0.0.0'}:${p.publicPort}->${p.privatePort}`
-                    : `${p.privatePort}`,
-                )
-                .join(', ') || '-',
+                .filter((p) => p.publicPort)
+                .map((p) => `${p.ip ?? '0.0.0.0'}:${p.publicPort}->${p.privatePort}`)
+                .join(', ') || 'none',
               c.restoreMs === null ? '-' : millis(c.restoreMs),
               c.error ?? '',
             ]),

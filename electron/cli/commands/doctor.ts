@@ -1,4 +1,4 @@
-import { Services } from '../../app/services';
+import { withCommandServices } from '../command-services';
 import type { DoctorReportT } from '../../ipc/contract';
 import { unwrap } from '../../ipc/dispatcher';
 import type { CliIo } from '../cli-io';
@@ -23,19 +23,20 @@ export async function doctorCommand(
   opts: { json: boolean; engine?: string; dataDir: string; remeasure?: boolean },
 ): Promise<number> {
   const spec = commandEngine(opts.engine, io.env);
-  const services = new Services({ engines: [spec], dataDir: opts.dataDir, host: 'browser' });
-  try {
-    // The engine gets a moment to connect; the doctor reports it unreachable otherwise.
-    await services.registry.get(spec.id).settled(10000);
-    const report = unwrap<'doctor.run'>(
-      await services.dispatcher.dispatch('doctor.run', {
-        engineId: spec.id,
-        remeasure: opts.remeasure ?? false,
-      }),
-    );
-    io.out(opts.json ? JSON.stringify(report, null, 2) : formatReport(report));
-    return report.summary.blocking > 0 ? 1 : 0;
-  } finally {
-    services.dispose();
-  }
+  return withCommandServices(
+    io,
+    { engines: [spec], dataDir: opts.dataDir, host: 'browser' },
+    async (services) => {
+      // The engine gets a moment to connect; the doctor reports it unreachable otherwise.
+      await services.registry.get(spec.id).settled(10000);
+      const report = unwrap<'doctor.run'>(
+        await services.dispatcher.dispatch('doctor.run', {
+          engineId: spec.id,
+          remeasure: opts.remeasure ?? false,
+        }),
+      );
+      io.out(opts.json ? JSON.stringify(report, null, 2) : formatReport(report));
+      return report.summary.blocking > 0 ? 1 : 0;
+    },
+  );
 }

@@ -6,6 +6,8 @@ import { inspectCheckpoint, InspectError } from '../../criu/inspect';
 import { searchMemory } from '../../criu/memsearch';
 import { pathSource, SourceError, type CheckpointSource } from '../../criu/sources';
 import { CheckpointName, ContainerRef, type InspectDiffT, type InspectionT } from '../../ipc/contract';
+import { wholeNumber } from '../numbers';
+import { onInterrupt } from '../command-services';
 import { StudioError } from '../../ipc/errors';
 import { bytes, millis } from '../../shared/format';
 import type { CliIo } from '../cli-io';
@@ -28,6 +30,9 @@ async function resolveSource(
   if (fs.existsSync(spec)) return pathSource(spec);
   const m = /^([^:]+):([^:]+)$/.exec(spec);
   if (!m || !ContainerRef.safeParse(m[1]).success || !CheckpointName.safeParse(m[2]).success) {
+    // A path that is not there is not found (exit 1), as a checkpoint that is not there is.
+    if (spec.includes('/') || /\.(tar|gz|zst|tgz)$/.test(spec))
+      throw new StudioError('not-found', `${spec} does not exist`);
     throw new StudioError(
       'invalid-argument',
       `"${spec}" is not a folder, an archive, or container:checkpoint`,
@@ -51,13 +56,23 @@ async function withSources<T>(
       dataDir: o.dataDir,
       host: 'browser',
     }));
+  const stop = onInterrupt(io, () => services);
   try {
-    return await fn((spec) => resolveSource(io, o, spec, lazy));
+    const result = await fn((spec) => resolveSource(io, o, spec, lazy));
+    // Ctrl+C stopped a search or a reading: what it found is not the answer.
+    if ((services as Services | null)?.cancellation.all.aborted)
+      throw new StudioError('cancelled', 'Cancelled; what was read is let go.');
+    return result;
   } catch (e) {
+    // What the user named does not exist: not-found (exit 1, as everywhere); a damaged or hostile
+    // archive is bad input.
+    if (e instanceof SourceError && /does not exist$/.test(e.message))
+      throw new StudioError('not-found', e.message);
     if (e instanceof SourceError || e instanceof InspectError)
       throw new StudioError('invalid-argument', e.message);
     throw e;
   } finally {
+    stop();
     (services as Services | null)?.dispose();
   }
 }
@@ -160,10 +175,14 @@ export async function memsearchCommand(
     maxHits?: string | undefined;
   },
 ): Promise<number> {
-  const pid = o.pid === undefined ? undefined : Number(o.pid);
-  if (pid !== undefined && (!Number.isInteger(pid) || pid <= 0))
+  const pid = wholeNumber('--pid', o.pid);
+  if (pid !== undefined && pid <= 0)
     throw new StudioError('invalid-argument', `--pid must be a process id, not "${o.pid}"`);
-  const maxHits = o.maxHits === undefined ? 100 : Number(o.maxHits);
+  if (o.pattern === '')
+    throw new StudioError('invalid-argument', 'the pattern is empty: it would match everywhere', {
+      hint: 'Give the text (or, with --regex, the expression) to look for.',
+    });
+  const maxHits = wholeNumber('--max-hits', o.maxHits) ?? 100;
   if (!Number.isInteger(maxHits) || maxHits < 1 || maxHits > 1000)
     throw new StudioError('invalid-argument', '--max-hits is 1 to 1000');
   return withSources(io, o, async (resolve) => {

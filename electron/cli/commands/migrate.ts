@@ -1,5 +1,6 @@
 // migrate <container> --to <engine> [--keep-source]: move a running container to another engine.
-import { Services } from '../../app/services';
+import type { Services } from '../../app/services';
+import { withCommandServices } from '../command-services';
 import type { MigrationResultT } from '../../ipc/contract';
 import { unwrap } from '../../ipc/dispatcher';
 import { StudioError } from '../../ipc/errors';
@@ -29,42 +30,46 @@ export async function migrateCommand(
   if (target.host === source.host)
     throw new StudioError('invalid-argument', 'the target is the same engine as the source');
   if (target.id === source.id) target.id = 'target';
-  const s = new Services({ engines: [source, target], dataDir: o.dataDir, host: 'browser' });
-  const opId = `cli-migrate-${process.pid}-${Date.now()}`;
-  const off = s.bus.on('operation.progress', (p) => {
-    if (p.opId === opId && !o.json) io.err(p.message);
-  });
-  try {
-    const res: MigrationResultT = unwrap<'migrate.run'>(
-      await s.dispatcher.dispatch('migrate.run', {
-        engineId: source.id,
-        container: o.container,
-        to: target.id,
-        keepSource: o.keepSource,
-        opId,
-      }),
-    );
-    if (o.json) io.out(JSON.stringify(res, null, 2));
-    else {
-      io.out(
-        table(
-          ['STAGE', 'STATE', 'TIME', 'BYTES', 'DETAIL'],
-          res.stages.map((st) => [
-            st.name,
-            st.state,
-            millis(st.ms),
-            st.bytes ? bytes(st.bytes) : '-',
-            st.detail,
-          ]),
-        ),
+  return withCommandServices(io, { engines: [source, target], dataDir: o.dataDir, host: 'browser' }, (s) =>
+    run(s),
+  );
+
+  async function run(s: Services): Promise<number> {
+    const opId = `cli-migrate-${process.pid}-${Date.now()}`;
+    const off = s.bus.on('operation.progress', (p) => {
+      if (p.opId === opId && !o.json) io.err(p.message);
+    });
+    try {
+      const res: MigrationResultT = unwrap<'migrate.run'>(
+        await s.dispatcher.dispatch('migrate.run', {
+          engineId: source.id,
+          container: o.container,
+          to: target.id,
+          keepSource: o.keepSource,
+          opId,
+        }),
       );
-      io.out(
-        `${o.container} runs on ${target.name} (${res.targetContainerId.slice(0, 12)}) after ${millis(res.durationMs)}.`,
-      );
+      if (o.json) io.out(JSON.stringify(res, null, 2));
+      else {
+        io.out(
+          table(
+            ['STAGE', 'STATE', 'TIME', 'BYTES', 'DETAIL'],
+            res.stages.map((st) => [
+              st.name,
+              st.state,
+              millis(st.ms),
+              st.bytes ? bytes(st.bytes) : '-',
+              st.detail,
+            ]),
+          ),
+        );
+        io.out(
+          `${o.container} runs on ${target.name} (${res.targetContainerId.slice(0, 12)}) after ${millis(res.durationMs)}.`,
+        );
+      }
+      return 0;
+    } finally {
+      off();
     }
-    return 0;
-  } finally {
-    off();
-    s.dispose();
   }
 }

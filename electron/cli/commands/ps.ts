@@ -1,4 +1,4 @@
-import { Services } from '../../app/services';
+import { withCommandServices } from '../command-services';
 import { unwrap } from '../../ipc/dispatcher';
 import type { CliIo } from '../cli-io';
 import { commandEngine } from '../engine-args';
@@ -10,36 +10,37 @@ export async function psCommand(
   opts: { json: boolean; all: boolean; engine?: string; dataDir: string },
 ): Promise<number> {
   const spec = commandEngine(opts.engine, io.env);
-  const services = new Services({ engines: [spec], dataDir: opts.dataDir, host: 'browser' });
-  try {
-    const all = unwrap<'containers.list'>(
-      await services.dispatcher.dispatch('containers.list', { engineId: spec.id }),
-    );
-    const rows = opts.all ? all : all.filter((c) => c.state === 'running' || c.state === 'paused');
-    if (opts.json) {
-      io.out(JSON.stringify(rows, null, 2));
+  return withCommandServices(
+    io,
+    { engines: [spec], dataDir: opts.dataDir, host: 'browser' },
+    async (services) => {
+      const all = unwrap<'containers.list'>(
+        await services.dispatcher.dispatch('containers.list', { engineId: spec.id }),
+      );
+      const rows = opts.all ? all : all.filter((c) => c.state === 'running' || c.state === 'paused');
+      if (opts.json) {
+        io.out(JSON.stringify(rows, null, 2));
+        return 0;
+      }
+      const now = Date.now();
+      io.out(
+        table(
+          ['NAME', 'IMAGE', 'STATE', 'UPTIME', 'PORTS', 'ID'],
+          rows.map((c) => [
+            c.name,
+            c.image,
+            c.status,
+            c.startedAt ? duration(now - c.startedAt) : '-',
+            c.ports
+              .map((p) =>
+                p.publicPort ? `${p.publicPort}->${p.privatePort}/${p.type}` : `${p.privatePort}/${p.type}`,
+              )
+              .join(', ') || '-',
+            shortId(c.id),
+          ]),
+        ),
+      );
       return 0;
-    }
-    const now = Date.now();
-    io.out(
-      table(
-        ['NAME', 'IMAGE', 'STATE', 'UPTIME', 'PORTS', 'ID'],
-        rows.map((c) => [
-          c.name,
-          c.image,
-          c.status,
-          c.startedAt ? duration(now - c.startedAt) : '-',
-          c.ports
-            .map((p) =>
-              p.publicPort ? `${p.publicPort}->${p.privatePort}/${p.type}` : `${p.privatePort}/${p.type}`,
-            )
-            .join(', ') || '-',
-          shortId(c.id),
-        ]),
-      ),
-    );
-    return 0;
-  } finally {
-    services.dispose();
-  }
+    },
+  );
 }

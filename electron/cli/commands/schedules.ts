@@ -1,9 +1,11 @@
 // schedule, schedules, unschedule. Schedules run while the app runs (the window, or serve).
-import { Services } from '../../app/services';
+import type { Services } from '../../app/services';
+import { withCommandServices } from '../command-services';
+import { wholeNumber } from '../numbers';
 import type { PolicyT } from '../../ipc/contract';
 import { unwrap } from '../../ipc/dispatcher';
 import { StudioError } from '../../ipc/errors';
-import { ago, bytes } from '../../shared/format';
+import { ago, bytes, duration } from '../../shared/format';
 import { formatDuration, parseDuration, parseSize } from '../../shared/units';
 import type { CliIo } from '../cli-io';
 import { commandEngine } from '../engine-args';
@@ -21,12 +23,9 @@ async function withServices<T>(
   fn: (s: Services, engineId: string) => Promise<T>,
 ): Promise<T> {
   const spec = commandEngine(o.engine, io.env);
-  const s = new Services({ engines: [spec], dataDir: o.dataDir, host: 'browser' });
-  try {
-    return await fn(s, spec.id);
-  } finally {
-    s.dispose();
-  }
+  return withCommandServices(io, { engines: [spec], dataDir: o.dataDir, host: 'browser' }, (s) =>
+    fn(s, spec.id),
+  );
 }
 
 function describePolicy(p: PolicyT): string {
@@ -55,6 +54,25 @@ export async function scheduleCommand(
     resume: boolean;
   },
 ): Promise<number> {
+  if (o.pause && o.resume)
+    throw new StudioError('invalid-argument', '--pause and --resume cannot go together');
+  const settings = (
+    [
+      ['--every', o.every],
+      ['--keep', o.keep],
+      ['--hourly', o.hourly],
+      ['--daily', o.daily],
+      ['--budget', o.budget],
+      ['--max-failures', o.maxFailures],
+    ] as const
+  ).filter(([, v]) => v !== undefined);
+  if ((o.pause || o.resume) && settings.length) {
+    throw new StudioError(
+      'invalid-argument',
+      `${o.pause ? '--pause' : '--resume'} changes nothing else: ${settings.map(([f]) => f).join(', ')} would be ignored`,
+      { hint: 'Change the schedule and pause or resume it in two commands.' },
+    );
+  }
   return withServices(io, o, async (s, engineId) => {
     let policy: PolicyT;
     if (o.pause || o.resume) {
@@ -69,13 +87,7 @@ export async function scheduleCommand(
           'invalid-argument',
           `--every "${o.every}" is not a duration like 30s, 5m, 2h or 1d`,
         );
-      const int = (v: string | undefined, name: string) => {
-        if (v === undefined) return undefined;
-        const n = Number(v);
-        if (!Number.isInteger(n))
-          throw new StudioError('invalid-argument', `--${name} must be a whole number, not "${v}"`);
-        return n;
-      };
+      const int = (v: string | undefined, name: string) => wholeNumber(`--${name}`, v);
       const budget = o.budget === undefined ? null : parseSize(o.budget);
       if (o.budget !== undefined && budget === null)
         throw new StudioError('invalid-argument', `--budget "${o.budget}" is not a size like 500M or 2G`);
@@ -126,7 +138,7 @@ export async function schedulesCommand(io: CliIo, o: Base): Promise<number> {
           p.state === 'active' && p.nextRunAt
             ? p.nextRunAt <= now
               ? 'due'
-              : `in ${Math.round((p.nextRunAt - now) / 1000)}s`
+              : `in ${duration(p.nextRunAt - now)}`
             : '-',
           String(p.consecutiveFailures),
         ]),

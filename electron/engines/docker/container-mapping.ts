@@ -29,6 +29,10 @@ function statusText(info: ContainerInspectInfo): string {
   }
 }
 
+const isV6 = (ip: string | undefined) => Boolean(ip?.includes(':'));
+/** 0.0.0.0 and :: (or none): every address of the host. */
+const isAny = (ip: string | undefined) => !ip || ip === '0.0.0.0' || ip === '::';
+
 function ports(info: ContainerInspectInfo): ContainerSummaryT['ports'] {
   const out: ContainerSummaryT['ports'] = [];
   // Running containers report what is bound; others only what they asked for.
@@ -47,11 +51,17 @@ function ports(info: ContainerInspectInfo): ContainerSummaryT['ports'] {
       out.push({ privatePort, type });
       continue;
     }
-    for (const b of bindings) {
+    // The engine binds a port published on all addresses twice, IPv4 and IPv6: one binding asked
+    // for, so one row (the IPv4 one).
+    const seen = new Set<string>();
+    for (const b of [...bindings].sort((x, y) => Number(isV6(x.HostIp)) - Number(isV6(y.HostIp)))) {
       const publicPort = Number(b.HostPort);
       const row: ContainerSummaryT['ports'][number] = { privatePort, type };
       if (Number.isInteger(publicPort) && publicPort > 0) row.publicPort = publicPort;
       if (b.HostIp) row.ip = b.HostIp;
+      const same = `${row.publicPort ?? '-'}|${isAny(b.HostIp) ? 'any' : b.HostIp}`;
+      if (seen.has(same)) continue;
+      seen.add(same);
       out.push(row);
     }
   }

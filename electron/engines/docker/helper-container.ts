@@ -2,6 +2,7 @@
 // (never started) with bind mounts of the folders we need, and the archive endpoints read or
 // write through it. This works for anyone who can reach the socket, locally or remotely.
 import crypto from 'node:crypto';
+import os from 'node:os';
 import type { IncomingMessage } from 'node:http';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
@@ -10,6 +11,26 @@ import type { DockerEngine } from './docker-engine';
 import { EngineHttpError } from './docker-http';
 
 export const HELPER_LABEL = 'dev.checkpointstudio.helper';
+/** Which process made a helper (host:pid): one whose maker is gone can go at once. */
+export const OWNER_LABEL = 'dev.checkpointstudio.owner';
+
+export function helperLabels(): Record<string, string> {
+  return { [HELPER_LABEL]: '1', [OWNER_LABEL]: `${os.hostname()}:${process.pid}` };
+}
+
+function makerGone(owner: string | undefined): boolean {
+  if (!owner) return false;
+  const i = owner.lastIndexOf(':');
+  if (owner.slice(0, i) !== os.hostname()) return false;
+  const pid = Number(owner.slice(i + 1));
+  if (!Number.isInteger(pid) || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code !== 'EPERM';
+  }
+}
 
 export interface Bind {
   host: string;
@@ -33,7 +54,7 @@ export async function createHelper(engine: DockerEngine, image: string, binds: B
       // Never started: the entrypoint only has to satisfy create.
       Entrypoint: ['/checkpoint-studio-helper'],
       Cmd: [],
-      Labels: { [HELPER_LABEL]: '1' },
+      Labels: helperLabels(),
       NetworkDisabled: true,
       HostConfig: {
         NetworkMode: 'none',
@@ -77,12 +98,15 @@ export async function withHelper<T>(
   }
 }
 
-/** Removes helpers a crashed run left behind (older than `olderThanMs`). */
+/**
+ * Removes helpers a crashed or killed run left behind: at once when the process that made them is
+ * gone from this machine, else once older than `olderThanMs` (made elsewhere, or by an old version).
+ */
 export async function removeStaleHelpers(
   engine: DockerEngine,
   olderThanMs = 10 * 60 * 1000,
 ): Promise<number> {
-  const rows = await engine.http.json<{ Id: string; Created: number }[]>({
+  const rows = await engine.http.json<{ Id: string; Created: number; Labels?: Record<string, string> }[]>({
     method: 'GET',
     path: '/containers/json',
     query: { all: true, filters: JSON.stringify({ label: [HELPER_LABEL] }) },
@@ -91,7 +115,7 @@ export async function removeStaleHelpers(
   });
   let removed = 0;
   for (const r of rows) {
-    if (Date.now() - r.Created * 1000 < olderThanMs) continue;
+    if (!makerGone(r.Labels?.[OWNER_LABEL]) && Date.now() - r.Created * 1000 < olderThanMs) continue;
     await engine.http
       .json({
         method: 'DELETE',

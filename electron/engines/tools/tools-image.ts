@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import { StudioError } from '../../ipc/errors';
 import type { DockerEngine } from '../docker/docker-engine';
 import { EngineHttpError } from '../docker/docker-http';
-import { HELPER_LABEL, singleFileTar } from '../docker/helper-container';
+import { helperLabels, singleFileTar } from '../docker/helper-container';
 import { toolArch, toolProgram } from './tool-program';
 
 export const TOOLS_REPO = 'checkpoint-studio/tools';
@@ -78,7 +78,7 @@ export interface ToolRun {
 
 /** Labels, hidden and swept like every helper; `role` says what it was for in `docker ps`. */
 function toolLabels(role: string): Record<string, string> {
-  return { [HELPER_LABEL]: '1', 'dev.checkpointstudio.role': role };
+  return { ...helperLabels(), 'dev.checkpointstudio.role': role };
 }
 
 export interface ToolContainerOptions {

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { ClonePlanT, PortPlanT } from '../../../../electron/ipc/contract';
 import { millis } from '../../../../electron/shared/format';
 import { api } from '../../api/client';
+import { CancelButton } from '../../components/CancelButton';
 import { Carried } from '../../components/Carried';
 import { ErrorBox } from '../../components/ErrorBox';
 import { Modal } from '../../components/Modal';
@@ -231,8 +232,9 @@ export function CloneDialog(props: {
                   </td>
                   <td className="mono">
                     {i.ports
-                      .map((p) => (p.publicPort ? `${p.publicPort}→${p.privatePort}` : `${p.privatePort}`))
-                      .join(', ') || '—'}
+                      .filter((p) => p.publicPort)
+                      .map((p) => `${p.publicPort}→${p.privatePort}`)
+                      .join(', ') || 'none'}
                   </td>
                   <td className="num">{i.restoreMs === null ? '—' : millis(i.restoreMs)}</td>
                   <td className="error-cell">{i.error ?? ''}</td>
@@ -248,6 +250,7 @@ export function CloneDialog(props: {
           )}
           {op?.error && <ErrorBox error={op.error} />}
           <div className="modal-actions">
+            {!finished && opId && <CancelButton opId={opId} />}
             <button type="button" className="primary" onClick={close} disabled={!finished}>
               {finished ? 'Close' : 'Working…'}
             </button>

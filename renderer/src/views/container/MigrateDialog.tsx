@@ -1,3 +1,4 @@
+import { CancelButton } from '../../components/CancelButton';
 import { Carried } from '../../components/Carried';
 import { useEffect, useMemo, useState } from 'react';
 import { bytes, millis } from '../../../../electron/shared/format';
@@ -182,6 +183,7 @@ export function MigrateDialog(props: {
                 Open it on {engines.find((e) => e.id === to)?.name}
               </button>
             )}
+            {running && opId && <CancelButton opId={opId} />}
             <button type="button" className="secondary" onClick={props.onClose} disabled={running}>
               Close
             </button>
