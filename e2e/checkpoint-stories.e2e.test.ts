@@ -20,6 +20,7 @@ import {
   openApp,
   openContainer,
   pageErrors,
+  startCloneFromUi,
   screenshot,
   startApp,
   type RunningApp,
@@ -158,17 +159,16 @@ describe('checkpoint stories in the UI', () => {
     await containers.run({ name, image: tb.busyboxImage, cmd: ['sh', '-c', COUNTER_SCRIPT] });
     await openContainer(page, name);
     await checkpointFromUi(page, 'base', { leaveRunning: true });
-    const before = (await docker.listContainers({ all: true })).map((c) => c.Id).sort();
-    await page.getByRole('button', { name: 'Clone…' }).click();
-    const dialog = page.locator('dialog[open]');
-    const prefix = uniqueName('cancel');
-    await dialog.getByLabel('Name prefix').fill(prefix);
-    await dialog.getByLabel('How many').fill('10');
-    await dialog
-      .locator('[data-clone-names]')
-      .getByText(`${prefix}-1 … ${prefix}-10`)
-      .waitFor({ timeout: 10_000 });
-    await dialog.getByRole('button', { name: 'Clone 10' }).click();
+    // The user's containers (the app's helpers come and go on their own): none added in the end.
+    const users = async () =>
+      JSON.stringify(
+        (await docker.listContainers({ all: true }))
+          .filter((c) => !c.Labels?.['dev.checkpointstudio.helper'])
+          .map((c) => c.Id)
+          .sort(),
+      );
+    const before = await users();
+    const dialog = await startCloneFromUi(page, uniqueName('cancel'), 10);
     await dialog.locator('[data-cancel-op]').click();
     await dialog
       .locator('[data-clone-status]')
@@ -176,12 +176,13 @@ describe('checkpoint stories in the UI', () => {
       .waitFor({ timeout: 60_000 });
     await screenshot(page, 'clone-cancelled');
     await dialog.getByRole('button', { name: 'Close' }).click();
+    await eventually(async () => (await users()) === before, 30_000, 'every clone gone');
     await eventually(
       async () =>
-        JSON.stringify((await docker.listContainers({ all: true })).map((c) => c.Id).sort()) ===
-        JSON.stringify(before),
+        (await docker.listContainers({ all: true, filters: { label: ['dev.checkpointstudio.helper'] } }))
+          .length === 0,
       30_000,
-      'every clone and helper gone',
+      'every helper gone',
     );
   });
 });

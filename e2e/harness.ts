@@ -154,3 +154,15 @@ export async function checkpointFromUi(
     .getByText(new RegExp(`Checkpoint ${name} saved`))
     .waitFor({ timeout: 30_000 });
 }
+
+/** Opens the Clone dialog, fills it, waits for the plan to agree, and starts it; returns the dialog. */
+export async function startCloneFromUi(page: Page, prefix: string, count: number): Promise<Locator> {
+  await page.getByRole('button', { name: 'Clone…' }).click();
+  const dialog = page.locator('dialog[open]');
+  await dialog.getByLabel('Name prefix').fill(prefix);
+  await dialog.getByLabel('How many').fill(String(count));
+  const last = count === 1 ? `${prefix}-1` : `${prefix}-1 … ${prefix}-${count}`;
+  await dialog.locator('[data-clone-names]').getByText(last).waitFor({ timeout: 15_000 });
+  await dialog.getByRole('button', { name: `Clone ${count}` }).click();
+  return dialog;
+}

@@ -24,6 +24,7 @@ import {
   screenshot,
   shown,
   startApp,
+  startCloneFromUi,
   type RunningApp,
 } from './harness';
 
@@ -130,16 +131,8 @@ describe("today's engines in the UI", () => {
     await openContainer(page, name);
     await checkpointFromUi(page, 'warm', { leaveRunning: true });
 
-    await page.getByRole('button', { name: 'Clone…' }).click();
-    const dialog = page.locator('dialog[open]');
     const prefix = uniqueName('lo');
-    await dialog.getByLabel('Name prefix').fill(prefix);
-    await dialog.getByLabel('How many').fill('2');
-    await dialog
-      .locator('[data-clone-names]')
-      .getByText(`${prefix}-1 … ${prefix}-2`)
-      .waitFor({ timeout: 15_000 });
-    await dialog.getByRole('button', { name: 'Clone 2' }).click();
+    const dialog = await startCloneFromUi(page, prefix, 2);
     await dialog.locator('[data-clone-status]').getByText('2 clones running.').waitFor({ timeout: 60_000 });
     await dialog.locator('[data-clone-loopback]').waitFor();
     await screenshot(page, 'podman58-clones-loopback');

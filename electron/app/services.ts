@@ -4,7 +4,7 @@ import path from 'node:path';
 import { CheckpointCatalog } from '../catalog/checkpoint-catalog';
 import { CheckpointService } from '../checkpoints/checkpoint-service';
 import { CloneService } from '../checkpoints/clone-service';
-import { DockerBackend } from '../checkpoints/backends/docker-backend';
+import { DockerBackend, removedOrNot } from '../checkpoints/backends/docker-backend';
 import { PodmanArchives } from '../checkpoints/backends/podman-archives';
 import { PodmanBackend } from '../checkpoints/backends/podman-backend';
 import { EngineRegistry } from '../engines/engine-registry';
@@ -142,19 +142,8 @@ export class Services {
     const conn = this.registry.get(engineId);
     await removeStaleHelpers(conn.engine).catch(() => 0);
     for (const p of this.catalog.pendingRemovals(engineId)) {
-      const removed = await conn.engine.http
-        .json({
-          method: 'DELETE',
-          path: `/containers/${p.containerId}`,
-          query: { force: true, v: true },
-          ok: [204, 404],
-          timeoutMs: 30_000,
-        })
-        .then(
-          () => true,
-          () => false,
-        );
-      if (removed) this.catalog.donePendingRemoval(engineId, p.containerId);
+      if (await removedOrNot(conn.engine, p.containerId))
+        this.catalog.donePendingRemoval(engineId, p.containerId);
     }
   }
 

@@ -12,7 +12,7 @@ import { containerFromInspect } from '../engines/docker/container-mapping';
 import type { CheckpointService } from './checkpoint-service';
 import type { Target } from './container-target';
 import { likelyCause } from './criu-diagnosis';
-import { mapLimit } from './backends/docker-backend';
+import { mapLimit, removedOrNot } from './backends/docker-backend';
 import { inspectCheckpoint } from '../criu/inspect';
 import { carriedSettings } from './carried-settings';
 import { bringLoopbackUp, shouldRepairLoopback } from './loopback';
@@ -306,19 +306,7 @@ export class CloneService {
       instances.filter((i) => i.state === 'failed' && i.id),
       4,
       async (inst) => {
-        const gone = await t.conn.engine.http
-          .json({
-            method: 'DELETE',
-            path: `/containers/${inst.id}`,
-            query: { force: true, v: true },
-            ok: [204, 404],
-            timeoutMs: 30_000,
-          })
-          .then(
-            () => true,
-            () => false,
-          );
-        if (gone) inst.id = null;
+        if (await removedOrNot(t.conn.engine, inst.id!)) inst.id = null;
         else {
           this.catalog.addPendingRemoval(req.engineId, inst.id!, `failed clone ${inst.name}`);
           inst.error = `${inst.error ?? 'failed'} (it will be removed when ${t.conn.spec.name} answers again)`;

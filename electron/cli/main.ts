@@ -74,27 +74,50 @@ const COMMANDS = [
   'unschedule',
 ];
 
+/** Every option of every command; the ones with a value also tell the command apart from values. */
+const OPTIONS = {
+  json: { type: 'boolean', default: false },
+  remeasure: { type: 'boolean', default: false },
+  plan: { type: 'boolean', default: false },
+  all: { type: 'boolean', short: 'a', default: false },
+  engine: { type: 'string', multiple: true },
+  port: { type: 'string' },
+  verbose: { type: 'boolean', default: false },
+  name: { type: 'string' },
+  'leave-running': { type: 'boolean', default: false },
+  'tcp-established': { type: 'boolean', default: false },
+  'file-locks': { type: 'boolean', default: false },
+  note: { type: 'string' },
+  checkpoint: { type: 'string' },
+  force: { type: 'boolean', default: false },
+  count: { type: 'string' },
+  prefix: { type: 'string' },
+  ports: { type: 'string' },
+  regex: { type: 'boolean', default: false },
+  pid: { type: 'string' },
+  'max-hits': { type: 'string' },
+  every: { type: 'string' },
+  keep: { type: 'string' },
+  hourly: { type: 'string' },
+  daily: { type: 'string' },
+  budget: { type: 'string' },
+  'max-failures': { type: 'string' },
+  pause: { type: 'boolean', default: false },
+  tls: { type: 'string' },
+  to: { type: 'string' },
+  'keep-source': { type: 'boolean', default: false },
+  resume: { type: 'boolean', default: false },
+} as const satisfies Record<
+  string,
+  { type: 'string' | 'boolean'; default?: boolean; short?: string; multiple?: boolean }
+>;
+
 /** Options that take a value: what follows them is never the command. */
-const VALUED = new Set([
-  '--engine',
-  '--port',
-  '--name',
-  '--note',
-  '--checkpoint',
-  '--count',
-  '--prefix',
-  '--ports',
-  '--pid',
-  '--max-hits',
-  '--every',
-  '--keep',
-  '--hourly',
-  '--daily',
-  '--budget',
-  '--max-failures',
-  '--tls',
-  '--to',
-]);
+const VALUED = new Set(
+  Object.entries(OPTIONS)
+    .filter(([, o]) => o.type === 'string')
+    .map(([name]) => `--${name}`),
+);
 
 /** The command is the first word that is neither an option nor an option's value. */
 export function splitCommand(argv: string[]): { command: string | undefined; rest: string[] } {
@@ -171,39 +194,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   try {
     ({ values, positionals } = parseArgs({
       args: rest,
-      options: {
-        json: { type: 'boolean', default: false },
-        remeasure: { type: 'boolean', default: false },
-        plan: { type: 'boolean', default: false },
-        all: { type: 'boolean', short: 'a', default: false },
-        engine: { type: 'string', multiple: true },
-        port: { type: 'string' },
-        verbose: { type: 'boolean', default: false },
-        name: { type: 'string' },
-        'leave-running': { type: 'boolean', default: false },
-        'tcp-established': { type: 'boolean', default: false },
-        'file-locks': { type: 'boolean', default: false },
-        note: { type: 'string' },
-        checkpoint: { type: 'string' },
-        force: { type: 'boolean', default: false },
-        count: { type: 'string' },
-        prefix: { type: 'string' },
-        ports: { type: 'string' },
-        regex: { type: 'boolean', default: false },
-        pid: { type: 'string' },
-        'max-hits': { type: 'string' },
-        every: { type: 'string' },
-        keep: { type: 'string' },
-        hourly: { type: 'string' },
-        daily: { type: 'string' },
-        budget: { type: 'string' },
-        'max-failures': { type: 'string' },
-        pause: { type: 'boolean', default: false },
-        tls: { type: 'string' },
-        to: { type: 'string' },
-        'keep-source': { type: 'boolean', default: false },
-        resume: { type: 'boolean', default: false },
-      },
+      options: OPTIONS,
       allowPositionals: true,
       strict: true,
     }));

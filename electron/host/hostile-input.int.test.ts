@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Services } from '../app/services';
 import { callNames } from '../ipc/contract-names';
+import { fieldLabel } from '../ipc/dispatcher';
 import { signIn, SocketRelay, testbed } from '../../testbed/support';
 import { startBrowserServer, type BrowserServer } from './browser-server';
 
@@ -144,8 +145,11 @@ describe('hostile input through browser mode', () => {
           if (res.json.ok)
             throw new Error(`accepted: ${name} ${field}=${JSON.stringify(value)?.slice(0, 40)}`);
           expect(res.json.error?.code).toBe('invalid-argument');
-          // The message names the field (or says the whole request is too large).
-          expect(res.json.error?.message).toMatch(new RegExp(`${field}|too large`));
+          // The message names the field in the user's words (or says the request is too large),
+          // never the call's internal name.
+          const label = fieldLabel(field).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+          expect(res.json.error?.message).toMatch(new RegExp(`${label}|too large`));
+          expect(res.json.error?.message).not.toContain(name);
           answered++;
         }
       }

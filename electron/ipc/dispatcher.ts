@@ -43,6 +43,11 @@ const LABELS: Record<string, string> = {
   paused: 'paused or not',
 };
 
+/** How messages name a field of the contract. */
+export function fieldLabel(field: string): string {
+  return LABELS[field] ?? field;
+}
+
 const KINDS: Record<string, string> = {
   number: 'a number',
   string: 'text',

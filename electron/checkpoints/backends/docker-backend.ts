@@ -55,6 +55,14 @@ export function engineMessage(e: unknown): string {
   return e instanceof EngineHttpError ? e.engineMessage : e instanceof Error ? e.message : String(e);
 }
 
+/** Removes a container (and its anonymous volumes); true when it is gone, false when the engine would not. */
+export function removedOrNot(engine: DockerEngine, id: string): Promise<boolean> {
+  return removeContainer(engine, id).then(
+    () => true,
+    () => false,
+  );
+}
+
 export async function removeContainer(engine: DockerEngine, id: string): Promise<void> {
   await engine.http.json({
     method: 'DELETE',

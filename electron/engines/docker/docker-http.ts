@@ -103,7 +103,16 @@ export class DockerHttp {
   }
 
   async json<T>(opts: RequestOptions): Promise<T> {
-    const data = await this.dial(opts, false);
+    let data: unknown;
+    try {
+      data = await this.dial(opts, false);
+    } catch (e) {
+      // A reused keep-alive connection the engine had just closed (Podman 4.3 does): a read is
+      // safe to ask once more; anything that changes state is not.
+      const code = (e as NodeJS.ErrnoException)?.code;
+      if (opts.method !== 'GET' || (code !== 'ECONNRESET' && code !== 'EPIPE')) throw e;
+      data = await this.dial(opts, false);
+    }
     // docker-modem hands back the raw buffer when the body parses to a falsy value ("null", "").
     if (Buffer.isBuffer(data)) {
       const text = data.toString('utf8').trim();
