@@ -55,6 +55,7 @@ describe('migration in the UI', () => {
     await eventually(async () => (await counterValues(dockerA, c.id)).length >= 3, 15_000, 'counting');
     await page.goto(`${app.origin}/#/container/testbed/${c.id}`);
     await page.locator('#container-title').getByText(name).waitFor();
+    await page.getByRole('button', { name: 'Migrate…', disabled: false }).waitFor();
     await page.keyboard.press('m');
     const dialog = page.locator('dialog[open]');
     await dialog.getByLabel('Target engine').selectOption('test-bed-b');

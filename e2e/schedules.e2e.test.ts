@@ -37,7 +37,9 @@ describe('schedules in the UI', () => {
     await eventually(async () => (await piProgress(docker, job.id)).length > 5, 15_000, 'digits');
     await page.goto(`${app.origin}/#/container/testbed/${job.id}`);
     await page.locator('#container-title').getByText(name).waitFor();
-
+    // The shortcut, like the button, waits for the app to have seen the job running (its start
+    // event can come after the name is on screen).
+    await page.getByRole('button', { name: 'Schedule…', disabled: false }).waitFor();
     await page.keyboard.press('s');
     const dialog = page.locator('dialog[open]');
     await dialog.getByLabel('Every').fill('2');

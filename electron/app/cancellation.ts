@@ -6,6 +6,11 @@ import { StudioError } from '../ipc/errors';
 
 export class Cancellation {
   private readonly running = new Map<string, AbortController>();
+  /**
+   * Cancels asked for before the operation registered (it was still checking, e.g. ports): it
+   * starts cancelled. Bounded, and forgotten after a minute.
+   */
+  private readonly early = new Map<string, number>();
   private readonly everything = new AbortController();
 
   /** Aborted by cancelAll: for work that has no opId of its own (inspections, searches). */
@@ -20,6 +25,8 @@ export class Cancellation {
     const onAll = () => controller.abort();
     if (this.everything.signal.aborted) controller.abort();
     else this.everything.signal.addEventListener('abort', onAll, { once: true });
+    if (opId && (this.early.get(opId) ?? 0) > Date.now()) controller.abort();
+    if (opId) this.early.delete(opId);
     if (opId) this.running.set(opId, controller);
     return {
       signal: controller.signal,
@@ -30,11 +37,16 @@ export class Cancellation {
     };
   }
 
-  /** Asks one operation to stop; false when no such operation is running. */
+  /** Asks one operation to stop — also one about to start under that id. */
   cancel(opId: string): boolean {
     const c = this.running.get(opId);
-    c?.abort();
-    return Boolean(c);
+    if (c) {
+      c.abort();
+      return true;
+    }
+    if (this.early.size >= 100) this.early.delete(this.early.keys().next().value!);
+    this.early.set(opId, Date.now() + 60_000);
+    return true;
   }
 
   /** Asks every running operation to stop (Ctrl+C); how many there were. */

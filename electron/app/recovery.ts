@@ -25,7 +25,11 @@ export async function recover(
   catalog: CheckpointCatalog,
 ): Promise<string[]> {
   const said: string[] = [];
+  const claimed = new Map<number, boolean>();
   for (const e of journal.orphaned(conn.spec.id)) {
+    // One process puts an operation right; another that found it too leaves it alone.
+    if (!claimed.has(e.opId)) claimed.set(e.opId, journal.claim(e.opId, e.owner));
+    if (!claimed.get(e.opId)) continue;
     try {
       const info = await conn.engine.inspect(e.ref);
       if (e.action === 'remove-container') {
@@ -41,6 +45,8 @@ export async function recover(
       // The engine is in trouble: the line stays, and the next start tries again.
     }
   }
+  // Taken over and done with on every engine: over. (Lines on another engine wait for it.)
+  for (const [opId, mine] of claimed) if (mine && !journal.hasLines(opId)) journal.end(opId);
   journal.dropFinished();
   return said;
 }
@@ -52,6 +58,23 @@ async function bringBack(
   backend: CheckpointBackend,
   catalog: CheckpointCatalog,
 ): Promise<string> {
+  // A Podman restore sets the old container aside under another name before importing: give it
+  // its name back, after removing whatever half-made container took that name.
+  const name = (info.Name ?? '').replace(/^\//, '');
+  if (name && name !== e.label) {
+    const squatter = await conn.engine.inspect(e.label).catch(() => null);
+    if (squatter && squatter.Id !== info.Id && madeByUs(squatter, e))
+      await removeContainer(conn.engine, squatter.Id);
+    await conn.engine.http
+      .json({
+        method: 'POST',
+        path: `/containers/${info.Id}/rename`,
+        query: { name: e.label },
+        ok: [204, 200],
+        timeoutMs: 30_000,
+      })
+      .catch(() => undefined);
+  }
   const t = await resolveContainer(conn, info.Id);
   const has = e.checkpoint ? (await backend.list(t)).includes(e.checkpoint) : false;
   if (has) {

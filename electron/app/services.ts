@@ -113,15 +113,26 @@ export class Services {
     this.dispatcher = createDispatcher(createHandlers(this));
     // What the app (or a CLI command, or a crash) left half-made is put right when an engine is back.
     this.bus.on('engine.status', (st) => {
-      if (st.state === 'online' && !this.disposed) this.recoveries.set(st.id, this.putRight(st.id));
+      if (st.state !== 'online' || this.disposed || this.recovering.has(st.id)) return;
+      this.recoveries.set(st.id, this.putRight(st.id));
     });
   }
 
+  /** Engines being put right now: one recovery at a time per engine. */
+  private readonly recovering = new Set<string>();
+
   private async putRight(engineId: string): Promise<string[]> {
-    await this.sweepPendingRemovals(engineId).catch(() => undefined);
-    if (this.disposed) return [];
-    const conn = this.registry.get(engineId);
-    return recover(conn, this.journal, (c) => this.checkpoints.backend(c), this.catalog).catch(() => []);
+    this.recovering.add(engineId);
+    try {
+      await this.sweepPendingRemovals(engineId).catch(() => undefined);
+      if (this.disposed) return [];
+      const conn = this.registry.get(engineId);
+      return await recover(conn, this.journal, (c) => this.checkpoints.backend(c), this.catalog).catch(
+        () => [],
+      );
+    } finally {
+      this.recovering.delete(engineId);
+    }
   }
 
   /**

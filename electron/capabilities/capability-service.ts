@@ -64,12 +64,13 @@ export class CapabilityService {
   async ensure(engineId: string, remeasure = false): Promise<EngineCapabilitiesT | null> {
     const running = this.inflight.get(engineId);
     if (running) return running;
-    const conn = await this.registry.online(engineId);
-    if (!remeasure) {
-      const cached = this.cached(conn);
-      if (cached) return cached;
-    }
+    // Registered before the first await: a second caller joins this measurement, never starts one.
     const p = (async () => {
+      const conn = await this.registry.online(engineId);
+      if (!remeasure) {
+        const cached = this.cached(conn);
+        if (cached) return cached;
+      }
       this.bus.emit('engine.capabilities', { engineId, state: 'measuring', capabilities: null });
       const caps = await probeEngine({
         conn,
@@ -84,7 +85,7 @@ export class CapabilityService {
     try {
       return await p;
     } finally {
-      this.inflight.delete(engineId);
+      if (this.inflight.get(engineId) === p) this.inflight.delete(engineId);
       if (!this.disposed) this.bus.emit('engine.capabilities', this.status(engineId));
     }
   }

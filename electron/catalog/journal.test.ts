@@ -38,4 +38,21 @@ describe('operation journal', () => {
     gone.setRef(l, 'abc123');
     expect(new Journal(db).orphaned('e')[0]?.ref).toBe('abc123');
   });
+
+  it('an operation taken over is put right on every engine by the one who took it, and only by it', () => {
+    const db = openCatalogDb(':memory:');
+    const gone = new Journal(db, ownerHere(2 ** 22 + 12347));
+    const op = gone.begin('migration', 'a → b');
+    gone.add(op, { engineId: 'a', action: 'bring-back', ref: 'src', checkpoint: 'cp', label: 'src' });
+    gone.add(op, { engineId: 'b', action: 'remove-container', ref: 'dst', label: 'dst' });
+    const app = new Journal(db);
+    const cli = new Journal(db, ownerHere(process.ppid));
+    const [line] = app.orphaned('a');
+    expect(app.claim(op, line!.owner)).toBe(true);
+    expect(cli.claim(op, line!.owner)).toBe(false);
+    // The owner is now a live process (this one): only the taker still sees the op's other lines.
+    expect(app.orphaned('b').map((e) => e.ref)).toEqual(['dst']);
+    expect(cli.orphaned('b')).toEqual([]);
+    expect(app.claim(op, app.orphaned('b')[0]!.owner)).toBe(true);
+  });
 });

@@ -3,7 +3,7 @@
 // undone) the lines go. What a crash or a SIGKILL leaves is therefore written down, and the next
 // start of the app or of any CLI command puts it right (app/recovery.ts). Lines belong to the
 // process that wrote them: a live one's are never touched.
-import os from 'node:os';
+import { ownerHere, ownerState } from '../engines/owner';
 import type { CatalogDb } from './catalog-db';
 
 export type JournalAction = 'remove-container' | 'bring-back';
@@ -11,6 +11,8 @@ export type JournalAction = 'remove-container' | 'bring-back';
 export interface JournalEntry {
   id: number;
   opId: number;
+  /** The process the operation belongs to (host:boot:pid). */
+  owner: string;
   kind: string;
   summary: string;
   engineId: string;
@@ -23,26 +25,19 @@ export interface JournalEntry {
   createdAt: number;
 }
 
-/** Who owns a line: this machine and this process. */
-export function ownerHere(pid = process.pid): string {
-  return `${os.hostname()}:${pid}`;
-}
+export { ownerHere };
 
 function ownerGone(owner: string, startedAt: number, now: number): boolean {
-  const i = owner.lastIndexOf(':');
-  const host = owner.slice(0, i);
-  const pid = Number(owner.slice(i + 1));
-  if (host !== os.hostname()) return now - startedAt > 6 * 3600 * 1000;
-  if (pid === process.pid) return false;
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code !== 'EPERM';
-  }
+  const state = ownerState(owner);
+  // Another machine's process cannot be asked: its lines are taken over once they are old.
+  if (state === 'elsewhere') return now - startedAt > 6 * 3600 * 1000;
+  return state === 'gone';
 }
 
 export class Journal {
+  /** Operations this process took over from a gone one: still to be put right on other engines. */
+  private readonly taken = new Set<number>();
+
   constructor(
     private readonly db: CatalogDb,
     private readonly owner = ownerHere(),
@@ -81,7 +76,27 @@ export class Journal {
 
   /** The operation is over: whatever is still written down was dealt with by the operation. */
   end(opId: number): void {
+    this.taken.delete(opId);
     this.db.prepare('DELETE FROM journal_ops WHERE id = ?').run(opId);
+  }
+
+  /**
+   * Takes an orphaned operation over, atomically: of two processes putting things right at once
+   * (the app and a CLI command after a crash), only one gets it.
+   */
+  claim(opId: number, from: string): boolean {
+    if (from === this.owner && this.taken.has(opId)) return true;
+    const won =
+      this.db
+        .prepare('UPDATE journal_ops SET owner = ? WHERE id = ? AND owner = ?')
+        .run(this.owner, opId, from).changes === 1;
+    if (won) this.taken.add(opId);
+    return won;
+  }
+
+  /** Whether an operation still has lines (anywhere). */
+  hasLines(opId: number): boolean {
+    return Boolean(this.db.prepare('SELECT 1 FROM journal_entries WHERE op_id = ? LIMIT 1').get(opId));
   }
 
   /** Lines on an engine whose process is gone, oldest first. */
@@ -108,10 +123,11 @@ export class Journal {
       created_at: number;
     }[];
     return rows
-      .filter((r) => ownerGone(r.owner, r.started_at, now))
+      .filter((r) => this.taken.has(r.op_id) || ownerGone(r.owner, r.started_at, now))
       .map((r) => ({
         id: r.id,
         opId: r.op_id,
+        owner: r.owner,
         kind: r.kind,
         summary: r.summary,
         engineId: r.engine_id,

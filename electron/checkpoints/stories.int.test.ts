@@ -32,6 +32,7 @@ import {
 const tb = testbed();
 const REDIS = ['redis-server', '--protected-mode', 'no', '--save', '', '--appendonly', 'no'];
 const CLONE_NONE = 'clone ×3, no network (redis answers on 127.0.0.1)';
+const RESTORE_OVER_REDIS = 'restore in place over a running redis, no network (answers on 127.0.0.1)';
 const CLONE_BRIDGE = 'clone ×3, bridge network';
 /** Redis that listens on a Unix socket only: what runs on the host network without taking a port. */
 const REDIS_UNIX = [...REDIS, '--port', '0', '--unixsocket', '/tmp/redis.sock'];
@@ -232,24 +233,44 @@ describe.each(matrixEngines())('stories on $id: $label', (m: MatrixEngine) => {
       const plan = await services.clones.plan(req);
       expect(plan.problems[0]).toMatch(/fails on this engine/);
       await expectRefused(CLONE_NONE, 'none', () => services.clones.run(req));
+    } else {
+      const res = await services.clones.run(req);
+      for (const cl of res.clones) if (cl.id) containers.adopt(cl.id);
+      expect(res.clones.map((c) => c.state)).toEqual(['running', 'running', 'running']);
+      for (const cl of res.clones) {
+        // Over TCP on the loopback, inside the clone: the loopback is up, whatever the engine did.
+        expect(await execIn(docker, cl.id!, ['redis-cli', '-h', '127.0.0.1', 'get', 'warm'])).toBe('yes');
+        expect(await execIn(docker, cl.id!, ['redis-cli', '-h', '127.0.0.1', 'dbsize'])).toBe('2001');
+      }
+      const repaired = res.clones.filter((c) => c.loopbackRepaired).length;
+      expect(repaired === 0 || repaired === 3).toBe(true);
+      if (measured('clone', 'none')) {
+        expect(repaired > 0).toBe(caps?.modes.none?.loopbackAfterClone === 'down');
+      }
+      record(CLONE_NONE, {
+        state: 'works',
+        ...(repaired ? { note: 'loopback came back down; the app brings it up' } : {}),
+      });
+    }
+
+    // And the source itself, restored in place over its running self: on 127.0.0.1 too — or,
+    // where the engine cannot, refused while redis goes on holding what it holds now.
+    await execIn(docker, src.id, ['redis-cli', 'set', 'warm', 'changed']);
+    const restoreReq = { engineId: E, container: src.id, checkpoint: 'warm', replaceRunning: true };
+    if (refusedHere('restore', 'none')) {
+      await expectRefused(RESTORE_OVER_REDIS, 'none', () => services.checkpoints.restore(restoreReq));
+      expect(await execIn(docker, src.id, ['redis-cli', 'get', 'warm'])).toBe('changed');
       return;
     }
-    const res = await services.clones.run(req);
-    for (const cl of res.clones) if (cl.id) containers.adopt(cl.id);
-    expect(res.clones.map((c) => c.state)).toEqual(['running', 'running', 'running']);
-    for (const cl of res.clones) {
-      // Over TCP on the loopback, inside the clone: the loopback is up, whatever the engine did.
-      expect(await execIn(docker, cl.id!, ['redis-cli', '-h', '127.0.0.1', 'get', 'warm'])).toBe('yes');
-      expect(await execIn(docker, cl.id!, ['redis-cli', '-h', '127.0.0.1', 'dbsize'])).toBe('2001');
-    }
-    const repaired = res.clones.filter((c) => c.loopbackRepaired).length;
-    expect(repaired === 0 || repaired === 3).toBe(true);
-    if (measured('clone', 'none')) {
-      expect(repaired > 0).toBe(caps?.modes.none?.loopbackAfterClone === 'down');
-    }
-    record(CLONE_NONE, {
+    const back = await services.checkpoints.restore(restoreReq);
+    containers.adopt(back.container.id);
+    expect(await execIn(docker, back.container.id, ['redis-cli', '-h', '127.0.0.1', 'get', 'warm'])).toBe(
+      'yes',
+    );
+    expect(back.loopbackRepaired).toBe(caps?.modes.none?.loopbackAfterRestore === 'down');
+    record(RESTORE_OVER_REDIS, {
       state: 'works',
-      ...(repaired ? { note: 'loopback came back down; the app brings it up' } : {}),
+      ...(back.loopbackRepaired ? { note: 'loopback came back down; the app brings it up' } : {}),
     });
   });
 

@@ -152,7 +152,7 @@ describe('interrupted', () => {
   it.each([
     ['creating', /Creating/],
     ['copying', /Copying/],
-    ['restoring', /is running/],
+    ['restoring', /Restoring/],
   ])(
     'kill -9 during a clone of 10 (%s): the next command removes what it left, and says so',
     async (_when, at) => {
@@ -173,13 +173,22 @@ describe('interrupted', () => {
       await eventually(() => at.test(run.err()), 60_000, 'the moment to kill');
       run.child.kill('SIGKILL');
       await run.done;
+      // The kill can land a moment too late, when the clone was over and its lines gone: then its
+      // clones are the user's and stay. Otherwise the next command removes every one of them.
+      const unfinished = journalLines() > 0;
+      const made = (await everything(dockerA)).filter((c) => c.includes(prefix)).length;
       const next = await cli('ps');
       expect(next.code, next.err).toBe(0);
       const after = await everything(dockerA);
-      expect(after.filter((c) => c.includes(prefix))).toEqual([]);
       expect(await helpers(dockerA)).toBe(0);
-      expect(after).toEqual(before);
-      if (/removed clone/.test(next.err)) expect(next.err).toMatch(/put right: removed clone/);
+      if (unfinished) {
+        expect(after.filter((c) => c.includes(prefix))).toEqual([]);
+        expect(after).toEqual(before);
+        if (made > 0) expect(next.err).toMatch(/put right: removed clone/);
+      } else {
+        expect(after.filter((c) => c.includes(prefix))).toHaveLength(10);
+        expect(next.err).not.toMatch(/put right/);
+      }
       expect(journalLines()).toBe(0);
     },
   );

@@ -186,7 +186,13 @@ export async function decompressed(input: Readable, max = MAX_EXPANDED_BYTES): P
       for (let r = await it.next(); !r.done; r = await it.next()) yield r.value as Buffer;
     })(),
   );
-  if (head[0] === 0x1f && head[1] === 0x8b) return capped(rest.pipe(zlib.createGunzip()), max);
+  if (head[0] === 0x1f && head[1] === 0x8b) {
+    // pipe() would leave `rest` without an error listener: a reader that stops early (a memory
+    // search with enough hits) makes it fail with a premature close, which would end the process.
+    const gunzip = zlib.createGunzip();
+    rest.on('error', (e) => gunzip.destroy(e));
+    return capped(rest.pipe(gunzip), max);
+  }
   if (head.readUInt32LE?.(0) === 0xfd2fb528) return zstdStream(rest, max);
   return rest;
 }

@@ -231,7 +231,8 @@ export async function startBrowserServer(
 
     if (req.method !== 'GET' && req.method !== 'HEAD')
       return send(res, 405, 'GET only', 'text/plain', { Allow: 'GET, HEAD' });
-    if (query.has('token')) {
+    // Only a GET opens a link: a HEAD (a link checker, a preview) must not spend it.
+    if (query.has('token') && req.method === 'GET') {
       // Opening the printed link: its token is spent here, whoever presents it.
       const session = sessions.redeem(query.get('token'));
       if (!session) return send(res, 401, SPENT_PAGE, 'text/html; charset=utf-8');

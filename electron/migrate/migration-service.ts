@@ -24,7 +24,6 @@ import {
 import { copyInto, engineMessage, likeSource, removeContainer } from '../checkpoints/backends/docker-backend';
 import { likelyCause } from '../checkpoints/criu-diagnosis';
 import { deleteCheckpoint, startFromCheckpoint } from '../engines/docker/docker-checkpoints';
-import { EngineHttpError } from '../engines/docker/docker-http';
 import type { EngineRegistry } from '../engines/engine-registry';
 import type { EngineConnection } from '../engines/engine-connection';
 import { toolArch } from '../engines/tools/tool-program';
@@ -270,206 +269,221 @@ export class MigrationService {
     void problems;
 
     const journal = this.checkpoints.journal;
-    return this.checkpoints.locks.run(o.engineId, source.id, 'migrate', async () => {
-      const name = `migrate-${Date.now()}`;
-      let loadedImage = false;
-      let targetId: string | null = null;
-      let checkpointed = false;
-      let tmp: string | null = null;
-      // What a crash would leave, written down first: the copy on the target, the stopped source.
-      const jop = journal.begin('migration', `${source.name} to ${target.spec.name}`);
-      try {
-        await timed(
-          'image',
-          imagePresent ? 'The image is already there.' : 'Transferring the image…',
-          async (s) => {
-            if (imagePresent) {
-              s.state = 'skipped';
-              s.detail = 'already on the target';
-              return;
-            }
-            // docker save | docker load, streamed: no copy of the whole image on disk or in memory.
-            const saved = await source.conn.engine.http.stream({
-              method: 'GET',
-              path: `/images/${encodeURIComponent(source.imageName)}/get`,
-              ok: [200],
-              timeoutMs: 60 * 60 * 1000,
-            });
-            const counted = saved.pipe(counter((n) => (s.bytes += n)));
-            await target.engine.http.json({
-              method: 'POST',
-              path: '/images/load',
-              query: { quiet: true },
-              file: counted,
-              headers: { 'Content-Type': 'application/x-tar' },
-              ok: [200],
-              timeoutMs: 60 * 60 * 1000,
-            });
-            loadedImage = true;
-            s.detail = `${source.imageName} loaded`;
-          },
-        );
-
-        targetId = await timed('create', `Creating ${source.name} on ${target.spec.name}…`, async () => {
-          const line = journal.add(jop, {
-            engineId: target.spec.id,
-            action: 'remove-container',
-            ref: source.name,
-            label: `the half-moved copy of ${source.name}`,
-          });
-          const body = await likeSource(target.engine, source.info, {});
-          const created = await target.engine.http.json<{ Id: string }>({
-            method: 'POST',
-            path: '/containers/create',
-            query: { name: source.name },
-            body,
-            ok: [201],
-            timeoutMs: 60_000,
-          });
-          journal.setRef(line, created.Id);
-          return created.Id;
-        });
-
-        await timed('checkpoint', `Checkpointing ${source.name}…`, async () => {
-          journal.add(jop, {
-            engineId: source.conn.spec.id,
-            action: 'bring-back',
-            ref: source.id,
-            checkpoint: name,
-            label: source.name,
-          });
-          await this.checkpoints
-            .backend(source.conn)
-            .create(source, name, { leaveRunning: false, tcpEstablished: false, fileLocks: false });
-          checkpointed = true;
-        });
-
-        await timed('files', 'Carrying file system changes…', async (s) => {
-          const changes =
-            (await source.conn.engine.http.json<{ Path: string; Kind: number }[] | null>({
-              method: 'GET',
-              path: `/containers/${source.id}/changes`,
-              ok: [200],
-              timeoutMs: 60_000,
-            })) ?? [];
-          const { carry, deleted } = changedRoots(changes);
-          for (const p of carry) {
-            const archive = await source.conn.engine.http.stream({
-              method: 'GET',
-              path: `/containers/${source.id}/archive`,
-              query: { path: p },
-              ok: [200],
-              timeoutMs: 60 * 60 * 1000,
-            });
-            await target.engine.http.json({
-              method: 'PUT',
-              path: `/containers/${targetId}/archive`,
-              query: { path: path.posix.dirname(p) },
-              file: archive.pipe(counter((n) => (s.bytes += n))),
-              ok: [200],
-              timeoutMs: 60 * 60 * 1000,
-            });
-          }
-          s.detail = `${carry.length} changed path${carry.length === 1 ? '' : 's'} carried${deleted.length ? `; ${deleted.length} deleted in the source are not removed on the target` : ''}`;
-        });
-
-        await timed('transfer', 'Carrying the checkpoint…', async (s) => {
-          tmp = path.join(os.tmpdir(), `checkpoint-studio-${crypto.randomBytes(6).toString('hex')}.tar`);
-          await pipeline(
-            await this.checkpoints.backend(source.conn).exportTar(source, name),
-            counter((n) => (s.bytes += n)),
-            fs.createWriteStream(tmp, { mode: 0o600 }),
-          );
-          const errors = await copyInto(target.engine, source.imageId, name, tmp, [
-            {
-              id: targetId!,
-              checkpointsDir: checkpointsDir(target, targetId!),
-              label: `migration of ${source.name}`,
+    try {
+      return await this.checkpoints.locks.run(o.engineId, source.id, 'migrate', async () => {
+        const name = `migrate-${Date.now()}`;
+        let loadedImage = false;
+        let targetId: string | null = null;
+        let checkpointed = false;
+        let tmp: string | null = null;
+        // What a crash would leave, written down first: the copy on the target, the stopped source.
+        const jop = journal.begin('migration', `${source.name} to ${target.spec.name}`);
+        try {
+          await timed(
+            'image',
+            imagePresent ? 'The image is already there.' : 'Transferring the image…',
+            async (s) => {
+              if (imagePresent) {
+                s.state = 'skipped';
+                s.detail = 'already on the target';
+                return;
+              }
+              // docker save | docker load, streamed: no copy of the whole image on disk or in memory.
+              const saved = await source.conn.engine.http.stream({
+                method: 'GET',
+                path: `/images/${encodeURIComponent(source.imageName)}/get`,
+                ok: [200],
+                timeoutMs: 60 * 60 * 1000,
+              });
+              const counted = saved.pipe(counter((n) => (s.bytes += n)));
+              await target.engine.http.json({
+                method: 'POST',
+                path: '/images/load',
+                query: { quiet: true },
+                file: counted,
+                headers: { 'Content-Type': 'application/x-tar' },
+                ok: [200],
+                timeoutMs: 60 * 60 * 1000,
+              });
+              loadedImage = true;
+              s.detail = `${source.imageName} loaded`;
             },
-          ]);
-          if (errors[0]) throw new Error(errors[0]);
-          await this.hooks.afterTransfer?.({
-            engine: target,
-            containerId: targetId!,
-            checkpointsDir: checkpointsDir(target, targetId!),
-            name,
+          );
+
+          targetId = await timed('create', `Creating ${source.name} on ${target.spec.name}…`, async () => {
+            const line = journal.add(jop, {
+              engineId: target.spec.id,
+              action: 'remove-container',
+              ref: source.name,
+              label: `the half-moved copy of ${source.name}`,
+            });
+            const body = await likeSource(target.engine, source.info, {});
+            const created = await target.engine.http.json<{ Id: string }>({
+              method: 'POST',
+              path: '/containers/create',
+              query: { name: source.name },
+              body,
+              ok: [201],
+              timeoutMs: 60_000,
+            });
+            journal.setRef(line, created.Id);
+            return created.Id;
           });
-        });
 
-        await timed('restore', `Restoring on ${target.spec.name}…`, async (s) => {
-          await startFromCheckpoint(target.engine, targetId!, name);
-          const { kind } = await networkKindOf(target.engine, source.info);
-          const caps = await this.checkpoints.capabilities.ensure(target.spec.id).catch(() => null);
-          const down = this.checkpoints.capabilities.loopbackComesBackDown(caps, kind, 'clone');
-          if (shouldRepairLoopback(down, kind) && (await bringLoopbackUp(target, targetId!)) === 'brought-up')
-            s.detail = 'its loopback came back down, as this engine leaves it; brought up again';
-        });
+          await timed('checkpoint', `Checkpointing ${source.name}…`, async () => {
+            journal.add(jop, {
+              engineId: source.conn.spec.id,
+              action: 'bring-back',
+              ref: source.id,
+              checkpoint: name,
+              label: source.name,
+            });
+            await this.checkpoints
+              .backend(source.conn)
+              .create(source, name, { leaveRunning: false, tcpEstablished: false, fileLocks: false });
+            checkpointed = true;
+          });
 
-        await timed('verify', 'Checking it runs…', async (s) => {
-          // A process that dies right after its restore shows within moments.
-          await new Promise((r) => setTimeout(r, 300));
-          const info = await target.engine.inspect(targetId!);
-          if (!info?.State?.Running)
-            throw new Error(
-              `it is ${info?.State?.Status ?? 'gone'} on ${target.spec.name} right after its restore`,
+          await timed('files', 'Carrying file system changes…', async (s) => {
+            const changes =
+              (await source.conn.engine.http.json<{ Path: string; Kind: number }[] | null>({
+                method: 'GET',
+                path: `/containers/${source.id}/changes`,
+                ok: [200],
+                timeoutMs: 60_000,
+              })) ?? [];
+            const { carry, deleted } = changedRoots(changes);
+            for (const p of carry) {
+              const archive = await source.conn.engine.http.stream({
+                method: 'GET',
+                path: `/containers/${source.id}/archive`,
+                query: { path: p },
+                ok: [200],
+                timeoutMs: 60 * 60 * 1000,
+              });
+              await target.engine.http.json({
+                method: 'PUT',
+                path: `/containers/${targetId}/archive`,
+                query: { path: path.posix.dirname(p) },
+                file: archive.pipe(counter((n) => (s.bytes += n))),
+                ok: [200],
+                timeoutMs: 60 * 60 * 1000,
+              });
+            }
+            s.detail = `${carry.length} changed path${carry.length === 1 ? '' : 's'} carried${deleted.length ? `; ${deleted.length} deleted in the source are not removed on the target` : ''}`;
+          });
+
+          await timed('transfer', 'Carrying the checkpoint…', async (s) => {
+            tmp = path.join(os.tmpdir(), `checkpoint-studio-${crypto.randomBytes(6).toString('hex')}.tar`);
+            await pipeline(
+              await this.checkpoints.backend(source.conn).exportTar(source, name),
+              counter((n) => (s.bytes += n)),
+              fs.createWriteStream(tmp, { mode: 0o600 }),
             );
-          s.detail = 'running';
-        });
-        // It runs on the target: from here on a crash leaves a moved container, not a half-moved one.
-        journal.end(jop);
-      } catch (e) {
-        const kept = await this.rollback(source, target, targetId, loadedImage, checkpointed ? name : null);
-        journal.end(jop);
-        end();
+            const errors = await copyInto(target.engine, source.imageId, name, tmp, [
+              {
+                id: targetId!,
+                checkpointsDir: checkpointsDir(target, targetId!),
+                label: `migration of ${source.name}`,
+              },
+            ]);
+            if (errors[0]) throw new Error(errors[0]);
+            await this.hooks.afterTransfer?.({
+              engine: target,
+              containerId: targetId!,
+              checkpointsDir: checkpointsDir(target, targetId!),
+              name,
+            });
+          });
+
+          await timed('restore', `Restoring on ${target.spec.name}…`, async (s) => {
+            await startFromCheckpoint(target.engine, targetId!, name);
+            const { kind } = await networkKindOf(target.engine, source.info);
+            const caps = await this.checkpoints.capabilities.ensure(target.spec.id).catch(() => null);
+            const down = this.checkpoints.capabilities.loopbackComesBackDown(caps, kind, 'clone');
+            if (
+              shouldRepairLoopback(down, kind) &&
+              (await bringLoopbackUp(target, targetId!)) === 'brought-up'
+            )
+              s.detail = 'its loopback came back down, as this engine leaves it; brought up again';
+          });
+
+          await timed('verify', 'Checking it runs…', async (s) => {
+            // A process that dies right after its restore shows within moments.
+            await new Promise((r) => setTimeout(r, 300));
+            const info = await target.engine.inspect(targetId!);
+            if (!info?.State?.Running)
+              throw new Error(
+                `it is ${info?.State?.Status ?? 'gone'} on ${target.spec.name} right after its restore`,
+              );
+            s.detail = 'running';
+          });
+          // It runs on the target: from here on a crash leaves a moved container, not a half-moved one.
+          journal.end(jop);
+        } catch (e) {
+          let kept: string | null = null;
+          try {
+            kept = await this.rollback(source, target, targetId, loadedImage, checkpointed ? name : null);
+            journal.end(jop);
+          } catch {
+            // The rollback itself failed half-way: its lines stay in the journal, and the next start
+            // of the app or of a CLI command puts right what is left.
+          } finally {
+            end();
+            if (tmp) fs.rmSync(tmp, { force: true });
+          }
+          const msg = engineMessage(e);
+          const cause = likelyCause(msg);
+          const where = kept
+            ? `${source.name} was started again on ${source.conn.spec.name}, fresh: that engine could not restore its checkpoint, which is kept there as "${kept}"`
+            : `${source.name} is running again on ${source.conn.spec.name}`;
+          const wasCancelled = e instanceof StudioError && e.code === 'cancelled';
+          const err = new StudioError(
+            'criu-failed',
+            `Migration of ${source.name} ${wasCancelled ? 'was cancelled' : `failed${cause ? `: ${cause.cause}` : ''}`}. ${where}; nothing was left on ${target.spec.name}.`,
+            {
+              hint: cause?.hint ?? 'The failed step is marked in the progress.',
+              details: [msg],
+              cause: e,
+            },
+          );
+          if (e instanceof StudioError && e.code !== 'internal') Object.assign(err, { code: e.code });
+          this.log(o, source, started, err, stages);
+          emit(err.message, true);
+          throw err;
+        }
         if (tmp) fs.rmSync(tmp, { force: true });
-        const msg = engineMessage(e);
-        const cause = likelyCause(msg);
-        const where = kept
-          ? `${source.name} was started again on ${source.conn.spec.name}, fresh: that engine could not restore its checkpoint, which is kept there as "${kept}"`
-          : `${source.name} is running again on ${source.conn.spec.name}`;
-        const wasCancelled = e instanceof StudioError && e.code === 'cancelled';
-        const err = new StudioError(
-          'criu-failed',
-          `Migration of ${source.name} ${wasCancelled ? 'was cancelled' : `failed${cause ? `: ${cause.cause}` : ''}`}. ${where}; nothing was left on ${target.spec.name}.`,
-          {
-            hint: cause?.hint ?? 'The failed step is marked in the progress.',
-            details: [msg],
-            cause: e,
+        end();
+
+        await timed(
+          'finish',
+          o.keepSource ? 'Keeping the source, stopped.' : 'Removing the source…',
+          async (s) => {
+            await deleteCheckpoint(target.engine, targetId!, name).catch(() => undefined);
+            if (o.keepSource) {
+              s.detail = `${source.name} kept, stopped, on ${source.conn.spec.name}`;
+            } else {
+              await removeContainer(source.conn.engine, source.id);
+              s.detail = `${source.name} removed from ${source.conn.spec.name}`;
+            }
           },
         );
-        if (e instanceof StudioError && e.code !== 'internal') Object.assign(err, { code: e.code });
-        this.log(o, source, started, err, stages);
-        emit(err.message, true);
-        throw err;
-      }
-      if (tmp) fs.rmSync(tmp, { force: true });
+        void target.touch(targetId!);
+        void source.conn.touch(source.id);
+        this.log(o, source, started, null, stages);
+        emit(`${source.name} runs on ${target.spec.name}.`, true);
+        return {
+          ok: true,
+          targetEngineId: target.spec.id,
+          targetContainerId: targetId!,
+          durationMs: Date.now() - started,
+          stages,
+        };
+      });
+    } finally {
+      // Refused by the lock, failed, or done: the operation is no longer cancellable.
       end();
-
-      await timed(
-        'finish',
-        o.keepSource ? 'Keeping the source, stopped.' : 'Removing the source…',
-        async (s) => {
-          await deleteCheckpoint(target.engine, targetId!, name).catch(() => undefined);
-          if (o.keepSource) {
-            s.detail = `${source.name} kept, stopped, on ${source.conn.spec.name}`;
-          } else {
-            await removeContainer(source.conn.engine, source.id);
-            s.detail = `${source.name} removed from ${source.conn.spec.name}`;
-          }
-        },
-      );
-      void target.touch(targetId!);
-      void source.conn.touch(source.id);
-      this.log(o, source, started, null, stages);
-      emit(`${source.name} runs on ${target.spec.name}.`, true);
-      return {
-        ok: true,
-        targetEngineId: target.spec.id,
-        targetContainerId: targetId!,
-        durationMs: Date.now() - started,
-        stages,
-      };
-    });
+    }
   }
 
   /** Back to how it was: the target clean, the source running from its checkpoint. */
@@ -498,9 +512,9 @@ export class MigrationService {
       if (info && !restored) {
         restored = await startFromCheckpoint(source.conn.engine, source.id, checkpoint).then(
           () => true,
-          async (e: unknown) => {
-            // The checkpoint cannot come back: start the container again, and keep its state.
-            if (!(e instanceof EngineHttpError)) throw e;
+          async () => {
+            // The checkpoint cannot come back (whatever the reason): start the container again,
+            // and keep its state.
             await source.conn.engine.http
               .json({
                 method: 'POST',

@@ -2,7 +2,7 @@
 // (never started) with bind mounts of the folders we need, and the archive endpoints read or
 // write through it. This works for anyone who can reach the socket, locally or remotely.
 import crypto from 'node:crypto';
-import os from 'node:os';
+import { ownerHere, ownerState } from '../owner';
 import type { IncomingMessage } from 'node:http';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
@@ -11,25 +11,11 @@ import type { DockerEngine } from './docker-engine';
 import { EngineHttpError } from './docker-http';
 
 export const HELPER_LABEL = 'dev.checkpointstudio.helper';
-/** Which process made a helper (host:pid): one whose maker is gone can go at once. */
+/** Which process made a helper (host:boot:pid, see owner.ts): one whose maker is gone can go at once. */
 export const OWNER_LABEL = 'dev.checkpointstudio.owner';
 
 export function helperLabels(): Record<string, string> {
-  return { [HELPER_LABEL]: '1', [OWNER_LABEL]: `${os.hostname()}:${process.pid}` };
-}
-
-function makerGone(owner: string | undefined): boolean {
-  if (!owner) return false;
-  const i = owner.lastIndexOf(':');
-  if (owner.slice(0, i) !== os.hostname()) return false;
-  const pid = Number(owner.slice(i + 1));
-  if (!Number.isInteger(pid) || pid === process.pid) return false;
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code !== 'EPERM';
-  }
+  return { [HELPER_LABEL]: '1', [OWNER_LABEL]: ownerHere() };
 }
 
 export interface Bind {
@@ -115,7 +101,13 @@ export async function removeStaleHelpers(
   });
   let removed = 0;
   for (const r of rows) {
-    if (!makerGone(r.Labels?.[OWNER_LABEL]) && Date.now() - r.Created * 1000 < olderThanMs) continue;
+    const owner = r.Labels?.[OWNER_LABEL];
+    const state = owner ? ownerState(owner) : 'elsewhere';
+    // A live process's helper is in use (a long transfer can take an hour): never taken from it.
+    if (state === 'this-process' || state === 'alive') continue;
+    // Another machine's process cannot be asked: its helpers go once older than any transfer.
+    const limit = owner ? Math.max(olderThanMs, 2 * 3600 * 1000) : olderThanMs;
+    if (state === 'elsewhere' && Date.now() - r.Created * 1000 < limit) continue;
     await engine.http
       .json({
         method: 'DELETE',

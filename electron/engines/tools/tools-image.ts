@@ -93,6 +93,20 @@ export interface ToolContainerOptions {
 
 /** Creates and starts a tool container; resolves with its id (the caller removes it). */
 export async function startTool(engine: DockerEngine, o: ToolContainerOptions): Promise<string> {
+  try {
+    return await startToolOnce(engine, o);
+  } catch (e) {
+    // The image went (an image prune): forget that the engine had it, bring it back, once.
+    const arch = /^checkpoint-studio\/tools:([a-z0-9_]+)-/.exec(o.image)?.[1];
+    if (!(e instanceof EngineHttpError) || e.status !== 404 || !arch || !/image/i.test(e.engineMessage))
+      throw e;
+    ensuring.get(engine)?.delete(o.image);
+    await ensureToolsImage(engine, arch);
+    return startToolOnce(engine, o);
+  }
+}
+
+async function startToolOnce(engine: DockerEngine, o: ToolContainerOptions): Promise<string> {
   const created = await engine.http.json<{ Id: string }>({
     method: 'POST',
     path: '/containers/create',

@@ -80,7 +80,7 @@ export function ContainerDetailView(props: { engineId: string; containerId: stri
       } else if (e.key === 'm' && running && !busy) {
         e.preventDefault();
         setDialog('migrate');
-      } else if (e.key === 's' && running) {
+      } else if (e.key === 's' && (running || policy)) {
         e.preventDefault();
         setDialog('schedule');
       } else if (e.key === 'i' && current) {
