@@ -1,6 +1,7 @@
 // npm run bench (third part): migration between the two private Docker engines — the number
 // printer and a redis holding about 100 MB — through the app, split by stage, beside the plain
-// CLI steps done by hand (checkpoint, create, copy the folder, start from it, remove); and clone
+// CLI steps done by hand (checkpoint, create, copy the folder, start from it, remove); the same
+// between the test bed's two hosts over SSH and TLS on shaped links (migrate-hosts.ts); and clone
 // N=5 on Podman through the app beside `podman container restore --import` five times.
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
@@ -8,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Docker from 'dockerode';
 import { median, report, runMain, timed } from './bench-util';
+import { benchHosts } from './migrate-hosts';
 import { Services } from '../electron/app/services';
 import {
   Containers,
@@ -223,7 +225,14 @@ async function main(): Promise<void> {
         ),
       'By hand: docker checkpoint create, docker create, cp -r of the folder on the host, docker start --checkpoint, docker rm (no image transfer, no file changes, no checks, no rollback).',
     ];
-    report('migrate-bench', lines, { when: new Date().toISOString(), runs: RUNS, operations: table });
+    const hosts = await benchHosts(RUNS);
+    lines.push('', ...hosts.lines);
+    report('migrate-bench', lines, {
+      when: new Date().toISOString(),
+      runs: RUNS,
+      operations: table,
+      betweenHosts: hosts.rows,
+    });
   } finally {
     s.dispose();
     await onA.cleanup();

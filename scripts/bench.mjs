@@ -8,7 +8,7 @@ const ALL = ['checkpoint', 'engines', 'inspect', 'migrate'];
 const wanted = process.argv.slice(2).filter((a) => ALL.includes(a));
 ensureInstalled();
 ensureBuilt();
-mustRun('bash', ['testbed/testbed.sh', 'up', 'a', 'b', 'podman', 'd26', 'd28', 'p54', 'p58']);
+mustRun('bash', ['testbed/testbed.sh', 'up', 'a', 'b', 'podman', 'd26', 'd28', 'p54', 'p58', 'h1', 'h2']);
 const env = { ...process.env, ...readEnvFile(TESTBED_ENV) };
 let failed = 0;
 for (const name of wanted.length ? wanted : ALL) {

@@ -10,7 +10,8 @@ ensureBuilt();
 say('test bed (testbed/testbed.sh up)');
 // Debian 12's engines (a, b for migration, plain with experimental off, tiny with a small disk,
 // podman) and today's, each in its own root: Docker 26.1 and 28.5, Podman 5.4 and 5.8, and a
-// Podman 5.4 on trixie's own CRIU 4.1.1 (p54old).
+// Podman 5.4 on trixie's own CRIU 4.1.1 (p54old); and two hosts in network namespaces of their
+// own, reached over SSH and TLS (h1: Docker 26.1, h2: Docker 28.5).
 mustRun('bash', [
   'testbed/testbed.sh',
   'up',
@@ -24,6 +25,8 @@ mustRun('bash', [
   'p54',
   'p58',
   'p54old',
+  'h1',
+  'h2',
 ]);
 const env = { ...process.env, ...readEnvFile(TESTBED_ENV) };
 fs.mkdirSync(path.join(root, 'artifacts'), { recursive: true });

@@ -13,7 +13,7 @@
 ROOTS_REV=1
 ROOT_PACKAGES=(
   docker.io docker-cli containerd runc podman conmon netavark aardvark-dns catatonit criu
-  busybox-static redis-server iproute2 ca-certificates
+  busybox-static redis-server iproute2 ca-certificates openssh-server
 )
 
 # Which root each of today's engines runs in, and its kind.
@@ -88,11 +88,12 @@ build_roots() {
 }
 
 # The root's private mount namespace, made once and kept (a bind of /proc/PID/ns/mnt on a file).
+# NAME (default: the suite) lets several namespaces share one root: each test host has its own.
 enter_root() {
-  local suite=$1 root nsf
+  local suite=$1 name=${2:-$1} root nsf
   root=$(root_dir "$suite")
-  nsf=$(ns_file "$suite")
-  if [ -e "$nsf" ] && in_root "$suite" test -f /etc/checkpoint-studio-root 2>/dev/null; then return; fi
+  nsf=$(ns_file "$name")
+  if [ -e "$nsf" ] && in_root "$name" test -f /etc/checkpoint-studio-root 2>/dev/null; then return; fi
   mkdir -p "$RUN/ns"
   # A namespace file can only be bound onto a private mount.
   if ! mountpoint -q "$RUN/ns"; then mount --bind "$RUN/ns" "$RUN/ns" && mount --make-private "$RUN/ns"; fi

@@ -1,13 +1,16 @@
 // Helpers for tests that run against the private test bed: where it is, and containers that are
 // named per test and always removed afterwards.
+import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
+import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import Docker from 'dockerode';
 
 const ENV_FILE = '/run/checkpoint-studio-testbed/env';
+const TESTBED_DIR = __dirname;
 
 export interface Testbed {
   dockerHost: string;
@@ -372,4 +375,62 @@ export async function signIn(link: string): Promise<string> {
   const body = (await res.json()) as { ok: boolean; value?: { session: string } };
   if (!body.ok || !body.value) throw new Error(`browser mode refused the link (${res.status})`);
   return body.value.session;
+}
+
+/** One of the test bed's hosts (testbed/hosts.sh): reached over SSH and TLS like a real machine. */
+export interface TestHost {
+  name: string;
+  /** ssh://root@ADDRESS */
+  ssh: string;
+  /** tcp://ADDRESS:2376, TLS */
+  tls: string;
+  /** A socket under the test bed's run folder, for set-up and checks only (the app never uses it). */
+  sock: string;
+  /** The SHA256 fingerprint of its sshd's host key. */
+  fingerprint: string;
+}
+
+export interface TestHosts {
+  h1: TestHost;
+  h2: TestHost;
+  /** ca.pem, cert.pem and key.pem every host's dockerd accepts. */
+  tlsDir: string;
+  /** A client certificate from another CA, with that CA's ca.pem. */
+  strangerTlsDir: string;
+  sshKey: string;
+  strangerSshKey: string;
+}
+
+export function testHosts(): TestHosts {
+  const env: Record<string, string> = { ...readEnv(), ...pick(process.env) };
+  const host = (n: 'h1' | 'h2'): TestHost => {
+    const p = `CS_TESTBED_HOST_${n.toUpperCase()}`;
+    const ssh = env[`${p}_SSH`];
+    if (!ssh) throw new Error(`the test bed's host ${n} is not up: run "bash testbed/testbed.sh up ${n}"`);
+    return {
+      name: n,
+      ssh,
+      tls: env[`${p}_TLS`]!,
+      sock: env[`${p}_SOCK`]!,
+      fingerprint: env[`${p}_SSH_FINGERPRINT`]!,
+    };
+  };
+  return {
+    h1: host('h1'),
+    h2: host('h2'),
+    tlsDir: env.CS_TESTBED_TLS_DIR!,
+    strangerTlsDir: env.CS_TESTBED_TLS_STRANGER_DIR!,
+    sshKey: env.CS_TESTBED_SSH_KEY!,
+    strangerSshKey: env.CS_TESTBED_SSH_STRANGER_KEY!,
+  };
+}
+
+/** Cuts a test host's link, or puts it back. */
+export function hostLink(host: string, state: 'up' | 'down'): void {
+  execFileSync('bash', [path.join(TESTBED_DIR, 'testbed.sh'), 'link', host, state], { stdio: 'pipe' });
+}
+
+/** Shapes a test host's link to `rate` both ways (e.g. "50mbit"), or "off". */
+export function shapeHost(host: string, rate: string): void {
+  execFileSync('bash', [path.join(TESTBED_DIR, 'testbed.sh'), 'shape', host, rate], { stdio: 'pipe' });
 }

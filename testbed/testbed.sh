@@ -8,7 +8,10 @@
 #                                       one named "podman" is a private Podman API service instead of dockerd;
 #                                       d26, d28 (Docker 26.1, 28.5), p54, p58 (Podman 5.4, 5.8) and p54old
 #                                       (Podman 5.4 with trixie's own CRIU 4.1.1) run in Debian 13 / sid
-#                                       roots of their own (see roots.sh)
+#                                       roots of their own (see roots.sh); h1 and h2 are test hosts, each
+#                                       in its own network namespace with sshd and TLS (see hosts.sh)
+#   testbed/testbed.sh shape HOST RATE  rate-limit a host's link (e.g. 100mbit; "off" to clear)
+#   testbed/testbed.sh link HOST up|down  cut a host's link or put it back
 #   testbed/testbed.sh down             stop every test-bed daemon (data is kept)
 #   testbed/testbed.sh status           what runs, one line each
 #   testbed/testbed.sh env              print the variables tests use (sourceable)
@@ -27,6 +30,8 @@ CTRD_SOCK="$RUN/containerd/containerd.sock"
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=testbed/roots.sh
 . "$HERE/roots.sh"
+# shellcheck source=testbed/hosts.sh
+. "$HERE/hosts.sh"
 
 say() { printf 'testbed: %s\n' "$*"; }
 die() { printf 'testbed: cannot continue: %s\n' "$*" >&2; exit 2; }
@@ -57,7 +62,7 @@ APT_PACKAGES=(
   docker.io containerd runc podman conmon curl chromium busybox-static redis-server redis-tools xz-utils zstd ca-certificates
   build-essential pkg-config libprotobuf-dev libprotobuf-c-dev protobuf-c-compiler protobuf-compiler
   python3-protobuf libnl-3-dev libnet1-dev libcap-dev libbsd-dev uuid-dev libnftables-dev
-  libgnutls28-dev libdrm-dev iproute2 debootstrap qemu-user-static
+  libgnutls28-dev libdrm-dev iproute2 debootstrap qemu-user-static openssl openssh-client
 )
 
 install_packages() {
@@ -334,6 +339,7 @@ write_env() {
     for s in sid trixie; do
       [ -e "$(ns_file "$s")" ] && echo "CS_TESTBED_NS_$(echo "$s" | tr a-z A-Z)=$(ns_file "$s")"
     done
+    hosts_env
   } >"$f"
 }
 
@@ -346,8 +352,9 @@ cmd_up() {
   install_packages
   local suites=() s
   for e in "${engines[@]}"; do
-    is_root_engine "$e" || continue
-    s=$(suite_of "$e")
+    if is_host_engine "$e"; then s=$(host_suite "$e")
+    elif is_root_engine "$e"; then s=$(suite_of "$e")
+    else continue; fi
     [[ " ${suites[*]} " == *" $s "* ]] || suites+=("$s")
   done
   # The roots (a minute or two each, the first time) build while CRIU does.
@@ -359,6 +366,10 @@ cmd_up() {
   for s in "${suites[@]}"; do enter_root "$s"; done
   start_containerd
   for e in "${engines[@]}"; do
+    if is_host_engine "$e"; then
+      start_host "$e"
+      continue
+    fi
     if is_root_engine "$e"; then
       if [[ $e == p* ]]; then start_root_podman "$e"; else start_root_dockerd "$e"; ensure_network "$e"; fi
       import_root_images "$e"
@@ -393,6 +404,7 @@ stop_pidfile() {
 
 cmd_down() {
   local d
+  hosts_down
   for d in "$RUN"/*/; do
     [ -f "$d/dockerd.pid" ] && stop_pidfile "$d/dockerd.pid" "dockerd $(basename "$d")"
   done
@@ -437,8 +449,10 @@ cmd_restart() {
 case "${1:-up}" in
   up) shift || true; cmd_up "$@" ;;
   restart) cmd_restart "${2:?engine name}" ;;
+  shape) cmd_shape "${2:?host name}" "${3:-off}" ;;
+  link) cmd_link "${2:?host name}" "${3:?up or down}" ;;
   down) cmd_down ;;
   status) cmd_status ;;
   env) cat "$RUN/env" 2>/dev/null || die "the test bed is not up: run testbed/testbed.sh up" ;;
-  *) echo "usage: $0 up [ENGINE...] | restart ENGINE | down | status | env" >&2; exit 64 ;;
+  *) echo "usage: $0 up [ENGINE...] | restart ENGINE | shape HOST RATE|off | link HOST up|down | down | status | env" >&2; exit 64 ;;
 esac

@@ -45,8 +45,9 @@ export function createHandlers(s: Services): Handlers {
       return { url: s.linkIssuer() };
     },
     'engines.list': async () => s.registry.statuses(),
-    'engines.test': async ({ host, tlsDir }) => s.engines.test(host, tlsDir),
-    'engines.add': async ({ name, host, tlsDir }) => s.engines.add(name, host, tlsDir),
+    'engines.test': async ({ host, tlsDir, identityFile }) => s.engines.test(host, tlsDir, identityFile),
+    'engines.add': async ({ name, host, tlsDir, identityFile, hostKey }) =>
+      s.engines.add(name, host, tlsDir, identityFile, hostKey),
     'engines.rename': async ({ engineId, name }) => s.engines.rename(engineId, name),
     'engines.remove': async ({ engineId }) => ({ removed: s.engines.remove(engineId) }),
     'containers.list': async ({ engineId }) => (await s.registry.online(engineId)).list(),

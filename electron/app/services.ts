@@ -101,7 +101,7 @@ export class Services {
     this.schedules = new ScheduleService(this.catalog, this.checkpoints, this.bus);
     if (options.runSchedules) this.schedules.scheduler.start();
     for (const spec of options.engines) this.registry.add(spec);
-    this.engines = new EngineManager(this.registry, options.dataDir);
+    this.engines = new EngineManager(this.registry, options.dataDir, this.bus);
     this.migrations = new MigrationService(
       this.registry,
       this.checkpoints,
@@ -125,7 +125,8 @@ export class Services {
     this.recovering.add(engineId);
     try {
       await this.sweepPendingRemovals(engineId).catch(() => undefined);
-      if (this.disposed) return [];
+      // Removed meanwhile (added and removed at once): nothing to put right there now.
+      if (this.disposed || !this.registry.ids().includes(engineId)) return [];
       const conn = this.registry.get(engineId);
       return await recover(conn, this.journal, (c) => this.checkpoints.backend(c), this.catalog).catch(
         () => [],

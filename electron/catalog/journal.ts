@@ -94,6 +94,14 @@ export class Journal {
     return won;
   }
 
+  /**
+   * An operation of this process that could not finish putting itself right (an engine it needs
+   * does not answer): its lines are left to recovery, which acts when that engine is online again.
+   */
+  leaveToRecovery(opId: number): void {
+    this.taken.add(opId);
+  }
+
   /** Whether an operation still has lines (anywhere). */
   hasLines(opId: number): boolean {
     return Boolean(this.db.prepare('SELECT 1 FROM journal_entries WHERE op_id = ? LIMIT 1').get(opId));

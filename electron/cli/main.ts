@@ -42,6 +42,8 @@ commands:
   migrate <container> --to ENGINE [--keep-source]        move it to another engine; it goes on where it was
   engines [ls]                                            the engines the app connects to, with their health
   engines add NAME ADDRESS [--tls DIR]                    unix:///path, tcp://host:2376 (with --tls), ssh://user@host
+        [--identity FILE] [--host-key SHA256:…]           ssh: the key to log in with; the host key you expect
+  engines rename NAME NEW-NAME
   engines rm NAME
 
   schedule <container> --every 5m [--keep 10] [--hourly N] [--daily N] [--budget 2G] [--max-failures 3]
@@ -104,6 +106,8 @@ const OPTIONS = {
   'max-failures': { type: 'string' },
   pause: { type: 'boolean', default: false },
   tls: { type: 'string' },
+  identity: { type: 'string' },
+  'host-key': { type: 'string' },
   to: { type: 'string' },
   'keep-source': { type: 'boolean', default: false },
   resume: { type: 'boolean', default: false },
@@ -308,7 +312,14 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
           keepSource: values['keep-source'] === true,
         });
       case 'engines':
-        return await enginesCommand(io, { json, dataDir, args: positionals, tls: str('tls') });
+        return await enginesCommand(io, {
+          json,
+          dataDir,
+          args: positionals,
+          tls: str('tls'),
+          identity: str('identity'),
+          hostKey: str('host-key'),
+        });
       case 'schedules':
         return await schedulesCommand(io, verb);
       case 'unschedule':

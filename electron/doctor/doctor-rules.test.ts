@@ -144,10 +144,15 @@ describe('doctor rules', () => {
     });
   });
 
-  it('a remote engine is flagged: local CRIU facts do not describe it', () => {
+  it('a remote engine: local CRIU facts do not describe it; its kernel comes through the engine', () => {
     const f = facts();
     f.engine = { ...f.engine!, local: false, host: 'tcp://server:2376' };
-    expect(item(f, 'engine.remote')?.status).toBe('warning');
+    // Not measured yet: a warning that says how to measure it.
+    expect(item(f, 'engine.remote')).toMatchObject({
+      status: 'warning',
+      fix: expect.stringMatching(/Measure/),
+    });
+    expect(item(f, 'engine.kernel')?.detail).toContain(f.engine.identity!.kernel);
   });
 
   it('compares versions numerically', () => {

@@ -278,12 +278,23 @@ function engineItems(f: DoctorFacts): DoctorItemT[] {
   });
   if (f.capabilities) items.push(...capabilityItems(f.capabilities.value, f.capabilities.measuring));
   if (!e.local) {
+    // What can be known of another host comes through its engine: its kernel as the engine reports
+    // it, and its CRIU as the probe measured it (above).
+    items.push({
+      id: 'engine.kernel',
+      title: `Kernel of ${e.name}'s host`,
+      status: 'ok',
+      detail: `${id.kernel || 'not reported'} (${id.os || 'Linux'}, ${id.arch}), as the engine reports it.`,
+    });
+    const measured = Boolean(f.capabilities?.value);
     items.push({
       id: 'engine.remote',
       title: 'Where CRIU runs',
-      status: 'warning',
-      detail: `${e.name} is on another host; the lines about CRIU on this computer and its kernel describe this computer, not that host${f.capabilities?.value ? ' (the measured lines describe the engine itself)' : ''}.`,
-      fix: `Run "checkpoint-studio doctor" on that host to check its CRIU and kernel.`,
+      status: measured ? 'ok' : 'warning',
+      detail: `${e.name} is on another host: the lines about CRIU and the kernel "on this computer" describe this computer; ${measured ? "the measured lines describe that host's own CRIU, through its engine" : 'that host is not measured yet'}.`,
+      ...(measured
+        ? {}
+        : { fix: 'Measure it (Measure again, or doctor --remeasure) to learn what its CRIU can do.' }),
     });
   }
   return items;

@@ -62,6 +62,7 @@ export class EngineConnection {
       kind: 'unknown',
       state: 'connecting',
       since: Date.now(),
+      ...(spec.sshHostKey ? { hostKey: spec.sshHostKey } : {}),
     };
   }
 
@@ -91,6 +92,7 @@ export class EngineConnection {
   stop(): void {
     this.stopped = true;
     this.abort?.abort();
+    this.engine.close();
     if (this.retryTimer) clearTimeout(this.retryTimer);
     if (this.flushTimer) clearTimeout(this.flushTimer);
   }
@@ -166,6 +168,7 @@ export class EngineConnection {
         version: identity.version,
         apiVersion: identity.apiVersion,
         experimental: identity.experimental,
+        ...(this.spec.sshHostKey ? { hostKey: this.spec.sshHostKey } : {}),
       });
       this.bus.emit('containers.changed', {
         engineId: this.spec.id,

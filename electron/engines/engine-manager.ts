@@ -2,6 +2,7 @@
 // file that remembers the ones the user added.
 import type { EngineStatusT } from '../ipc/contract';
 import { StudioError } from '../ipc/errors';
+import type { EventBus } from '../ipc/event-bus';
 import { DockerEngine, explainConnectionError } from './docker/docker-engine';
 import type { EngineRegistry } from './engine-registry';
 import { EngineSettings, idFromName, validateSpec } from './engine-settings';
@@ -13,8 +14,17 @@ export class EngineManager {
   constructor(
     private readonly registry: EngineRegistry,
     dataDir: string,
+    bus?: EventBus,
   ) {
     this.settings = new EngineSettings(dataDir);
+    // An ssh:// engine added while its host was away pins its host key on the first connection:
+    // kept, so that every later connection is held to it.
+    bus?.on('engine.status', (s) => {
+      if (!s.hostKey) return;
+      const saved = this.settings.load();
+      if (saved.some((e) => e.id === s.id && !e.sshHostKey))
+        this.settings.save(saved.map((e) => (e.id === s.id ? { ...e, sshHostKey: s.hostKey! } : e)));
+    });
   }
 
   /** Connects the engines saved earlier, after the ones given on the command line. */
@@ -33,21 +43,46 @@ export class EngineManager {
   async test(
     host: string,
     tlsDir?: string,
+    identityFile?: string,
   ): Promise<{
     ok: boolean;
+    hostKey?: string;
     kind?: string;
     version?: string;
     experimental?: boolean;
     error?: string;
     hint?: string;
   }> {
-    const spec = validateSpec({ id: 'probe', name: 'probe', host, ...(tlsDir ? { tlsDir } : {}) });
+    const spec = validateSpec({
+      id: 'probe',
+      name: 'probe',
+      host,
+      ...(tlsDir ? { tlsDir } : {}),
+      ...(identityFile ? { sshKey: identityFile } : {}),
+    });
+    const engine = new DockerEngine(spec);
     try {
-      const id = await new DockerEngine(spec).identify(5000);
-      return { ok: true, kind: id.kind, version: id.version, experimental: id.experimental };
+      const id = await engine.identify(10_000);
+      const hostKey = engine.ssh?.seenHostKey;
+      return {
+        ok: true,
+        kind: id.kind,
+        version: id.version,
+        experimental: id.experimental,
+        ...(hostKey ? { hostKey } : {}),
+      };
     } catch (e) {
       const err = explainConnectionError(spec, e);
-      return { ok: false, error: err.message, ...(err.hint ? { hint: err.hint } : {}) };
+      // A host that refused the login still showed its key: worth comparing already.
+      const hostKey = engine.ssh?.seenHostKey;
+      return {
+        ok: false,
+        error: err.message,
+        ...(err.hint ? { hint: err.hint } : {}),
+        ...(hostKey ? { hostKey } : {}),
+      };
+    } finally {
+      engine.close();
     }
   }
 
@@ -59,7 +94,18 @@ export class EngineManager {
     );
   }
 
-  add(name: string, host: string, tlsDir?: string): EngineStatusT {
+  /**
+   * ssh:// engines are held to a host key from the start: the one the user confirmed, else the one
+   * the host shows now (as ssh's accept-new does); a host that cannot be reached now pins its key
+   * on the first connection.
+   */
+  async add(
+    name: string,
+    host: string,
+    tlsDir?: string,
+    identityFile?: string,
+    hostKey?: string,
+  ): Promise<EngineStatusT> {
     if (this.registry.statuses().some((s) => s.host === host)) {
       throw new StudioError('conflict', `An engine at ${host} is already connected.`);
     }
@@ -68,12 +114,31 @@ export class EngineManager {
         hint: 'Choose another name (names tell engines apart in "engines rm" and --engine).',
       });
     }
+    if (hostKey && !host.startsWith('ssh://'))
+      throw new StudioError('invalid-argument', 'a host key is for ssh:// addresses only');
     const spec: EngineSpec = validateSpec({
       id: idFromName(name, new Set(this.registry.ids())),
       name,
       host,
       ...(tlsDir ? { tlsDir } : {}),
+      ...(identityFile ? { sshKey: identityFile } : {}),
+      ...(hostKey ? { sshHostKey: hostKey } : {}),
     });
+    if (spec.host.startsWith('ssh://')) {
+      const probe = new DockerEngine({ ...spec });
+      try {
+        await probe.ping(10_000);
+        spec.sshHostKey ??= probe.ssh?.seenHostKey ?? undefined;
+      } catch (e) {
+        const err = explainConnectionError(spec, e);
+        // A changed key is refused now; an unreachable host is added and pins its key later.
+        if (probe.ssh?.seenHostKey && hostKey && probe.ssh.seenHostKey !== hostKey) throw err;
+        if (!spec.sshHostKey && probe.ssh?.seenHostKey) spec.sshHostKey = probe.ssh.seenHostKey;
+      } finally {
+        probe.close();
+      }
+      if (this.registry.ids().includes(spec.id)) spec.id = idFromName(name, new Set(this.registry.ids()));
+    }
     const conn = this.registry.add(spec);
     this.settings.save([...this.settings.load().filter((s) => s.id !== spec.id), spec]);
     return conn.status;

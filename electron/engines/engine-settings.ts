@@ -28,6 +28,24 @@ export function validateSpec(spec: EngineSpec): EngineSpec {
         });
     }
   }
+  if (spec.sshKey !== undefined) {
+    if (!spec.host.startsWith('ssh://'))
+      throw new StudioError('invalid-argument', 'an identity file is for ssh:// addresses only');
+    if (!path.isAbsolute(spec.sshKey) || spec.sshKey.split('/').includes('..'))
+      throw new StudioError('invalid-argument', 'the identity file must be an absolute path');
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(spec.sshKey);
+    } catch {
+      throw new StudioError('invalid-argument', `there is no identity file at ${spec.sshKey}`);
+    }
+    if (!st.isFile() || st.size > 64 * 1024)
+      throw new StudioError('invalid-argument', `${spec.sshKey} is not a private key file`, {
+        hint: 'Choose the private half of the key (e.g. ~/.ssh/id_ed25519, not the .pub).',
+      });
+  }
+  if (spec.tlsDir !== undefined && !/^tcp:\/\/|^https:\/\//.test(spec.host))
+    throw new StudioError('invalid-argument', 'a TLS folder is for tcp:// addresses only');
   dockerOptions(spec); // rejects schemes it cannot use, with the reason
   return spec;
 }
@@ -58,7 +76,9 @@ export class EngineSettings {
           typeof e === 'object' &&
           typeof e.id === 'string' &&
           typeof e.name === 'string' &&
-          typeof e.host === 'string',
+          typeof e.host === 'string' &&
+          (e.sshKey === undefined || typeof e.sshKey === 'string') &&
+          (e.sshHostKey === undefined || typeof e.sshHostKey === 'string'),
         ),
       );
     } catch {

@@ -16,11 +16,15 @@ describe('engine addresses', () => {
       port: 2375,
       protocol: 'http',
     });
-    expect(dockerOptions({ id: 'a', name: 'a', host: 'ssh://me@box' })).toMatchObject({
-      protocol: 'ssh',
+    // ssh:// is plain HTTP over channels of one SSH connection (the agent comes from DockerEngine).
+    expect(dockerOptions({ id: 'a', name: 'a', host: 'ssh://me@box:2222' })).toEqual({
+      protocol: 'http',
       host: 'box',
-      username: 'me',
+      port: 2222,
     });
+    expect(() => dockerOptions({ id: 'a', name: 'a', host: 'ssh://me@box/some/path' })).toThrow(
+      /ssh:\/\/user@host\[:port\]/,
+    );
   });
 
   it('refuses what it cannot use, saying what would work', () => {

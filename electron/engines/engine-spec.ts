@@ -11,6 +11,10 @@ export interface EngineSpec {
   host: string;
   /** Folder with ca.pem, cert.pem, key.pem for tcp:// with TLS (as DOCKER_CERT_PATH). */
   tlsDir?: string;
+  /** ssh://: the private key to log in with (else ssh-agent and ~/.ssh's usual keys). */
+  sshKey?: string;
+  /** ssh://: the host key's SHA256 fingerprint, pinned when the engine was added or first reached. */
+  sshHostKey?: string;
 }
 
 export const DEFAULT_SOCKET = '/var/run/docker.sock';
@@ -54,13 +58,13 @@ export function dockerOptions(spec: EngineSpec): DockerOptions {
     return options;
   }
   if (url.protocol === 'ssh:') {
-    return {
-      protocol: 'ssh',
-      host: url.hostname,
-      port: Number(url.port || 22),
-      username: url.username || undefined,
-      sshOptions: { agent: process.env.SSH_AUTH_SOCK },
-    } as DockerOptions;
+    if (!url.hostname || (url.pathname && url.pathname !== '/'))
+      throw new StudioError(
+        'invalid-argument',
+        `engine ${spec.name}: write an SSH address as ssh://user@host[:port]`,
+      );
+    // Plain HTTP over channels of one SSH connection: DockerEngine gives the agent (ssh-transport.ts).
+    return { protocol: 'http', host: url.hostname, port: Number(url.port || 22) };
   }
   throw new StudioError(
     'invalid-argument',

@@ -33,9 +33,26 @@ export const EngineStatus = z.object({
   version: z.string().optional(),
   apiVersion: z.string().optional(),
   experimental: z.boolean().optional(),
+  /** ssh:// engines: the host key's fingerprint the app holds it to (SHA256:…). */
+  hostKey: z.string().optional(),
   /** ms since epoch of the last state change */
   since: z.number(),
 });
+
+/** A path the user typed for a file the app reads (TLS folder, SSH key): absolute, plain. */
+const LocalPath = z
+  .string()
+  .max(1024)
+  .regex(/^\/[^\0]*$/, 'give an absolute path (starting with /)')
+  .refine((p) => !p.split('/').includes('..'), 'a path with .. in it is not taken');
+
+/** "SHA256:" and 43 base64 characters, as ssh-keygen -l prints a host key. */
+export const HostKeyFingerprint = z
+  .string()
+  .regex(
+    /^SHA256:[A-Za-z0-9+/]{43}$/,
+    'a host key fingerprint looks like SHA256: and 43 letters, digits, + or /',
+  );
 
 export const EngineAddress = z
   .string()
@@ -251,6 +268,8 @@ export const MigrationResult = z.object({
   targetEngineId: EngineId,
   targetContainerId: z.string(),
   durationMs: z.number(),
+  /** From the freeze on the source to running on the target: how long it was not serving. */
+  downtimeMs: z.number(),
   stages: z.array(MigrateStage),
 });
 
@@ -559,9 +578,13 @@ export const calls = {
     summary: "An engine's containers, running or not.",
   },
   'engines.test': {
-    args: z.object({ host: EngineAddress, tlsDir: z.string().max(1024).optional() }).strict(),
+    args: z
+      .object({ host: EngineAddress, tlsDir: LocalPath.optional(), identityFile: LocalPath.optional() })
+      .strict(),
     result: z.object({
       ok: z.boolean(),
+      /** ssh://: the key the host presented, to compare before adding it. */
+      hostKey: z.string().optional(),
       kind: z.string().optional(),
       version: z.string().optional(),
       experimental: z.boolean().optional(),
@@ -575,7 +598,10 @@ export const calls = {
       .object({
         name: z.string().min(1).max(64),
         host: EngineAddress,
-        tlsDir: z.string().max(1024).optional(),
+        tlsDir: LocalPath.optional(),
+        identityFile: LocalPath.optional(),
+        /** The host key the user saw when testing: adding fails if the host presents another. */
+        hostKey: HostKeyFingerprint.optional(),
       })
       .strict(),
     result: EngineStatus,

@@ -30,6 +30,8 @@ const LABELS: Record<string, string> = {
   maxFailures: 'how many failures before pausing',
   host: 'the engine address',
   tlsDir: 'the TLS folder',
+  identityFile: 'the identity file',
+  hostKey: 'the host key',
   pattern: 'the pattern',
   pid: 'the process id',
   maxHits: 'the most hits',

@@ -4,12 +4,7 @@
 // checkpoint (through helper containers, the engine API only), restore, confirm it runs, then
 // remove or keep the source. Any failure brings the source back running from its checkpoint and
 // leaves nothing half-made on the target.
-import crypto from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import { Transform } from 'node:stream';
 import type { MigrateStageT, MigrationResultT } from '../ipc/contract';
 import { StudioError } from '../ipc/errors';
 import type { EventBus } from '../ipc/event-bus';
@@ -21,7 +16,11 @@ import {
   resolveContainer,
   type Target,
 } from '../checkpoints/container-target';
-import { copyInto, engineMessage, likeSource, removeContainer } from '../checkpoints/backends/docker-backend';
+import { engineMessage, likeSource, removeContainer } from '../checkpoints/backends/docker-backend';
+import { putArchive, singleFileTar, withHelper } from '../engines/docker/helper-container';
+import { DEFAULT_STALL_MS, TransferStalled, watchTransfer } from './transfer-watch';
+import { deleteOnTarget } from './deleted-files';
+import { confirmRunning, wasTalking } from './first-output';
 import { likelyCause } from '../checkpoints/criu-diagnosis';
 import { deleteCheckpoint, startFromCheckpoint } from '../engines/docker/docker-checkpoints';
 import type { EngineRegistry } from '../engines/engine-registry';
@@ -51,6 +50,8 @@ export interface MigrateOptions {
   to: string;
   keepSource: boolean;
   opId?: string | undefined;
+  /** A transfer that moves nothing for this long is given up (a cut connection never fails by itself). */
+  stallMs?: number;
 }
 
 /** Seams for tests that need a real failure at a given point (a damaged checkpoint on the target). */
@@ -61,15 +62,6 @@ export interface MigrationHooks {
     checkpointsDir: string;
     name: string;
   }): Promise<void>;
-}
-
-function counter(onBytes: (n: number) => void): Transform {
-  return new Transform({
-    transform(chunk: Buffer, _enc, cb) {
-      onBytes(chunk.length);
-      cb(null, chunk);
-    },
-  });
 }
 
 /** Paths the container changed (added or modified), without ones inside another changed folder. */
@@ -91,6 +83,20 @@ export function changedRoots(changes: { Path: string; Kind: number }[]): {
   const carry: string[] = [];
   for (const p of kept) if (!carry.some((c) => p === c || p.startsWith(`${c}/`))) carry.push(p);
   return { carry, deleted };
+}
+
+/** The id of the image `name` means on an engine, or null. */
+async function imageIdByName(engine: EngineConnection, name: string): Promise<string | null> {
+  if (!name || name.startsWith('sha256:')) return null;
+  const img = await engine.engine.http
+    .json<{ Id: string }>({
+      method: 'GET',
+      path: `/images/${encodeURIComponent(name)}/json`,
+      ok: [200],
+      timeoutMs: 10_000,
+    })
+    .catch(() => null);
+  return img?.Id ?? null;
 }
 
 export class MigrationService {
@@ -170,9 +176,15 @@ export class MigrationService {
         () => true,
         () => false,
       );
+    const warnings: string[] = [];
+    // docker load moves a name to the loaded image: say so when the target's name means another.
+    const sameName = imagePresent ? null : await imageIdByName(target, source.imageName);
+    if (sameName)
+      warnings.push(
+        `${target.spec.name} has another image called ${source.imageName}: that name will mean this container's image there (its containers keep theirs)`,
+      );
     // Measured, not assumed: the target must be able to restore into a new container of this
     // kind, and the source should be able to take its checkpoint back if the move fails.
-    const warnings: string[] = [];
     if (problems.length === 0) {
       try {
         await this.checkpoints.capabilities.require(target, source.info, 'clone');
@@ -273,9 +285,14 @@ export class MigrationService {
       return await this.checkpoints.locks.run(o.engineId, source.id, 'migrate', async () => {
         const name = `migrate-${Date.now()}`;
         let loadedImage = false;
+        // The image the target called by the same name before the load, to name it so again on rollback.
+        let nameWasOn: string | null = null;
         let targetId: string | null = null;
         let checkpointed = false;
-        let tmp: string | null = null;
+        let talking = false;
+        let frozenAt = 0;
+        let runningAt = 0;
+        let bringBackLine: number | null = null;
         // What a crash would leave, written down first: the copy on the target, the stopped source.
         const jop = journal.begin('migration', `${source.name} to ${target.spec.name}`);
         try {
@@ -289,23 +306,25 @@ export class MigrationService {
                 return;
               }
               // docker save | docker load, streamed: no copy of the whole image on disk or in memory.
-              const saved = await source.conn.engine.http.stream({
-                method: 'GET',
-                path: `/images/${encodeURIComponent(source.imageName)}/get`,
-                ok: [200],
-                timeoutMs: 60 * 60 * 1000,
+              await this.carry(s, o, signal, async (watch) => {
+                const saved = await source.conn.engine.http.stream({
+                  method: 'GET',
+                  path: `/images/${encodeURIComponent(source.imageName)}/get`,
+                  ok: [200],
+                  signal: watch.signal,
+                });
+                nameWasOn = await imageIdByName(target, source.imageName);
+                loadedImage = true;
+                await target.engine.http.json({
+                  method: 'POST',
+                  path: '/images/load',
+                  query: { quiet: true },
+                  file: saved.pipe(watch.meter),
+                  headers: { 'Content-Type': 'application/x-tar' },
+                  ok: [200],
+                  signal: watch.signal,
+                });
               });
-              const counted = saved.pipe(counter((n) => (s.bytes += n)));
-              await target.engine.http.json({
-                method: 'POST',
-                path: '/images/load',
-                query: { quiet: true },
-                file: counted,
-                headers: { 'Content-Type': 'application/x-tar' },
-                ok: [200],
-                timeoutMs: 60 * 60 * 1000,
-              });
-              loadedImage = true;
               s.detail = `${source.imageName} loaded`;
             },
           );
@@ -330,8 +349,10 @@ export class MigrationService {
             return created.Id;
           });
 
+          talking = await wasTalking(source.conn.engine, source.id, Date.now());
           await timed('checkpoint', `Checkpointing ${source.name}…`, async () => {
-            journal.add(jop, {
+            frozenAt = Date.now();
+            bringBackLine = journal.add(jop, {
               engineId: source.conn.spec.id,
               action: 'bring-back',
               ref: source.id,
@@ -354,40 +375,66 @@ export class MigrationService {
               })) ?? [];
             const { carry, deleted } = changedRoots(changes);
             for (const p of carry) {
-              const archive = await source.conn.engine.http.stream({
-                method: 'GET',
-                path: `/containers/${source.id}/archive`,
-                query: { path: p },
-                ok: [200],
-                timeoutMs: 60 * 60 * 1000,
-              });
-              await target.engine.http.json({
-                method: 'PUT',
-                path: `/containers/${targetId}/archive`,
-                query: { path: path.posix.dirname(p) },
-                file: archive.pipe(counter((n) => (s.bytes += n))),
-                ok: [200],
-                timeoutMs: 60 * 60 * 1000,
+              await this.carry(s, o, signal, async (watch) => {
+                const archive = await source.conn.engine.http.stream({
+                  method: 'GET',
+                  path: `/containers/${source.id}/archive`,
+                  query: { path: p },
+                  ok: [200],
+                  signal: watch.signal,
+                });
+                await target.engine.http.json({
+                  method: 'PUT',
+                  path: `/containers/${targetId}/archive`,
+                  query: { path: path.posix.dirname(p) },
+                  file: archive.pipe(watch.meter),
+                  ok: [200],
+                  signal: watch.signal,
+                });
               });
             }
-            s.detail = `${carry.length} changed path${carry.length === 1 ? '' : 's'} carried${deleted.length ? `; ${deleted.length} deleted in the source are not removed on the target` : ''}`;
+            const notDeleted = await deleteOnTarget(
+              target.engine,
+              targetId!,
+              source.imageId,
+              source.conn.engine,
+              source.id,
+              deleted,
+            );
+            const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
+            s.detail = `${plural(carry.length, 'changed path')} carried${deleted.length ? (notDeleted ? `; ${plural(deleted.length, 'path')} deleted in the source are still there: ${notDeleted}` : `; ${plural(deleted.length, 'deleted path')} deleted`) : ''}`;
           });
 
           await timed('transfer', 'Carrying the checkpoint…', async (s) => {
-            tmp = path.join(os.tmpdir(), `checkpoint-studio-${crypto.randomBytes(6).toString('hex')}.tar`);
-            await pipeline(
-              await this.checkpoints.backend(source.conn).exportTar(source, name),
-              counter((n) => (s.bytes += n)),
-              fs.createWriteStream(tmp, { mode: 0o600 }),
+            // Streamed from the source's helper into the target's: nothing lands on this machine.
+            const into = checkpointsDir(target, targetId!);
+            await withHelper(
+              target.engine,
+              source.imageId,
+              [{ host: into, container: '/cs/dst' }],
+              (helper) =>
+                this.carry(s, o, signal, async (watch) => {
+                  const exported = await this.checkpoints.backend(source.conn).exportTar(source, name);
+                  watch.signal.addEventListener('abort', () => exported.destroy(), { once: true });
+                  await putArchive(
+                    target.engine,
+                    helper,
+                    '/cs/dst',
+                    exported.pipe(watch.meter),
+                    watch.signal,
+                  );
+                  const marker = JSON.stringify({
+                    copy: `migration of ${source.name}`,
+                    at: new Date().toISOString(),
+                  });
+                  await putArchive(
+                    target.engine,
+                    helper,
+                    '/cs/dst',
+                    singleFileTar(`${name}/checkpoint-studio-copy.json`, marker),
+                  );
+                }),
             );
-            const errors = await copyInto(target.engine, source.imageId, name, tmp, [
-              {
-                id: targetId!,
-                checkpointsDir: checkpointsDir(target, targetId!),
-                label: `migration of ${source.name}`,
-              },
-            ]);
-            if (errors[0]) throw new Error(errors[0]);
             await this.hooks.afterTransfer?.({
               engine: target,
               containerId: targetId!,
@@ -398,6 +445,7 @@ export class MigrationService {
 
           await timed('restore', `Restoring on ${target.spec.name}…`, async (s) => {
             await startFromCheckpoint(target.engine, targetId!, name);
+            runningAt = Date.now();
             const { kind } = await networkKindOf(target.engine, source.info);
             const caps = await this.checkpoints.capabilities.ensure(target.spec.id).catch(() => null);
             const down = this.checkpoints.capabilities.loopbackComesBackDown(caps, kind, 'clone');
@@ -409,30 +457,43 @@ export class MigrationService {
           });
 
           await timed('verify', 'Checking it runs…', async (s) => {
-            // A process that dies right after its restore shows within moments.
-            await new Promise((r) => setTimeout(r, 300));
-            const info = await target.engine.inspect(targetId!);
-            if (!info?.State?.Running)
-              throw new Error(
-                `it is ${info?.State?.Status ?? 'gone'} on ${target.spec.name} right after its restore`,
-              );
-            s.detail = 'running';
+            const verdict = await confirmRunning(target.engine, targetId!, talking);
+            if (!verdict.ok) throw new Error(`${verdict.why} on ${target.spec.name}`);
+            s.detail =
+              verdict.note ?? (verdict.how === 'output' ? 'running, and writing output again' : 'running');
           });
           // It runs on the target: from here on a crash leaves a moved container, not a half-moved one.
           journal.end(jop);
         } catch (e) {
           let kept: string | null = null;
+          let leftOnTarget = false;
           try {
-            kept = await this.rollback(source, target, targetId, loadedImage, checkpointed ? name : null);
-            journal.end(jop);
+            const back = await this.rollback(
+              source,
+              target,
+              targetId,
+              loadedImage ? { was: nameWasOn } : null,
+              checkpointed ? name : null,
+            );
+            kept = back.kept;
+            if (back.targetClean) journal.end(jop);
+            else {
+              // The source is back; the copy on an unreachable target waits in the journal, and
+              // this process removes it as soon as that engine answers again.
+              if (bringBackLine !== null) journal.drop(bringBackLine);
+              journal.leaveToRecovery(jop);
+              leftOnTarget = true;
+            }
           } catch {
             // The rollback itself failed half-way: its lines stay in the journal, and the next start
             // of the app or of a CLI command puts right what is left.
           } finally {
             end();
-            if (tmp) fs.rmSync(tmp, { force: true });
           }
-          const msg = engineMessage(e);
+          const msg =
+            e instanceof TransferStalled || (e as { cause?: unknown })?.cause instanceof TransferStalled
+              ? `no data moved for ${Math.round((o.stallMs ?? DEFAULT_STALL_MS) / 1000)} s: the connection to ${target.spec.name} was lost`
+              : engineMessage(e);
           const cause = likelyCause(msg);
           const where = kept
             ? `${source.name} was started again on ${source.conn.spec.name}, fresh: that engine could not restore its checkpoint, which is kept there as "${kept}"`
@@ -440,7 +501,7 @@ export class MigrationService {
           const wasCancelled = e instanceof StudioError && e.code === 'cancelled';
           const err = new StudioError(
             'criu-failed',
-            `Migration of ${source.name} ${wasCancelled ? 'was cancelled' : `failed${cause ? `: ${cause.cause}` : ''}`}. ${where}; nothing was left on ${target.spec.name}.`,
+            `Migration of ${source.name} ${wasCancelled ? 'was cancelled' : `failed${cause ? `: ${cause.cause}` : ''}`}. ${where}; ${leftOnTarget ? `the half-made copy on ${target.spec.name} could not be removed yet (${target.spec.name} does not answer): it is removed as soon as it does` : `nothing was left on ${target.spec.name}`}.`,
             {
               hint: cause?.hint ?? 'The failed step is marked in the progress.',
               details: [msg],
@@ -452,7 +513,6 @@ export class MigrationService {
           emit(err.message, true);
           throw err;
         }
-        if (tmp) fs.rmSync(tmp, { force: true });
         end();
 
         await timed(
@@ -477,6 +537,7 @@ export class MigrationService {
           targetEngineId: target.spec.id,
           targetContainerId: targetId!,
           durationMs: Date.now() - started,
+          downtimeMs: runningAt - frozenAt,
           stages,
         };
       });
@@ -486,25 +547,35 @@ export class MigrationService {
     }
   }
 
-  /** Back to how it was: the target clean, the source running from its checkpoint. */
+  /** One transfer, counted into its stage, given up when it stalls or the user cancels. */
+  private async carry(
+    s: MigrateStageT,
+    o: MigrateOptions,
+    cancel: AbortSignal,
+    fn: (watch: ReturnType<typeof watchTransfer>) => Promise<void>,
+  ): Promise<void> {
+    const watch = watchTransfer((n) => (s.bytes += n), o.stallMs ?? DEFAULT_STALL_MS, cancel);
+    try {
+      await fn(watch);
+    } catch (e) {
+      const why = watch.signal.reason;
+      throw why instanceof TransferStalled ? why : e;
+    } finally {
+      watch.stop();
+    }
+  }
+
+  /**
+   * Back to how it was: the source running from its checkpoint first (it is what the user is
+   * without), then the target cleaned — which an unreachable target cannot be, said in `targetClean`.
+   */
   private async rollback(
     source: Target,
     target: EngineConnection,
     targetId: string | null,
-    loadedImage: boolean,
+    loadedImage: { was: string | null } | null,
     checkpoint: string | null,
-  ): Promise<string | null> {
-    if (targetId) await removeContainer(target.engine, targetId).catch(() => undefined);
-    if (loadedImage) {
-      await target.engine.http
-        .json({
-          method: 'DELETE',
-          path: `/images/${encodeURIComponent(source.imageId)}`,
-          ok: [200],
-          timeoutMs: 60_000,
-        })
-        .catch(() => undefined);
-    }
+  ): Promise<{ kept: string | null; targetClean: boolean }> {
     let kept: string | null = null;
     if (checkpoint) {
       const info = await source.conn.engine.inspect(source.id).catch(() => null);
@@ -545,7 +616,44 @@ export class MigrationService {
       }
     }
     void source.conn.touch(source.id);
-    return kept;
+    let targetClean = true;
+    if (targetId) {
+      await target.engine.http
+        .json({
+          method: 'DELETE',
+          path: `/containers/${targetId}`,
+          query: { force: true, v: true },
+          ok: [204, 404],
+          timeoutMs: 15_000,
+        })
+        .catch(() => (targetClean = false));
+    }
+    if (loadedImage && targetClean) {
+      await target.engine.http
+        .json({
+          method: 'DELETE',
+          path: `/images/${encodeURIComponent(source.imageId)}`,
+          ok: [200, 404, 409],
+          timeoutMs: 15_000,
+        })
+        .catch(() => undefined);
+      // The load had taken the name from the target's own image: it is given back.
+      const ref =
+        source.imageName.lastIndexOf(':') > source.imageName.lastIndexOf('/') ? source.imageName : null;
+      if (loadedImage.was && ref) {
+        const at = ref.lastIndexOf(':');
+        await target.engine.http
+          .json({
+            method: 'POST',
+            path: `/images/${encodeURIComponent(loadedImage.was)}/tag`,
+            query: { repo: ref.slice(0, at), tag: ref.slice(at + 1) },
+            ok: [201],
+            timeoutMs: 15_000,
+          })
+          .catch(() => undefined);
+      }
+    }
+    return { kept, targetClean };
   }
 
   private log(

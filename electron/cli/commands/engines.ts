@@ -1,4 +1,5 @@
-// engines, engines add NAME ADDRESS [--tls DIR], engines rm NAME: the engines the app connects to.
+// engines, engines add NAME ADDRESS [--tls DIR] [--identity FILE] [--host-key FP], engines rename,
+// engines rm NAME: the engines the app connects to.
 import { Services } from '../../app/services';
 import { unwrap } from '../../ipc/dispatcher';
 import { StudioError } from '../../ipc/errors';
@@ -11,6 +12,8 @@ interface Options {
   dataDir: string;
   args: string[];
   tls?: string | undefined;
+  identity?: string | undefined;
+  hostKey?: string | undefined;
 }
 
 export async function enginesCommand(io: CliIo, o: Options): Promise<number> {
@@ -47,23 +50,43 @@ export async function enginesCommand(io: CliIo, o: Options): Promise<number> {
           'invalid-argument',
           'engines add takes a name and an address: engines add NAME ADDRESS',
         );
-      const test = unwrap<'engines.test'>(
-        await services.dispatcher.dispatch('engines.test', { host, ...(o.tls ? { tlsDir: o.tls } : {}) }),
-      );
+      const where = {
+        host,
+        ...(o.tls ? { tlsDir: o.tls } : {}),
+        ...(o.identity ? { identityFile: o.identity } : {}),
+      };
+      const test = unwrap<'engines.test'>(await services.dispatcher.dispatch('engines.test', where));
       const added = unwrap<'engines.add'>(
         await services.dispatcher.dispatch('engines.add', {
           name,
-          host,
-          ...(o.tls ? { tlsDir: o.tls } : {}),
+          ...where,
+          ...(o.hostKey ? { hostKey: o.hostKey } : {}),
         }),
       );
       if (o.json) io.out(JSON.stringify({ ...added, test }, null, 2));
-      else
+      else {
         io.out(
           test.ok
             ? `Added ${added.id}: ${test.kind} ${test.version}${test.experimental === false && test.kind === 'docker' ? ' (experimental mode off: it cannot checkpoint)' : ''}.`
-            : `Added ${added.id}, but it does not answer now: ${test.error}`,
+            : `Added ${added.id}, but it does not answer now: ${test.error}${test.hint ? `\n${test.hint}` : ''}`,
         );
+        if (added.hostKey)
+          io.out(
+            `Host key ${added.hostKey}${o.hostKey ? ' (as given)' : ': compare it with `ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub` on the host'}. Every later connection is held to it.`,
+          );
+      }
+      return 0;
+    }
+    if (sub === 'rename') {
+      const [ref, next] = rest;
+      if (!ref || !next || rest.length !== 2)
+        throw new StudioError('invalid-argument', 'engines rename takes an engine and its new name');
+      const saved = new EngineSettings(o.dataDir).load().find((s) => s.id === ref || s.name === ref);
+      if (!saved) throw new StudioError('not-found', `no added engine "${ref}"`);
+      const renamed = unwrap<'engines.rename'>(
+        await services.dispatcher.dispatch('engines.rename', { engineId: saved.id, name: next }),
+      );
+      io.out(o.json ? JSON.stringify(renamed, null, 2) : `Renamed ${saved.name} to ${renamed.name}.`);
       return 0;
     }
     if (sub === 'rm' || sub === 'remove') {
@@ -76,7 +99,7 @@ export async function enginesCommand(io: CliIo, o: Options): Promise<number> {
       io.out(o.json ? JSON.stringify({ removed: true }) : `Removed ${saved.id}.`);
       return 0;
     }
-    throw new StudioError('invalid-argument', `unknown engines command "${sub}" (ls, add, rm)`);
+    throw new StudioError('invalid-argument', `unknown engines command "${sub}" (ls, add, rename, rm)`);
   } finally {
     services.dispose();
   }

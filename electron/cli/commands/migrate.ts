@@ -64,7 +64,7 @@ export async function migrateCommand(
           ),
         );
         io.out(
-          `${o.container} runs on ${target.name} (${res.targetContainerId.slice(0, 12)}) after ${millis(res.durationMs)}.`,
+          `${o.container} runs on ${target.name} (${res.targetContainerId.slice(0, 12)}) after ${millis(res.durationMs)}; it was not running for ${millis(res.downtimeMs)}.`,
         );
       }
       return 0;

@@ -8,6 +8,8 @@ import { DockerHttp, EngineHttpError } from './docker-http';
 import { readJsonLines } from './json-lines';
 import { containerFromInspect } from './container-mapping';
 import { HELPER_LABEL } from './helper-container';
+import { SshTransport } from '../remote/ssh-transport';
+import { explainRemoteError } from '../remote/remote-errors';
 
 /** A request that should answer at once; a longer wait means the engine is in trouble. */
 export const QUICK_TIMEOUT_MS = 8000;
@@ -74,6 +76,8 @@ export function runtimeVersionOf(text: string): string {
 /** Translates low-level failures into what the user should know and do. */
 export function explainConnectionError(spec: EngineSpec, e: unknown): StudioError {
   if (e instanceof StudioError) return e;
+  const remote = explainRemoteError(spec, e);
+  if (remote) return remote;
   const err = e as NodeJS.ErrnoException & { name?: string };
   const where = spec.host;
   if (err?.code === 'ENOENT') {
@@ -124,9 +128,18 @@ export class DockerEngine {
   readonly docker: Docker;
   readonly http: DockerHttp;
 
+  /** ssh:// engines: the one SSH connection their requests share. */
+  readonly ssh: SshTransport | null;
+
   constructor(readonly spec: EngineSpec) {
-    this.docker = new Docker(dockerOptions(spec));
+    this.ssh = spec.host.startsWith('ssh://') ? new SshTransport(spec) : null;
+    this.docker = new Docker({ ...dockerOptions(spec), ...(this.ssh ? { agent: this.ssh.agent } : {}) });
     this.http = new DockerHttp(this.docker);
+  }
+
+  /** Lets go of what the engine holds open (the SSH connection); a later request opens it again. */
+  close(): void {
+    this.ssh?.close();
   }
 
   /** GET /_ping: the cheapest liveness check, and the headers that tell what the engine is. */

@@ -18,6 +18,9 @@ export function helperLabels(): Record<string, string> {
   return { [HELPER_LABEL]: '1', [OWNER_LABEL]: ownerHere() };
 }
 
+/** Helpers of this process whose removal failed (their engine did not answer): swept when it does. */
+const abandoned = new Set<string>();
+
 export interface Bind {
   host: string;
   container: string;
@@ -62,9 +65,9 @@ export async function createHelper(engine: DockerEngine, image: string, binds: B
           path: `/containers/${created.Id}`,
           query: { force: true, v: true },
           ok: [204, 404],
-          timeoutMs: 30_000,
+          timeoutMs: 15_000,
         })
-        .catch(() => undefined);
+        .catch(() => abandoned.add(created.Id));
     },
   };
 }
@@ -102,8 +105,10 @@ export async function removeStaleHelpers(
   let removed = 0;
   for (const r of rows) {
     const owner = r.Labels?.[OWNER_LABEL];
-    const state = owner ? ownerState(owner) : 'elsewhere';
-    // A live process's helper is in use (a long transfer can take an hour): never taken from it.
+    let state = owner ? ownerState(owner) : 'elsewhere';
+    // A live process's helper is in use (a long transfer can take an hour): never taken from it —
+    // unless this process gave up on removing it.
+    if (abandoned.delete(r.Id)) state = 'gone';
     if (state === 'this-process' || state === 'alive') continue;
     // Another machine's process cannot be asked: its helpers go once older than any transfer.
     const limit = owner ? Math.max(olderThanMs, 2 * 3600 * 1000) : olderThanMs;
@@ -143,6 +148,7 @@ export async function putArchive(
   helperId: string,
   dirInHelper: string,
   tarStream: NodeJS.ReadableStream,
+  signal?: AbortSignal,
 ): Promise<void> {
   await engine.http.json({
     method: 'PUT',
@@ -151,6 +157,7 @@ export async function putArchive(
     file: tarStream,
     ok: [200],
     timeoutMs: 60 * 60 * 1000,
+    ...(signal ? { signal } : {}),
   });
 }
 

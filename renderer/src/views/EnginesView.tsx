@@ -9,6 +9,7 @@ import type { ErrorInfo } from '../../../electron/ipc/errors';
 
 type Tested = {
   ok: boolean;
+  hostKey?: string;
   kind?: string;
   version?: string;
   experimental?: boolean;
@@ -22,13 +23,19 @@ export function EnginesView() {
   const [name, setName] = useState('');
   const [host, setHost] = useState('');
   const [tls, setTls] = useState('');
+  const [identity, setIdentity] = useState('');
   const [tested, setTested] = useState<Tested | null>(null);
   const [error, setError] = useState<ErrorInfo | null>(null);
   const [busy, setBusy] = useState(false);
   const [renaming, setRenaming] = useState<{ id: string; name: string } | null>(null);
   const [removing, setRemoving] = useState<string | null>(null);
 
-  const args = () => ({ host: host.trim(), ...(tls.trim() ? { tlsDir: tls.trim() } : {}) });
+  const ssh = host.trim().startsWith('ssh://');
+  const args = () => ({
+    host: host.trim(),
+    ...(!ssh && tls.trim() ? { tlsDir: tls.trim() } : {}),
+    ...(ssh && identity.trim() ? { identityFile: identity.trim() } : {}),
+  });
   const run = async (fn: () => Promise<void>) => {
     setBusy(true);
     setError(null);
@@ -88,7 +95,14 @@ export function EnginesView() {
                   e.name
                 )}
               </td>
-              <td className="mono">{e.host}</td>
+              <td className="mono">
+                {e.host}
+                {e.hostKey && (
+                  <div className="muted small" title="The SSH host key every connection is held to">
+                    host key {e.hostKey}
+                  </div>
+                )}
+              </td>
               <td>
                 {e.kind === 'unknown'
                   ? '—'
@@ -120,10 +134,16 @@ export function EnginesView() {
         onSubmit={(ev) => {
           ev.preventDefault();
           void run(async () => {
-            await api.call('engines.add', { name: name.trim(), ...args() });
+            // The key the user saw in the test is the one the engine is held to from now on.
+            await api.call('engines.add', {
+              name: name.trim(),
+              ...args(),
+              ...(ssh && tested?.hostKey ? { hostKey: tested.hostKey } : {}),
+            });
             setName('');
             setHost('');
             setTls('');
+            setIdentity('');
             setTested(null);
           });
         }}
@@ -152,16 +172,35 @@ export function EnginesView() {
               aria-label="Engine address"
             />
           </label>
-          <label>
-            <span>TLS folder (tcp://)</span>
-            <input
-              type="text"
-              value={tls}
-              onChange={(e) => setTls(e.target.value)}
-              placeholder="optional"
-              aria-label="TLS folder"
-            />
-          </label>
+          {ssh ? (
+            <label>
+              <span>Identity file (ssh://)</span>
+              <input
+                type="text"
+                value={identity}
+                onChange={(e) => {
+                  setIdentity(e.target.value);
+                  setTested(null);
+                }}
+                placeholder="ssh-agent, ~/.ssh/id_*"
+                aria-label="Identity file"
+              />
+            </label>
+          ) : (
+            <label>
+              <span>TLS folder (tcp://)</span>
+              <input
+                type="text"
+                value={tls}
+                onChange={(e) => {
+                  setTls(e.target.value);
+                  setTested(null);
+                }}
+                placeholder="optional"
+                aria-label="TLS folder"
+              />
+            </label>
+          )}
         </div>
         <div className="toolbar">
           <button
@@ -180,6 +219,12 @@ export function EnginesView() {
               {tested.ok
                 ? `Answers: ${tested.kind === 'podman' ? 'Podman' : 'Docker'} ${tested.version}${tested.experimental === false && tested.kind === 'docker' ? ' — experimental mode off, it cannot checkpoint' : ''}`
                 : `${tested.error} ${tested.hint ?? ''}`}
+              {tested.hostKey && (
+                <span className="mono" data-host-key>
+                  {' '}
+                  Host key {tested.hostKey}: adding holds every connection to it.
+                </span>
+              )}
             </span>
           )}
         </div>

@@ -49,7 +49,12 @@ export function MigrateDialog(props: {
   const [opId, setOpId] = useState<string | null>(null);
   const op = useCheckpoints((s) => s.ops[key(props.engineId, props.containerId)]);
   const migrate = useCheckpoints((s) => s.migrate);
-  const [targetId, setTargetId] = useState<string | null>(null);
+  const [done, setDone] = useState<{
+    targetContainerId: string;
+    durationMs: number;
+    downtimeMs: number;
+  } | null>(null);
+  const targetId = done?.targetContainerId ?? null;
   const running = opId !== null && !op?.done;
 
   useEffect(() => {
@@ -90,9 +95,7 @@ export function MigrateDialog(props: {
             e.preventDefault();
             const id = newOpId();
             setOpId(id);
-            void migrate(props.engineId, props.containerId, to, keepSource, id).then(
-              (r) => r && setTargetId(r.targetContainerId),
-            );
+            void migrate(props.engineId, props.containerId, to, keepSource, id).then((r) => r && setDone(r));
           }}
         >
           <label>
@@ -172,6 +175,13 @@ export function MigrateDialog(props: {
               ))}
             </tbody>
           </table>
+          {done && (
+            <p data-migrate-times>
+              Moved in {millis(done.durationMs)}; it was not running for{' '}
+              <strong data-downtime>{millis(done.downtimeMs)}</strong> (from its freeze here to running
+              there).
+            </p>
+          )}
           {op?.error && <ErrorBox error={op.error} />}
           <div className="modal-actions">
             {targetId && (

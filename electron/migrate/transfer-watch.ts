@@ -1,0 +1,54 @@
+// Bytes on their way from one engine to another, counted and watched. A connection cut in the
+// middle of a transfer does not fail by itself — TCP retries for a quarter of an hour — so a
+// transfer that moves nothing for `stallMs` is given up, and the requests on both sides with it.
+import { Transform } from 'node:stream';
+
+export const DEFAULT_STALL_MS = 30_000;
+
+export class TransferStalled extends Error {
+  constructor(readonly stallMs: number) {
+    super(`no data moved for ${Math.round(stallMs / 1000)} s: the connection was lost`);
+    this.name = 'TransferStalled';
+  }
+}
+
+export interface Watch {
+  /** Pass the bytes through this; it counts them and keeps the watch awake. */
+  readonly meter: Transform;
+  /** Aborted when the transfer stalls (or `stop` is called): give it to both requests. */
+  readonly signal: AbortSignal;
+  stop(): void;
+}
+
+export function watchTransfer(
+  onBytes: (n: number) => void,
+  stallMs = DEFAULT_STALL_MS,
+  outer?: AbortSignal,
+): Watch {
+  const abort = new AbortController();
+  let timer: NodeJS.Timeout | null = null;
+  const arm = () => {
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => {
+      const e = new TransferStalled(stallMs);
+      abort.abort(e);
+      meter.destroy(e);
+    }, stallMs);
+    timer.unref();
+  };
+  const meter = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      onBytes(chunk.length);
+      arm();
+      cb(null, chunk);
+    },
+  });
+  const stop = () => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+  };
+  meter.once('close', stop);
+  const signal = outer ? AbortSignal.any([abort.signal, outer]) : abort.signal;
+  arm();
+  return { meter, signal, stop };
+}
