@@ -62,7 +62,8 @@ export async function benchHosts(runs: number): Promise<{ rows: HostsRow[]; line
   const known = path.join(tmp, 'known_hosts');
   const addr = (h: { ssh: string }) => new URL(h.ssh).hostname;
   // By hand, as a user with a key would: ssh into each host and run docker there.
-  const sshCmd = `ssh -i ${hosts.sshKey} -o StrictHostKeyChecking=accept-new -o UserKnownHostsFile=${known} -o LogLevel=ERROR`;
+  const q = (a: string[]) => a.map((x) => `'${x.replace(/'/g, "'\\''")}'`).join(' ');
+  const sshCmd = `ssh -i ${q([hosts.sshKey])} -o StrictHostKeyChecking=accept-new -o UserKnownHostsFile=${q([known])} -o LogLevel=ERROR`;
   const on = (h: { ssh: string }) => `${sshCmd} root@${addr(h)}`;
   const root1 = (await d1.info()).DockerRootDir as string;
   const root2 = (await d2.info()).DockerRootDir as string;
@@ -154,22 +155,22 @@ export async function benchHosts(runs: number): Promise<{ rows: HostsRow[]; line
               const d = await on1.run({ image, cmd: w.cmd, network: 'host' });
               await w.ready(d.id);
               const name = uniqueName('hand');
-              const q = (a: string[]) => a.map((x) => `'${x.replace(/'/g, "'\\''")}'`).join(' ');
               let frozen = 0;
               let running = 0;
               const [handMs] = await timed(async () => {
-                frozen = Date.now();
-                await sh(`${on(hosts.h1)} docker checkpoint create ${d.id} mig`, {});
+                // As the app does: the image and the new container first, then the freeze.
                 await sh(`${on(hosts.h1)} docker save ${image} | ${on(hosts.h2)} docker load -q`, {});
                 const id = await sh(
                   `${on(hosts.h2)} ${q([`docker create --name ${name} --network host ${q([image, ...w.cmd])}`])}`,
                   {},
                 );
                 on2.adopt(id);
+                frozen = Date.now();
+                await sh(`${on(hosts.h1)} docker checkpoint create ${d.id} mig`, {});
                 const src = `${root1}/containers/${d.id}/checkpoints`;
                 const dst = `${root2}/containers/${id}/checkpoints`;
                 await sh(
-                  `${on(hosts.h1)} tar -C ${src} -c mig | ${on(hosts.h2)} "mkdir -p ${dst} && tar -C ${dst} -x"`,
+                  `${on(hosts.h1)} ${q([`tar -C ${q([src])} -c mig`])} | ${on(hosts.h2)} ${q([`mkdir -p ${q([dst])} && tar -C ${q([dst])} -x`])}`,
                   {},
                 );
                 await sh(`${on(hosts.h2)} docker start --checkpoint mig ${name}`, {});

@@ -64,6 +64,9 @@ export class EngineConnection {
       since: Date.now(),
       ...(spec.sshHostKey ? { hostKey: spec.sshHostKey } : {}),
     };
+    // A host key pinned on the first handshake is shown (and kept, see EngineManager) at once,
+    // even if the engine behind sshd does not answer yet.
+    if (this.engine.ssh) this.engine.ssh.onPinned = (hostKey) => this.setStatus({ hostKey });
   }
 
   get status(): EngineStatusT {

@@ -41,21 +41,44 @@ async function folderOf(engine: DockerEngine, containerId: string, dir: string):
   }
 }
 
-/** A tar of whiteouts for `deleted`, with each parent folder (as the source has it) before them. */
-async function whiteouts(source: DockerEngine, sourceId: string, deleted: string[]): Promise<Readable> {
+/** overlayfs's mark of a folder that hides what the layers below hold under that name. */
+const OPAQUE = { 'SCHILY.xattr.trusted.overlay.opaque': 'y' };
+
+/**
+ * A tar recording `deleted` the way overlayfs does: a whiteout for what is gone, and for a folder
+ * that was removed and made again (the source still has it) the folder marked opaque, so that the
+ * image's old contents stay hidden under the new ones. Each parent folder comes first, as the
+ * source has it (owner and mode).
+ */
+async function removals(
+  source: DockerEngine,
+  sourceId: string,
+  gone: string[],
+  remade: string[],
+): Promise<Readable> {
   const pack = tar.pack();
   const folders = new Set<string>();
-  for (const p of deleted) {
+  for (const p of [...gone, ...remade]) {
     for (let d = path.posix.dirname(p); d !== '/'; d = path.posix.dirname(d)) folders.add(d);
   }
+  const depth = (a: string) => a.split('/').length;
   // Parents first, each once.
-  for (const d of [...folders].sort(
-    (a, b) => a.split('/').length - b.split('/').length || a.localeCompare(b),
-  )) {
+  for (const d of [...folders].sort((a, b) => depth(a) - depth(b) || a.localeCompare(b))) {
     const f = await folderOf(source, sourceId, d);
     pack.entry({ name: `${d.slice(1)}/`, type: 'directory', mode: f.mode, uid: f.uid, gid: f.gid });
   }
-  for (const p of deleted) {
+  for (const p of remade) {
+    const f = await folderOf(source, sourceId, p);
+    pack.entry({
+      name: `${p.slice(1)}/`,
+      type: 'directory',
+      mode: f.mode,
+      uid: f.uid,
+      gid: f.gid,
+      pax: OPAQUE,
+    });
+  }
+  for (const p of gone) {
     pack.entry({ name: p.slice(1), type: 'character-device', devmajor: 0, devminor: 0, mode: 0 });
   }
   pack.finalize();
@@ -64,7 +87,7 @@ async function whiteouts(source: DockerEngine, sourceId: string, deleted: string
 
 /**
  * Deletes `deleted` (absolute paths, as /changes lists them) in a created, not yet started
- * container. Returns why it could not, or null when done.
+ * container, given the paths already `carried` into it. Returns why it could not, or null when done.
  */
 export async function deleteOnTarget(
   target: DockerEngine,
@@ -73,6 +96,8 @@ export async function deleteOnTarget(
   source: DockerEngine,
   sourceId: string,
   deleted: string[],
+  carried: string[],
+  signal?: AbortSignal,
 ): Promise<string | null> {
   if (!deleted.length) return null;
   const info = await target.inspect(targetId);
@@ -80,10 +105,14 @@ export async function deleteOnTarget(
   const upper = (info?.GraphDriver?.Data as { UpperDir?: string } | undefined)?.UpperDir;
   if (driver !== 'overlay2' || !upper || !path.isAbsolute(upper) || upper.includes('..'))
     return `its storage (${driver}) has no overlay upper layer to record them in`;
-  // Only what the source deleted beneath another deleted folder needs no entry of its own.
+  // Beneath a deleted or remade folder nothing needs an entry of its own.
   const top = [...deleted].sort().filter((p, i, all) => !all.slice(0, i).some((q) => p.startsWith(`${q}/`)));
+  // Still in the source (it or something in it was carried): removed, then made again.
+  const stillThere = (p: string) => carried.some((c) => c === p || c.startsWith(`${p}/`));
+  const remade = top.filter(stillThere);
+  const gone = top.filter((p) => !stillThere(p));
   await withHelper(target, helperImage, [{ host: upper, container: '/cs/upper' }], async (helper) => {
-    await putArchive(target, helper, '/cs/upper', await whiteouts(source, sourceId, top));
+    await putArchive(target, helper, '/cs/upper', await removals(source, sourceId, gone, remade), signal);
   });
   return null;
 }

@@ -91,11 +91,18 @@ async function warmRedis(
   return { ...r, cli };
 }
 
-/** An image only h1 has: a busybox with a file of its own, committed there. */
+/**
+ * An image only h1 has: busybox with files of its own — a folder /keep (a, b), and /owned (x, y)
+ * that belongs to uid 4321 with mode 750 — committed there.
+ */
 async function imageOnlyOnH1(): Promise<string> {
   const base = await on1.run({
     image: tb.busyboxImage,
-    cmd: ['sh', '-c', `echo ${uniqueName('m')} > /marker`],
+    cmd: [
+      'sh',
+      '-c',
+      `mkdir -p /keep /owned && echo a > /keep/a && echo b > /keep/b && echo x > /owned/x && echo y > /owned/y && chown 4321:4321 /owned && chmod 750 /owned && echo ${uniqueName('m')} > /marker`,
+    ],
   });
   await eventually(
     async () => !(await docker1.getContainer(base.id).inspect()).State.Running,
@@ -114,7 +121,12 @@ describe('migration between hosts', () => {
       name: uniqueName('hosts-printer'),
       image: await imageOnlyOnH1(),
       network: 'host',
-      cmd: ['sh', '-c', `echo kept > /data/kept.txt; rm /etc/group; ${COUNTER_SCRIPT}`],
+      // Added, deleted, deleted in a folder of another owner, and a folder removed and made again.
+      cmd: [
+        'sh',
+        '-c',
+        `echo kept > /data/kept.txt; rm /etc/group /owned/x; rm -rf /keep; mkdir /keep; echo c > /keep/c; chown 1234 /keep; ${COUNTER_SCRIPT}`,
+      ],
     });
     await eventually(async () => (await counterValues(docker1, c.id)).length >= 3, 15_000, 'counting');
     const progress: OperationProgressT[] = [];
@@ -127,7 +139,7 @@ describe('migration between hosts', () => {
     // h2 has its own busybox (from sid): h1's image had to travel.
     expect(stage('image')).toMatchObject({ state: 'done' });
     expect(stage('image').bytes).toBeGreaterThan(100_000);
-    expect(stage('files').detail).toMatch(/1 deleted path deleted/);
+    expect(stage('files').detail).toMatch(/\d+ deleted paths? deleted/);
     expect(stage('verify').detail).toMatch(/writing output again/);
     const last = (await counterValues(docker1, c.id)).at(-1)!;
     const onTarget = await eventually(
@@ -147,6 +159,13 @@ describe('migration between hosts', () => {
         'test -e /etc/group && echo there || echo gone',
       ]),
     ).toBe('gone');
+    const sh = (cmd: string) => execIn(docker2, res.targetContainerId, ['sh', '-c', cmd]);
+    // The folder made again holds only what the source put in it, with its new owner.
+    expect(await sh('ls /keep')).toBe('c');
+    expect(await sh('stat -c %u /keep')).toBe('1234');
+    // A file deleted in a folder of another owner: gone, the folder as it was.
+    expect(await sh('ls /owned')).toBe('y');
+    expect(await sh('stat -c "%u %a" /owned')).toBe('4321 750');
     // The image's other files are all there.
     expect(
       await execIn(docker2, res.targetContainerId, ['sh', '-c', 'test -e /etc/passwd && echo there']),

@@ -5,6 +5,7 @@
 // remove or keep the source. Any failure brings the source back running from its checkpoint and
 // leaves nothing half-made on the target.
 import path from 'node:path';
+import { addAbortSignal } from 'node:stream';
 import type { MigrateStageT, MigrationResultT } from '../ipc/contract';
 import { StudioError } from '../ipc/errors';
 import type { EventBus } from '../ipc/event-bus';
@@ -20,6 +21,7 @@ import { engineMessage, likeSource, removeContainer } from '../checkpoints/backe
 import { putArchive, singleFileTar, withHelper } from '../engines/docker/helper-container';
 import { DEFAULT_STALL_MS, TransferStalled, watchTransfer } from './transfer-watch';
 import { deleteOnTarget } from './deleted-files';
+import { rollBack } from './rollback';
 import { confirmRunning, wasTalking } from './first-output';
 import { likelyCause } from '../checkpoints/criu-diagnosis';
 import { deleteCheckpoint, startFromCheckpoint } from '../engines/docker/docker-checkpoints';
@@ -293,6 +295,9 @@ export class MigrationService {
         let frozenAt = 0;
         let runningAt = 0;
         let bringBackLine: number | null = null;
+        // Set while a create is under way: one that failed on the wire may still have made it.
+        let createStarted = 0;
+        let restoring = false;
         // What a crash would leave, written down first: the copy on the target, the stopped source.
         const jop = journal.begin('migration', `${source.name} to ${target.spec.name}`);
         try {
@@ -330,6 +335,7 @@ export class MigrationService {
           );
 
           targetId = await timed('create', `Creating ${source.name} on ${target.spec.name}…`, async () => {
+            createStarted = Date.now();
             const line = journal.add(jop, {
               engineId: target.spec.id,
               action: 'remove-container',
@@ -348,6 +354,7 @@ export class MigrationService {
             journal.setRef(line, created.Id);
             return created.Id;
           });
+          createStarted = 0;
 
           talking = await wasTalking(source.conn.engine, source.id, Date.now());
           await timed('checkpoint', `Checkpointing ${source.name}…`, async () => {
@@ -400,6 +407,8 @@ export class MigrationService {
               source.conn.engine,
               source.id,
               deleted,
+              carry,
+              signal,
             );
             const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
             s.detail = `${plural(carry.length, 'changed path')} carried${deleted.length ? (notDeleted ? `; ${plural(deleted.length, 'path')} deleted in the source are still there: ${notDeleted}` : `; ${plural(deleted.length, 'deleted path')} deleted`) : ''}`;
@@ -415,7 +424,9 @@ export class MigrationService {
               (helper) =>
                 this.carry(s, o, signal, async (watch) => {
                   const exported = await this.checkpoints.backend(source.conn).exportTar(source, name);
-                  watch.signal.addEventListener('abort', () => exported.destroy(), { once: true });
+                  // Ended with the watch, even if it fired while the export was being opened.
+                  if (watch.signal.aborted) exported.destroy();
+                  else addAbortSignal(watch.signal, exported);
                   await putArchive(
                     target.engine,
                     helper,
@@ -432,6 +443,7 @@ export class MigrationService {
                     helper,
                     '/cs/dst',
                     singleFileTar(`${name}/checkpoint-studio-copy.json`, marker),
+                    watch.signal,
                   );
                 }),
             );
@@ -444,6 +456,7 @@ export class MigrationService {
           });
 
           await timed('restore', `Restoring on ${target.spec.name}…`, async (s) => {
+            restoring = true;
             await startFromCheckpoint(target.engine, targetId!, name);
             runningAt = Date.now();
             const { kind } = await networkKindOf(target.engine, source.info);
@@ -467,22 +480,24 @@ export class MigrationService {
         } catch (e) {
           let kept: string | null = null;
           let leftOnTarget = false;
+          let sourceAway = false;
           try {
-            const back = await this.rollback(
-              source,
-              target,
+            const back = await rollBack(this.catalog, source, target, {
               targetId,
-              loadedImage ? { was: nameWasOn } : null,
-              checkpointed ? name : null,
-            );
+              uncertainSince: targetId ? 0 : createStarted,
+              running: restoring,
+              loadedImage: loadedImage ? { was: nameWasOn } : null,
+              checkpoint: checkpointed ? name : null,
+            });
             kept = back.kept;
-            if (back.targetClean) journal.end(jop);
+            sourceAway = !back.sourceRunning;
+            if (back.targetClean && back.sourceRunning) journal.end(jop);
             else {
-              // The source is back; the copy on an unreachable target waits in the journal, and
-              // this process removes it as soon as that engine answers again.
-              if (bringBackLine !== null) journal.drop(bringBackLine);
+              // What could not be put right now (an engine that does not answer) waits in the
+              // journal, and this process finishes it as soon as that engine answers again.
+              if (back.sourceRunning && bringBackLine !== null) journal.drop(bringBackLine);
               journal.leaveToRecovery(jop);
-              leftOnTarget = true;
+              leftOnTarget = !back.targetClean;
             }
           } catch {
             // The rollback itself failed half-way: its lines stay in the journal, and the next start
@@ -495,9 +510,11 @@ export class MigrationService {
               ? `no data moved for ${Math.round((o.stallMs ?? DEFAULT_STALL_MS) / 1000)} s: the connection to ${target.spec.name} was lost`
               : engineMessage(e);
           const cause = likelyCause(msg);
-          const where = kept
-            ? `${source.name} was started again on ${source.conn.spec.name}, fresh: that engine could not restore its checkpoint, which is kept there as "${kept}"`
-            : `${source.name} is running again on ${source.conn.spec.name}`;
+          const where = sourceAway
+            ? `${source.name} could not be started again on ${source.conn.spec.name} now (it does not answer): it is brought back from its checkpoint as soon as it does`
+            : kept
+              ? `${source.name} was started again on ${source.conn.spec.name}, fresh: that engine could not restore its checkpoint, which is kept there as "${kept}"`
+              : `${source.name} is running again on ${source.conn.spec.name}`;
           const wasCancelled = e instanceof StudioError && e.code === 'cancelled';
           const err = new StudioError(
             'criu-failed',
@@ -559,101 +576,12 @@ export class MigrationService {
       await fn(watch);
     } catch (e) {
       const why = watch.signal.reason;
+      // Whichever side failed, the other request and its stream end too (no paused stream left).
+      watch.abort(e);
       throw why instanceof TransferStalled ? why : e;
     } finally {
       watch.stop();
     }
-  }
-
-  /**
-   * Back to how it was: the source running from its checkpoint first (it is what the user is
-   * without), then the target cleaned — which an unreachable target cannot be, said in `targetClean`.
-   */
-  private async rollback(
-    source: Target,
-    target: EngineConnection,
-    targetId: string | null,
-    loadedImage: { was: string | null } | null,
-    checkpoint: string | null,
-  ): Promise<{ kept: string | null; targetClean: boolean }> {
-    let kept: string | null = null;
-    if (checkpoint) {
-      const info = await source.conn.engine.inspect(source.id).catch(() => null);
-      let restored = Boolean(info?.State?.Running);
-      if (info && !restored) {
-        restored = await startFromCheckpoint(source.conn.engine, source.id, checkpoint).then(
-          () => true,
-          async () => {
-            // The checkpoint cannot come back (whatever the reason): start the container again,
-            // and keep its state.
-            await source.conn.engine.http
-              .json({
-                method: 'POST',
-                path: `/containers/${source.id}/start`,
-                ok: [204, 304],
-                timeoutMs: 60_000,
-              })
-              .catch(() => undefined);
-            return false;
-          },
-        );
-      }
-      if (restored) await deleteCheckpoint(source.conn.engine, source.id, checkpoint).catch(() => undefined);
-      else {
-        kept = checkpoint;
-        this.catalog.add({
-          engineId: source.conn.spec.id,
-          containerId: source.id,
-          containerName: source.name,
-          image: source.imageName,
-          name: checkpoint,
-          createdAt: Date.now(),
-          mode: 'stopped',
-          origin: 'manual',
-          note: `State of ${source.name} when a migration to ${target.spec.name} failed (it could not be restored here).`,
-          durationMs: null,
-        });
-      }
-    }
-    void source.conn.touch(source.id);
-    let targetClean = true;
-    if (targetId) {
-      await target.engine.http
-        .json({
-          method: 'DELETE',
-          path: `/containers/${targetId}`,
-          query: { force: true, v: true },
-          ok: [204, 404],
-          timeoutMs: 15_000,
-        })
-        .catch(() => (targetClean = false));
-    }
-    if (loadedImage && targetClean) {
-      await target.engine.http
-        .json({
-          method: 'DELETE',
-          path: `/images/${encodeURIComponent(source.imageId)}`,
-          ok: [200, 404, 409],
-          timeoutMs: 15_000,
-        })
-        .catch(() => undefined);
-      // The load had taken the name from the target's own image: it is given back.
-      const ref =
-        source.imageName.lastIndexOf(':') > source.imageName.lastIndexOf('/') ? source.imageName : null;
-      if (loadedImage.was && ref) {
-        const at = ref.lastIndexOf(':');
-        await target.engine.http
-          .json({
-            method: 'POST',
-            path: `/images/${encodeURIComponent(loadedImage.was)}/tag`,
-            query: { repo: ref.slice(0, at), tag: ref.slice(at + 1) },
-            ok: [201],
-            timeoutMs: 15_000,
-          })
-          .catch(() => undefined);
-      }
-    }
-    return { kept, targetClean };
   }
 
   private log(

@@ -19,7 +19,7 @@ describe('transfer watch', () => {
     expect(w.signal.aborted).toBe(false);
   });
 
-  it('gives up a transfer that moves nothing for its time, aborting the requests with it', async () => {
+  it('gives up a transfer that moves nothing for its time, and signals the requests to end', async () => {
     const w = watchTransfer(() => undefined, 50);
     const errored = new Promise<unknown>((r) => w.meter.once('error', r));
     new PassThrough().pipe(w.meter);
@@ -36,5 +36,15 @@ describe('transfer watch', () => {
     outer.abort();
     expect(w.signal.aborted).toBe(true);
     w.stop();
+  });
+});
+
+describe('transfer watch, one side failing', () => {
+  it('abort ends the meter and signals the other request at once', () => {
+    const w = watchTransfer(() => undefined, 10_000);
+    const e = new Error('the target refused');
+    w.abort(e);
+    expect(w.signal.reason).toBe(e);
+    expect(w.meter.destroyed).toBe(true);
   });
 });

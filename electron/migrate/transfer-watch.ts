@@ -17,6 +17,8 @@ export interface Watch {
   readonly meter: Transform;
   /** Aborted when the transfer stalls (or `stop` is called): give it to both requests. */
   readonly signal: AbortSignal;
+  /** Ends both requests now (one side failed: the other must not wait). */
+  abort(reason: unknown): void;
   stop(): void;
 }
 
@@ -50,5 +52,10 @@ export function watchTransfer(
   meter.once('close', stop);
   const signal = outer ? AbortSignal.any([abort.signal, outer]) : abort.signal;
   arm();
-  return { meter, signal, stop };
+  const abortNow = (reason: unknown) => {
+    stop();
+    if (!abort.signal.aborted) abort.abort(reason);
+    if (!meter.destroyed) meter.destroy();
+  };
+  return { meter, signal, stop, abort: abortNow };
 }

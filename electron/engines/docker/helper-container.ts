@@ -108,7 +108,7 @@ export async function removeStaleHelpers(
     let state = owner ? ownerState(owner) : 'elsewhere';
     // A live process's helper is in use (a long transfer can take an hour): never taken from it —
     // unless this process gave up on removing it.
-    if (abandoned.delete(r.Id)) state = 'gone';
+    if (abandoned.has(r.Id)) state = 'gone';
     if (state === 'this-process' || state === 'alive') continue;
     // Another machine's process cannot be asked: its helpers go once older than any transfer.
     const limit = owner ? Math.max(olderThanMs, 2 * 3600 * 1000) : olderThanMs;
@@ -121,7 +121,10 @@ export async function removeStaleHelpers(
         ok: [204, 404],
         timeoutMs: 30_000,
       })
-      .then(() => removed++)
+      .then(() => {
+        removed++;
+        abandoned.delete(r.Id);
+      })
       .catch(() => undefined);
   }
   return removed;

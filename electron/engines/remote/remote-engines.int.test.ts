@@ -80,6 +80,37 @@ describe('remote engines over SSH and TLS', () => {
     expect(new EngineSettings(dataDir).load().some((e) => e.id === added.id)).toBe(false);
   });
 
+  it('saved engines are held to their key: another one is refused; a first one is pinned and kept', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-pins-'));
+    new EngineSettings(dir).save([
+      {
+        id: 'pinned',
+        name: 'Pinned',
+        host: hosts.h1.ssh,
+        sshKey: hosts.sshKey,
+        sshHostKey: hosts.h2.fingerprint,
+      },
+      { id: 'fresh', name: 'Fresh', host: hosts.h2.ssh, sshKey: hosts.sshKey },
+    ]);
+    const s2 = new Services({ engines: [], dataDir: dir, host: 'browser', savedEngines: true });
+    try {
+      expect(await s2.registry.get('fresh').whenOnline(15_000)).toBe(true);
+      expect(new EngineSettings(dir).load().find((e) => e.id === 'fresh')?.sshHostKey).toBe(
+        hosts.h2.fingerprint,
+      );
+      const pinned = s2.registry.get('pinned');
+      await expect.poll(() => pinned.status.state, { timeout: 15_000 }).toBe('offline');
+      expect(pinned.status.error).toMatch(/SSH host key of root@.* changed/);
+      // Still held to what was saved.
+      expect(new EngineSettings(dir).load().find((e) => e.id === 'pinned')?.sshHostKey).toBe(
+        hosts.h2.fingerprint,
+      );
+    } finally {
+      s2.dispose();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('TLS: test, add, rename and remove', async () => {
     const tested = await call('engines.test', { host: hosts.h2.tls, tlsDir: hosts.tlsDir });
     expect(tested).toMatchObject({ ok: true, kind: 'docker' });

@@ -17,6 +17,9 @@ export function fingerprint(key: Buffer): string {
   return `SHA256:${crypto.createHash('sha256').update(key).digest('base64').replace(/=+$/, '')}`;
 }
 
+/** OpenSSH's default MaxSessions is 10 per connection; the event stream and log follows hold some. */
+const MAX_CHANNELS = 8;
+
 /** The keys ssh itself tries when none is named, in its order. */
 const DEFAULT_KEYS = ['id_ed25519', 'id_ecdsa', 'id_rsa'];
 
@@ -75,16 +78,43 @@ export class SshTransport {
 
   private readonly target: { host: string; port: number; username: string };
 
+  /** Channels open or opening: never more than OpenSSH lets one connection have. */
+  private open = 0;
+  private readonly waiting: (() => void)[] = [];
+  /** Told when a host key is pinned on a first handshake, so that it can be kept. */
+  onPinned: (fingerprint: string) => void = () => undefined;
+
+  private async slot(): Promise<() => void> {
+    if (this.open >= MAX_CHANNELS) await new Promise<void>((r) => this.waiting.push(r));
+    this.open++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.open--;
+      this.waiting.shift()?.();
+    };
+  }
+
   /** A channel to the engine's socket on the host, over the shared connection. */
   async channel(): Promise<Duplex> {
-    const client = await this.connection();
+    const release = await this.slot();
+    let client: Client;
+    try {
+      client = await this.connection();
+    } catch (e) {
+      release();
+      throw e;
+    }
     return new Promise((resolve, reject) => {
       client.exec('docker system dial-stdio', (err, stream) => {
         if (err) {
-          this.reset();
+          // One refused channel (the host's session limit) fails that request, not the connection.
+          release();
           reject(err);
           return;
         }
+        stream.once('close', release);
         let stderr = '';
         stream.stderr.on('data', (d: Buffer) => {
           if (stderr.length < 4096) stderr += d.toString();
@@ -111,14 +141,12 @@ export class SshTransport {
     const { keys, agent } = identities(this.spec);
     this.refusal = null;
     const pinned = this.spec.sshHostKey ?? null;
+    // This handshake's own key: another handshake (after a reconnect) never writes over it.
+    let presented: string | null = null;
+    const c = new Client();
     const promise = new Promise<Client>((resolve, reject) => {
-      const c = new Client();
       const authHandler = [
-        ...keys.map((k) => ({
-          type: 'publickey' as const,
-          username: this.target.username,
-          key: k.key,
-        })),
+        ...keys.map((k) => ({ type: 'publickey' as const, username: this.target.username, key: k.key })),
         ...(agent ? [{ type: 'agent' as const, username: this.target.username, agent }] : []),
       ];
       const config: ConnectConfig = {
@@ -130,21 +158,30 @@ export class SshTransport {
         keepaliveCountMax: 3,
         authHandler: authHandler as unknown as ConnectConfig['authHandler'],
         hostVerifier: (key: Buffer) => {
-          const fp = fingerprint(key);
-          this.seenHostKey = fp;
-          if (pinned && pinned !== fp) {
-            this.refusal = { expected: pinned, presented: fp };
+          presented = fingerprint(key);
+          this.seenHostKey = presented;
+          if (pinned && pinned !== presented) {
+            this.refusal = { expected: pinned, presented };
             return false;
           }
           return true;
         },
       };
       c.on('ready', () => {
-        if (!pinned && this.seenHostKey) this.spec.sshHostKey = this.seenHostKey;
+        // The first key seen is kept; a later handshake is held to it like any other.
+        if (!this.spec.sshHostKey && presented) {
+          this.spec.sshHostKey = presented;
+          this.onPinned(presented);
+        } else if (this.spec.sshHostKey && presented !== this.spec.sshHostKey) {
+          this.refusal = { expected: this.spec.sshHostKey, presented: presented ?? 'none' };
+          c.end();
+          reject(this.explain(new Error('host key changed'), [], false));
+          return;
+        }
         resolve(c);
       });
       c.on('error', (e: Error & { level?: string }) => {
-        this.reset();
+        this.forget(promise);
         reject(
           this.explain(
             e,
@@ -153,7 +190,7 @@ export class SshTransport {
           ),
         );
       });
-      c.on('close', () => this.reset());
+      c.on('close', () => this.forget(promise));
       try {
         c.connect(config);
       } catch (e) {
@@ -163,6 +200,13 @@ export class SshTransport {
     this.client = promise;
     promise.catch(() => undefined);
     return promise;
+  }
+
+  /** Drops a connection that ended — only if it is still the current one. */
+  private forget(which: Promise<Client>): void {
+    if (this.client !== which) return;
+    this.client = null;
+    which.then((c) => c.end()).catch(() => undefined);
   }
 
   private reset(): void {
