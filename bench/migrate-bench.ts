@@ -76,6 +76,16 @@ async function main(): Promise<void> {
   > = {};
   const record = (k: string) => (results[k] ??= { app: [], cli: [], stages: {}, bytes: [] });
   try {
+    // BENCH_PARTS=hosts runs the part between hosts alone.
+    if (process.env.BENCH_PARTS === 'hosts') {
+      const hosts = await benchHosts(RUNS);
+      report('migrate-hosts-bench', hosts.lines, {
+        when: new Date().toISOString(),
+        runs: RUNS,
+        betweenHosts: hosts.rows,
+      });
+      return;
+    }
     await Promise.all(['a', 'b', 'pm'].map((id) => s.registry.get(id).whenOnline(15_000)));
     const workloads: [string, () => Promise<{ id: string; name: string }>, string[]][] = [
       [

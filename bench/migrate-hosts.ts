@@ -77,7 +77,17 @@ export async function benchHosts(runs: number): Promise<{ rows: HostsRow[]; line
       { id: 'h2', name: 'h2', host: hosts.h2.tls, tlsDir: hosts.tlsDir },
     ],
   };
-  const REDIS = ['redis-server', '--protected-mode', 'no', '--save', '', '--appendonly', 'no'];
+  const REDIS = [
+    'redis-server',
+    '--protected-mode',
+    'no',
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--enable-debug-command',
+    'yes',
+  ];
   const workloads: { label: string; image: string; cmd: string[]; ready: (id: string) => Promise<void> }[] = [
     {
       label: 'number printer',
@@ -97,7 +107,8 @@ export async function benchHosts(runs: number): Promise<{ rows: HostsRow[]; line
           15_000,
           'redis',
         );
-        await execIn(d1, id, ['redis-cli', 'debug', 'populate', '100000', 'key', '1000']);
+        const ok = await execIn(d1, id, ['redis-cli', 'debug', 'populate', '100000', 'key', '1000']);
+        if (ok !== 'OK') throw new Error(`redis did not fill: ${ok}`);
       },
     },
   ];
@@ -129,9 +140,16 @@ export async function benchHosts(runs: number): Promise<{ rows: HostsRow[]; line
           const st = (stats[key] ??= { app: [], hand: [], appDown: [], handDown: [], stages: {}, bytes: [] });
           for (let i = 0; i < runs; i++) {
             process.stderr.write(`hosts, ${key}: run ${i + 1}/${runs}\n`);
-            // An image h2 does not have, so that it travels each time, as on a new host.
+            // An image h2 does not have (its own layer on top), so that it travels each time.
             const image = `cs-hbench-${uniqueName('i').slice(-8)}:1`;
-            await d1.getImage(w.image).tag({ repo: image.split(':')[0]!, tag: '1' });
+            const base = await on1.run({ image: w.image, cmd: ['sh', '-c', `echo ${image} > /marker`] });
+            await eventually(
+              async () => !(await d1.getContainer(base.id).inspect()).State.Running,
+              10_000,
+              'exit',
+            );
+            await d1.getContainer(base.id).commit({ repo: image.split(':')[0]!, tag: '1' });
+            await on1.cleanup();
             try {
               // Through the app.
               const c = await on1.run({ image, cmd: w.cmd, network: 'host' });

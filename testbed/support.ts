@@ -10,7 +10,10 @@ import { PassThrough } from 'node:stream';
 import Docker from 'dockerode';
 
 const ENV_FILE = '/run/checkpoint-studio-testbed/env';
-const TESTBED_DIR = __dirname;
+// Bundled benchmarks run from dist/bench, from the project's root.
+const TESTBED_DIR = fs.existsSync(path.join(__dirname, 'testbed.sh'))
+  ? __dirname
+  : path.join(process.cwd(), 'testbed');
 
 export interface Testbed {
   dockerHost: string;

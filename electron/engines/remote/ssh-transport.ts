@@ -1,5 +1,6 @@
-// An engine behind SSH, reached the way the docker CLI reaches it: one SSH connection per engine
-// (ssh2), and for each HTTP connection a channel running `docker system dial-stdio` on the host.
+// An engine behind SSH: one SSH connection per engine (ssh2), and for each HTTP connection a channel
+// to the engine's socket — forwarded by sshd, or where it does not forward sockets, running
+// `docker system dial-stdio` on the host as the docker CLI does.
 // One handshake serves every request, so a migration's hundred calls cost one login, not a hundred
 // (docker-modem's own ssh mode logs in again for each request and checks no host key).
 import crypto from 'node:crypto';
@@ -15,6 +16,17 @@ import type { EngineSpec } from '../engine-spec';
 /** "SHA256:…" as `ssh-keygen -l` prints it: what people compare with their host's key. */
 export function fingerprint(key: Buffer): string {
   return `SHA256:${crypto.createHash('sha256').update(key).digest('base64').replace(/=+$/, '')}`;
+}
+
+/** Where a rootful engine listens on its host. */
+const DOCKER_SOCKET = '/var/run/docker.sock';
+
+/** http expects a socket; a channel has no timers or Nagle to tune. */
+function socketLike(stream: Duplex): Duplex {
+  const s = stream as unknown as Record<string, unknown>;
+  for (const m of ['setTimeout', 'setNoDelay', 'setKeepAlive', 'ref', 'unref'])
+    if (typeof s[m] !== 'function') s[m] = () => stream;
+  return stream;
 }
 
 /** OpenSSH's default MaxSessions is 10 per connection; the event stream and log follows hold some. */
@@ -78,6 +90,9 @@ export class SshTransport {
 
   private readonly target: { host: string; port: number; username: string };
 
+  /** Whether sshd forwards to the engine's socket (undefined: not tried yet). */
+  private streamLocal: boolean | undefined;
+
   /** Channels open or opening: never more than OpenSSH lets one connection have. */
   private open = 0;
   private readonly waiting: (() => void)[] = [];
@@ -106,6 +121,21 @@ export class SshTransport {
       release();
       throw e;
     }
+    // Straight to the engine's socket when sshd forwards Unix sockets (no process to start on the
+    // host for each connection); else as the docker CLI does, through `docker system dial-stdio`.
+    if (this.streamLocal !== false) {
+      const direct = await new Promise<Duplex | null>((resolve) =>
+        client.openssh_forwardOutStreamLocal(DOCKER_SOCKET, (err, stream) =>
+          resolve(err ? null : (stream as unknown as Duplex)),
+        ),
+      );
+      if (direct) {
+        this.streamLocal = true;
+        direct.once('close', release);
+        return socketLike(direct);
+      }
+      if (this.streamLocal === undefined) this.streamLocal = false;
+    }
     return new Promise((resolve, reject) => {
       client.exec('docker system dial-stdio', (err, stream) => {
         if (err) {
@@ -127,11 +157,7 @@ export class SshTransport {
               }),
             );
         });
-        // http expects a socket; a channel has no timers or Nagle to tune.
-        const socketLike = stream as unknown as Record<string, unknown>;
-        for (const m of ['setTimeout', 'setNoDelay', 'setKeepAlive', 'ref', 'unref'])
-          if (typeof socketLike[m] !== 'function') socketLike[m] = () => stream;
-        resolve(stream as unknown as Duplex);
+        resolve(socketLike(stream as unknown as Duplex));
       });
     });
   }
@@ -141,6 +167,8 @@ export class SshTransport {
     const { keys, agent } = identities(this.spec);
     this.refusal = null;
     const pinned = this.spec.sshHostKey ?? null;
+    // A new connection asks sshd again (the engine may have been down when it was last refused).
+    this.streamLocal = undefined;
     // This handshake's own key: another handshake (after a reconnect) never writes over it.
     let presented: string | null = null;
     const c = new Client();
