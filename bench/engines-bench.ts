@@ -22,13 +22,14 @@ import {
   matrixEngines,
   testbed,
   type MatrixEngine,
+  REDIS_SERVER,
 } from '../testbed/support';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const CLONES = 5;
 /** containerd 1.6 keeps a checkpoint's blob until its GC runs; both sides wait this out. */
 const SETTLE_MS = 2000;
-const REDIS = ['redis-server', '--protected-mode', 'no', '--save', '', '--appendonly', 'no'];
+const REDIS = REDIS_SERVER;
 const REDIS_UNIX = [...REDIS, '--port', '0', '--unixsocket', '/tmp/redis.sock'];
 
 const tb = testbed();

@@ -11,7 +11,7 @@ import { engineCheckpointSource } from '../electron/checkpoints/engine-source';
 import { engineMetadataSource } from '../electron/checkpoints/engine-metadata-source';
 import { inspectCheckpoint } from '../electron/criu/inspect';
 import { folderSource } from '../electron/criu/sources';
-import { Containers, dockerFor, eventually, execIn, testbed } from '../testbed/support';
+import { Containers, dockerFor, eventually, execIn, testbed, REDIS_SERVER } from '../testbed/support';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 
@@ -89,17 +89,7 @@ async function main(): Promise<void> {
     process.stderr.write('filling a redis with about 1 GB…\n');
     const r = await containers.run({
       image: tb.redisImage,
-      cmd: [
-        'redis-server',
-        '--protected-mode',
-        'no',
-        '--save',
-        '',
-        '--appendonly',
-        'no',
-        '--proto-max-bulk-len',
-        '1gb',
-      ],
+      cmd: [...REDIS_SERVER, '--proto-max-bulk-len', '1gb'],
     });
     await eventually(
       async () => (await execIn(docker, r.id, ['redis-cli', 'ping'])) === 'PONG',

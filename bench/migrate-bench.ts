@@ -20,6 +20,7 @@ import {
   execIn,
   testbed,
   uniqueName,
+  REDIS_SERVER,
 } from '../testbed/support';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -102,17 +103,7 @@ async function main(): Promise<void> {
         async () => {
           const c = await onA.run({
             image: tb.redisImage,
-            cmd: [
-              'redis-server',
-              '--protected-mode',
-              'no',
-              '--save',
-              '',
-              '--appendonly',
-              'no',
-              '--proto-max-bulk-len',
-              '1gb',
-            ],
+            cmd: [...REDIS_SERVER, '--proto-max-bulk-len', '1gb'],
           });
           await eventually(
             async () => (await execIn(dA, c.id, ['redis-cli', 'ping'])) === 'PONG',
@@ -122,18 +113,7 @@ async function main(): Promise<void> {
           await execIn(dA, c.id, ['redis-cli', 'setrange', 'big', '100000000', 'x']);
           return c;
         },
-        [
-          tb.redisImage,
-          'redis-server',
-          '--protected-mode',
-          'no',
-          '--save',
-          '',
-          '--appendonly',
-          'no',
-          '--proto-max-bulk-len',
-          '1gb',
-        ],
+        [tb.redisImage, ...REDIS_SERVER, '--proto-max-bulk-len', '1gb'],
       ],
     ];
     for (const [label, make, createArgs] of workloads) {
@@ -177,7 +157,7 @@ async function main(): Promise<void> {
       process.stderr.write(`podman clone: run ${i + 1}/${RUNS}\n`);
       const src = await pm.run({
         image: tb.redisImage,
-        cmd: ['redis-server', '--protected-mode', 'no', '--save', '', '--appendonly', 'no'],
+        cmd: [...REDIS_SERVER],
       });
       await sleep(1000);
       await s.checkpoints.create({ engineId: 'pm', container: src.id, name: 'warm', leaveRunning: true });

@@ -21,6 +21,7 @@ import {
   testbed,
   testHosts,
   uniqueName,
+  REDIS_SERVER,
 } from '../testbed/support';
 import { median, timed } from './bench-util';
 
@@ -77,17 +78,7 @@ export async function benchHosts(runs: number): Promise<{ rows: HostsRow[]; line
       { id: 'h2', name: 'h2', host: hosts.h2.tls, tlsDir: hosts.tlsDir },
     ],
   };
-  const REDIS = [
-    'redis-server',
-    '--protected-mode',
-    'no',
-    '--save',
-    '',
-    '--appendonly',
-    'no',
-    '--enable-debug-command',
-    'yes',
-  ];
+  const REDIS = [...REDIS_SERVER, '--enable-debug-command', 'yes'];
   const workloads: { label: string; image: string; cmd: string[]; ready: (id: string) => Promise<void> }[] = [
     {
       label: 'number printer',

@@ -102,6 +102,9 @@ export function uniqueName(prefix: string): string {
   return `${prefix}-${crypto.randomBytes(4).toString('hex')}`;
 }
 
+/** Redis as the test images run it: nothing written to disk, reachable from beside its container. */
+export const REDIS_SERVER = ['redis-server', '--protected-mode', 'no', '--save', '', '--appendonly', 'no'];
+
 export const COUNTER_SCRIPT = 'i=0; while true; do echo $i; i=$((i+1)); sleep 1; done';
 
 /** Containers made by a test; `cleanup()` removes them all, whatever state they are in. */

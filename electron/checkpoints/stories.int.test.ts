@@ -27,10 +27,11 @@ import {
   testbed,
   uniqueName,
   type MatrixEngine,
+  REDIS_SERVER,
 } from '../../testbed/support';
 
 const tb = testbed();
-const REDIS = ['redis-server', '--protected-mode', 'no', '--save', '', '--appendonly', 'no'];
+const REDIS = REDIS_SERVER;
 const CLONE_NONE = 'clone ×3, no network (redis answers on 127.0.0.1)';
 const RESTORE_OVER_REDIS = 'restore in place over a running redis, no network (answers on 127.0.0.1)';
 const CLONE_BRIDGE = 'clone ×3, bridge network';

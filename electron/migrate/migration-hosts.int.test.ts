@@ -23,6 +23,7 @@ import {
   testbed,
   testHosts,
   uniqueName,
+  REDIS_SERVER,
 } from '../../testbed/support';
 
 const tb = testbed();
@@ -31,7 +32,7 @@ const docker1 = dockerFor(hosts.h1.sock);
 const docker2 = dockerFor(hosts.h2.sock);
 const on1 = new Containers(docker1);
 const on2 = new Containers(docker2);
-const REDIS = ['redis-server', '--protected-mode', 'no', '--save', '', '--appendonly', 'no'];
+const REDIS = REDIS_SERVER;
 const images: string[] = [];
 let dataDir: string;
 let services: Services;
