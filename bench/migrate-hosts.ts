@@ -132,14 +132,11 @@ export async function benchHosts(runs: number): Promise<{ rows: HostsRow[]; line
           for (let i = 0; i < runs; i++) {
             process.stderr.write(`hosts, ${key}: run ${i + 1}/${runs}\n`);
             // An image h2 does not have (its own layer on top), so that it travels each time.
-            const image = `cs-hbench-${uniqueName('i').slice(-8)}:1`;
-            const base = await on1.run({ image: w.image, cmd: ['sh', '-c', `echo ${image} > /marker`] });
-            await eventually(
-              async () => !(await d1.getContainer(base.id).inspect()).State.Running,
-              10_000,
-              'exit',
+            const image = await on1.commitImage(
+              w.image,
+              'echo hbench > /marker',
+              `cs-hbench-${uniqueName('i').slice(-8)}`,
             );
-            await d1.getContainer(base.id).commit({ repo: image.split(':')[0]!, tag: '1' });
             await on1.cleanup();
             try {
               // Through the app.

@@ -80,14 +80,11 @@ describe('remote hosts in the UI', () => {
   it('migrate the number printer from Host one to Host two by clicking; its downtime is shown', async () => {
     const name = uniqueName('e2e-hosts');
     // An image only Host one has, so that it travels too.
-    const base = await on1.run({ image: tb.busyboxImage, cmd: ['sh', '-c', `echo ${name} > /marker`] });
-    await eventually(
-      async () => !(await docker1.getContainer(base.id).inspect()).State.Running,
-      10_000,
-      'exit',
+    image = await on1.commitImage(
+      tb.busyboxImage,
+      `echo ${name} > /marker`,
+      `cs-e2e-only-h1-${name.slice(-8)}`,
     );
-    image = `cs-e2e-only-h1-${name.slice(-8)}:1`;
-    await docker1.getContainer(base.id).commit({ repo: image.split(':')[0], tag: '1' });
     const c = await on1.run({ name, image, network: 'host', cmd: ['sh', '-c', COUNTER_SCRIPT] });
     await eventually(async () => (await counterValues(docker1, c.id)).length >= 3, 15_000, 'counting');
     await page.goto(`${app.origin}/#/container/host-one/${c.id}`);

@@ -101,24 +101,8 @@ start_host() {
   enter_root "$suite" "$h"
   local path
   path=$(root_path "$suite")
-  if ! { alive "$dir/containerd.pid" && [ -S "$dir/containerd.sock" ]; }; then
-    local version=2
-    in_host "$h" containerd --version | grep -q ' v\?2\.' && version=3
-    cat >"$dir/containerd.toml" <<EOF
-version = $version
-root = "$HOSTS_DATA/$h/containerd"
-state = "/run/containerd"
-disabled_plugins = ["io.containerd.grpc.v1.cri"]
-[grpc]
-  address = "$dir/containerd.sock"
-[ttrpc]
-  address = "$dir/containerd.sock.ttrpc"
-EOF
-    rm -f "$dir/containerd.sock"
-    PATH="$path" in_host "$h" containerd --config "$dir/containerd.toml" >>"$HOSTS_DATA/$h/containerd.log" 2>&1 </dev/null &
-    echo $! >"$dir/containerd.pid"
-    wait_for 20 test -S "$dir/containerd.sock" || die "containerd of host $h did not start; see $HOSTS_DATA/$h/containerd.log"
-  fi
+  start_ns_containerd "$dir" "$HOSTS_DATA/$h/containerd" /run/containerd "$HOSTS_DATA/$h/containerd.log" \
+    "$path" --net="/run/netns/$(host_netns "$h")" --mount="$(ns_file "$h")" || die "containerd of host $h did not start; see $HOSTS_DATA/$h/containerd.log"
   if alive "$dir/dockerd.pid" && host_dock "$h" version >/dev/null 2>&1; then
     say "host $h: dockerd running"
   else

@@ -128,16 +128,19 @@ root_path() {
   if [ "$suite" = trixie ] && [ "$e" != p54old ]; then echo "$CACHE/criu/$CRIU_VERSION:$base"; else echo "$base"; fi
 }
 
-start_root_containerd() {
-  local suite=$1 dir="$RUN/ctrd-$1" version=2
-  mkdir -p "$dir" "$DATA/ctrd-$suite"
-  if alive "$dir/containerd.pid" && [ -S "$dir/containerd.sock" ]; then return; fi
+# A private containerd in namespaces (nsenter's options name them: a root's mount namespace, a test
+# host's network and mount namespaces). Its socket and configuration in DIR; ROOT and STATE as the
+# namespace sees them. nsenter execs containerd, so the pid file holds containerd's own pid.
+start_ns_containerd() { # dir root state log path nsenter-option…
+  local dir=$1 root=$2 state=$3 log=$4 path=$5 version=2
+  shift 5
+  if alive "$dir/containerd.pid" && [ -S "$dir/containerd.sock" ]; then return 0; fi
   # containerd 2.x reads version 3 configurations; 1.7 reads version 2.
-  in_root "$suite" containerd --version | grep -q ' v\?2\.' && version=3
-  cat >"$dir/config.toml" <<EOF
+  nsenter "$@" -- containerd --version | grep -q ' v\?2\.' && version=3
+  cat >"$dir/containerd.toml" <<EOF
 version = $version
-root = "$DATA/ctrd-$suite"
-state = "/run/containerd-state"
+root = "$root"
+state = "$state"
 disabled_plugins = ["io.containerd.grpc.v1.cri"]
 [grpc]
   address = "$dir/containerd.sock"
@@ -145,10 +148,18 @@ disabled_plugins = ["io.containerd.grpc.v1.cri"]
   address = "$dir/containerd.sock.ttrpc"
 EOF
   rm -f "$dir/containerd.sock"
-  PATH="$(root_path "$suite")" nsenter --mount="$(ns_file "$suite")" -- \
-    containerd --config "$dir/config.toml" >>"$DATA/ctrd-$suite.log" 2>&1 </dev/null &
+  PATH="$path" nsenter "$@" -- containerd --config "$dir/containerd.toml" >>"$log" 2>&1 </dev/null &
   echo $! >"$dir/containerd.pid"
-  wait_for 20 test -S "$dir/containerd.sock" || die "containerd in the $suite root did not start; see $DATA/ctrd-$suite.log"
+  wait_for 20 test -S "$dir/containerd.sock"
+}
+
+start_root_containerd() {
+  local suite=$1 dir="$RUN/ctrd-$1"
+  mkdir -p "$dir" "$DATA/ctrd-$suite"
+  if alive "$dir/containerd.pid" && [ -S "$dir/containerd.sock" ]; then return; fi
+  start_ns_containerd "$dir" "$DATA/ctrd-$suite" /run/containerd-state "$DATA/ctrd-$suite.log" \
+    "$(root_path "$suite")" --mount="$(ns_file "$suite")" \
+    || die "containerd in the $suite root did not start; see $DATA/ctrd-$suite.log"
   say "containerd ($suite): started ($(in_root "$suite" containerd --version | awk '{print $3}'))"
 }
 

@@ -146,6 +146,21 @@ export class Containers {
     return { id: c.id, name };
   }
 
+  /**
+   * An image this engine alone has: `base` with `script` run on it, committed as `repo:1` (a layer of
+   * its own, so that no other engine holds its id). The container that made it is removed by cleanup.
+   */
+  async commitImage(base: string, script: string, repo: string): Promise<string> {
+    const made = await this.run({ image: base, cmd: ['sh', '-c', script] });
+    await eventually(
+      async () => !(await this.docker.getContainer(made.id).inspect()).State.Running,
+      10_000,
+      'the image script to finish',
+    );
+    await this.docker.getContainer(made.id).commit({ repo, tag: '1' });
+    return `${repo}:1`;
+  }
+
   adopt(id: string): void {
     this.made.add(id);
   }

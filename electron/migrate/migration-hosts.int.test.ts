@@ -97,23 +97,13 @@ async function warmRedis(
  * that belongs to uid 4321 with mode 750 — committed there.
  */
 async function imageOnlyOnH1(): Promise<string> {
-  const base = await on1.run({
-    image: tb.busyboxImage,
-    cmd: [
-      'sh',
-      '-c',
-      `mkdir -p /keep /owned && echo a > /keep/a && echo b > /keep/b && echo x > /owned/x && echo y > /owned/y && chown 4321:4321 /owned && chmod 750 /owned && echo ${uniqueName('m')} > /marker`,
-    ],
-  });
-  await eventually(
-    async () => !(await docker1.getContainer(base.id).inspect()).State.Running,
-    10_000,
-    'exit',
+  const image = await on1.commitImage(
+    tb.busyboxImage,
+    `mkdir -p /keep /owned && echo a > /keep/a && echo b > /keep/b && echo x > /owned/x && echo y > /owned/y && chown 4321:4321 /owned && chmod 750 /owned && echo ${uniqueName('m')} > /marker`,
+    `cs-h1-only-${uniqueName('i').slice(-8)}`,
   );
-  const repo = `cs-h1-only-${uniqueName('i').slice(-8)}`;
-  await docker1.getContainer(base.id).commit({ repo, tag: '1' });
-  images.push(`${repo}:1`);
-  return `${repo}:1`;
+  images.push(image);
+  return image;
 }
 
 describe('migration between hosts', () => {
