@@ -102,12 +102,13 @@ describe('remote hosts in the UI', () => {
         await screenshot(page, 'debug-remote-migrate');
         throw e;
       });
+    // Ours to remove from here on, whatever the checks below find.
+    const moved = (await docker2.listContainers({ filters: { name: [name] } }))[0]!;
+    on2.adopt(moved.Id);
     expect(await dialog.locator('tr[data-state="failed"]').count()).toBe(0);
     expect(await dialog.locator('tr[data-stage="image"]').getAttribute('data-state')).toBe('done');
     expect(await dialog.locator('[data-downtime]').textContent()).toMatch(/\d/);
     await screenshot(page, 'remote-migrate');
-    const moved = (await docker2.listContainers({ filters: { name: [name] } }))[0]!;
-    on2.adopt(moved.Id);
     const values = await eventually(
       async () => {
         const v = await counterValues(docker2, moved.Id);
