@@ -578,6 +578,8 @@ export class MigrationService {
       const why = watch.signal.reason;
       // Whichever side failed, the other request and its stream end too (no paused stream left).
       watch.abort(e);
+      // The user's cancel ends the transfer in flight: it is a cancellation, not a failure.
+      if (cancel.aborted) throw new StudioError('cancelled', 'cancelled');
       throw why instanceof TransferStalled ? why : e;
     } finally {
       watch.stop();
