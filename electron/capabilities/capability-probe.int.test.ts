@@ -7,6 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Services } from '../app/services';
+import type { CheckpointBackend } from '../checkpoints/backends/backend';
+import { probeEngine } from './capability-probe';
 import { dockerFor, matrixEngines, testbedEngine } from '../../testbed/support';
 
 const dirs: string[] = [];
@@ -54,5 +56,49 @@ describe('an engine whose CRIU is too old', () => {
     const { caps } = await measure('p54old', testbedEngine('p54old'));
     expect(caps.criu.tcp.state).toBe('fails');
     expect(caps.criu.version).toBe('4.1.1');
+  });
+});
+
+// A CRIU that hangs cannot be made on demand on every kernel (trixie's 4.1.1 does on 6.18, and the
+// test bed limits it so that p54old stays usable): the real engine and backend, with checkpoints
+// that never answer.
+describe('a CRIU that hangs', () => {
+  it('counts a step that does not finish as failed, and the clean-up does not hold the verdict', async () => {
+    const host = testbedEngine('a');
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-probe-'));
+    dirs.push(dataDir);
+    const services = new Services({ engines: [{ id: 'e', name: 'a', host }], dataDir, host: 'browser' });
+    try {
+      const conn = services.registry.get('e');
+      await conn.whenOnline(15_000);
+      const before = (await dockerFor(host).listContainers({ all: true })).map((c) => c.Id).sort();
+      const real = services.checkpoints.backend(conn);
+      const hung: CheckpointBackend = Object.assign(Object.create(real) as CheckpointBackend, {
+        create: () => new Promise<never>(() => undefined),
+      });
+      const started = Date.now();
+      const caps = await probeEngine({ conn, backend: hung, stepMs: 3_000 });
+      const took = Date.now() - started;
+      expect(caps.state).toBe('measured');
+      expect(caps.criu.tcp.state).toBe('fails');
+      expect(caps.criu.tcp.detail).toMatch(/did not finish a checkpoint within 3 s: it hangs/);
+      for (const kind of ['none', 'host'] as const) {
+        expect(caps.modes[kind]?.checkpoint.state).toBe('fails');
+        expect(caps.modes[kind]?.restore.state).toBe('untested');
+      }
+      // One deadline for the steps, one at most for the clean-up: not a wait for ever.
+      expect(took).toBeLessThan(3 * 3_000 + 15_000);
+      // The probe's containers are still removed.
+      const deadlineAt = Date.now() + 30_000;
+      let after: string[] = [];
+      while (Date.now() < deadlineAt) {
+        after = (await dockerFor(host).listContainers({ all: true })).map((c) => c.Id).sort();
+        if (after.join() === before.join()) break;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      expect(after).toEqual(before);
+    } finally {
+      services.dispose();
+    }
   });
 });

@@ -24,6 +24,29 @@ import { knownIssue } from './known-issues';
 import { relevantLogLines } from '../checkpoints/criu-diagnosis';
 
 const PROBE_CHECKPOINT = 'cs-probe';
+/** How long one CRIU step may take: some CRIUs hang on some kernels instead of failing (trixie's
+ * 4.1.1 on 6.18 waits forever for its parasite), and a probe must end with a verdict. */
+export const PROBE_STEP_MS = 90_000;
+
+class StepHung extends Error {}
+
+/** The step's own outcome, or a failure of its own after `ms`; the step itself goes on unobserved. */
+function deadline<T>(step: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new StepHung(
+            `the engine's CRIU did not finish ${what} within ${Math.round(ms / 1000)} s: it hangs rather than fails (an old CRIU on a newer kernel does)`,
+          ),
+        ),
+      ms,
+    );
+  });
+  step.catch(() => undefined);
+  return Promise.race([step, expired]).finally(() => clearTimeout(timer));
+}
 
 /** What a new measurement is needed for: any of these changing may change what works. */
 export function capabilityKey(id: EngineIdentity): string {
@@ -89,6 +112,8 @@ export interface ProbeDeps {
   backend: CheckpointBackend;
   /** Checked between steps: a disposed app stops probing (and still cleans up). */
   cancelled?: () => boolean;
+  /** Time allowed to one CRIU step and to the clean-up; PROBE_STEP_MS unless a test says. */
+  stepMs?: number;
 }
 
 class Cancelled extends Error {}
@@ -121,6 +146,8 @@ export async function probeEngine(d: ProbeDeps): Promise<EngineCapabilitiesT> {
   } catch (e) {
     return unavailable(`the probe's image could not be put on the engine: ${engineMessage(e)}`);
   }
+  const stepMs = d.stepMs ?? PROBE_STEP_MS;
+  const criuStep = <T>(what: string, p: Promise<T>) => deadline(p, stepMs, what);
   const made = new Set<string>();
   const checkpoints: Target[] = [];
   const step = () => {
@@ -163,12 +190,15 @@ export async function probeEngine(d: ProbeDeps): Promise<EngineCapabilitiesT> {
       return out;
     }
     try {
-      await d.backend.create(t, PROBE_CHECKPOINT, {
-        leaveRunning: false,
-        tcpEstablished: false,
-        fileLocks: false,
-      });
       checkpoints.push(t);
+      await criuStep(
+        'a checkpoint',
+        d.backend.create(t, PROBE_CHECKPOINT, {
+          leaveRunning: false,
+          tcpEstablished: false,
+          fileLocks: false,
+        }),
+      );
       out.checkpoint = works();
     } catch (e) {
       out.checkpoint = fails(e);
@@ -178,7 +208,7 @@ export async function probeEngine(d: ProbeDeps): Promise<EngineCapabilitiesT> {
     let source = t;
     try {
       const stopped = await resolveContainer(d.conn, t.id);
-      const restoredId = await d.backend.restoreInPlace(stopped, PROBE_CHECKPOINT);
+      const restoredId = await criuStep('a restore', d.backend.restoreInPlace(stopped, PROBE_CHECKPOINT));
       made.add(restoredId);
       if (!(await running(restoredId))) throw new Error('the container was not running after its restore');
       out.restore = works();
@@ -190,17 +220,16 @@ export async function probeEngine(d: ProbeDeps): Promise<EngineCapabilitiesT> {
     }
     step();
     try {
-      const [clone] = await d.backend.clone(
+      const name = `cs-probe-clone-${Date.now().toString(36)}${Math.floor(Math.random() * 1e6)}`;
+      const cloning = d.backend.clone(
         source,
         PROBE_CHECKPOINT,
-        [
-          {
-            name: `cs-probe-clone-${Date.now().toString(36)}${Math.floor(Math.random() * 1e6)}`,
-            portBindings: {},
-          },
-        ],
+        [{ name, portBindings: {} }],
         () => undefined,
       );
+      // A clone that outlives its deadline is still the probe's to remove once it exists.
+      void cloning.then(([c]) => c?.id && made.add(c.id)).catch(() => undefined);
+      const [clone] = await criuStep('a restore into a new container', cloning);
       if (clone?.id) made.add(clone.id);
       if (!clone?.id || clone.error) throw new Error(clone?.error ?? 'the clone was not created');
       if (!(await running(clone.id))) throw new Error('the clone was not running after its restore');
@@ -222,14 +251,17 @@ export async function probeEngine(d: ProbeDeps): Promise<EngineCapabilitiesT> {
     }
     try {
       // Podman keeps CRIU's log only for a checkpoint it keeps itself (an export removes it).
-      if (id.kind === 'podman') await checkpointKeep(d.conn.engine, t.id);
+      if (id.kind === 'podman') await criuStep('a checkpoint', checkpointKeep(d.conn.engine, t.id));
       else {
-        await d.backend.create(t, `${PROBE_CHECKPOINT}-tcp`, {
-          leaveRunning: true,
-          tcpEstablished: false,
-          fileLocks: false,
-        });
         checkpoints.push(t);
+        await criuStep(
+          'a checkpoint',
+          d.backend.create(t, `${PROBE_CHECKPOINT}-tcp`, {
+            leaveRunning: true,
+            tcpEstablished: false,
+            fileLocks: false,
+          }),
+        );
       }
       // Podman keeps CRIU's log beside the container; Docker discards it after a success.
       const logPath = id.kind === 'podman' ? await checkpointLogPath(d.conn.engine, t.id) : null;
@@ -237,6 +269,8 @@ export async function probeEngine(d: ProbeDeps): Promise<EngineCapabilitiesT> {
       return { tcp: works(), version: log ? criuVersionFromLog(log.toString('utf8')) : null };
     } catch (e) {
       const out = fails(e);
+      // A hung CRIU's log is still being written, and the engine may not answer until it ends.
+      if (e instanceof StepHung) return { tcp: out, version: null };
       const logPath =
         e instanceof CriuFailure
           ? e.logPath
@@ -280,8 +314,14 @@ export async function probeEngine(d: ProbeDeps): Promise<EngineCapabilitiesT> {
     if (e instanceof Cancelled) return unavailable('the app closed while measuring');
     return unavailable(`the probe failed: ${firstLines(engineMessage(e))}`);
   } finally {
-    for (const t of checkpoints) await d.backend.remove(t, PROBE_CHECKPOINT).catch(() => undefined);
-    for (const t of checkpoints) await d.backend.remove(t, `${PROBE_CHECKPOINT}-tcp`).catch(() => undefined);
-    await Promise.all([...made].map((cid) => removeTool(d.conn.engine, cid)));
+    // An engine held by a hung CRIU answers only when that CRIU ends: the clean-up goes on in
+    // the background then, and the verdict does not wait for it.
+    const cleanUp = (async () => {
+      for (const t of checkpoints) await d.backend.remove(t, PROBE_CHECKPOINT).catch(() => undefined);
+      for (const t of checkpoints)
+        await d.backend.remove(t, `${PROBE_CHECKPOINT}-tcp`).catch(() => undefined);
+      await Promise.all([...made].map((cid) => removeTool(d.conn.engine, cid)));
+    })().catch(() => undefined);
+    await deadline(cleanUp, stepMs, 'the clean-up').catch(() => undefined);
   }
 }
