@@ -12,7 +12,7 @@ import { LogFollowers } from '../engines/log-follower';
 import { FileRegistry } from './file-registry';
 import { EngineManager } from '../engines/engine-manager';
 import { MigrationService, type MigrationHooks } from '../migrate/migration-service';
-import { removeStaleHelpers } from '../engines/docker/helper-container';
+import { hasAbandonedHelpers, removeStaleHelpers } from '../engines/docker/helper-container';
 import { ScheduleService } from '../schedules/schedule-service';
 import type { EngineSpec } from '../engines/engine-spec';
 import { EventBus } from '../ipc/event-bus';
@@ -24,6 +24,10 @@ import { recover } from './recovery';
 import { Journal } from '../catalog/journal';
 import { CapabilityService } from '../capabilities/capability-service';
 import { CapabilityStore } from '../capabilities/capability-store';
+
+/** How soon, then at most how rarely, what is owed to an engine is asked again. */
+const OWED_FIRST_MS = 5_000;
+const OWED_MAX_MS = 5 * 60_000;
 
 export interface ServicesOptions {
   engines: EngineSpec[];
@@ -116,6 +120,39 @@ export class Services {
       if (st.state !== 'online' || this.disposed || this.recovering.has(st.id)) return;
       this.recoveries.set(st.id, this.putRight(st.id));
     });
+    this.scheduleOwed();
+  }
+
+  /**
+   * An engine can answer again without ever looking offline (a link down for a few seconds), so
+   * what is still owed to it — orphaned journal lines, pending removals, helpers given up on — is
+   * asked again on a timer: every 5 s while something is owed, backing off to 5 min.
+   */
+  private owedDelay = OWED_FIRST_MS;
+  private owedTimer: NodeJS.Timeout | null = null;
+
+  private scheduleOwed(): void {
+    if (this.disposed) return;
+    this.owedTimer = setTimeout(() => this.retryOwed(), this.owedDelay);
+    this.owedTimer.unref();
+  }
+
+  private retryOwed(): void {
+    let owed = false;
+    if (!this.disposed)
+      for (const id of this.registry.ids()) {
+        const conn = this.registry.get(id);
+        const owes =
+          this.catalog.pendingRemovals(id).length > 0 ||
+          this.journal.orphaned(id).length > 0 ||
+          hasAbandonedHelpers(conn.engine);
+        if (!owes) continue;
+        owed = true;
+        if (conn.status.state === 'online' && !this.recovering.has(id))
+          this.recoveries.set(id, this.putRight(id));
+      }
+    this.owedDelay = owed ? Math.min(this.owedDelay * 2, OWED_MAX_MS) : OWED_FIRST_MS;
+    this.scheduleOwed();
   }
 
   /** Engines being put right now: one recovery at a time per engine. */
@@ -161,6 +198,7 @@ export class Services {
 
   dispose(): void {
     this.disposed = true;
+    if (this.owedTimer) clearTimeout(this.owedTimer);
     this.cancellation.cancelAll();
     this.capabilities.dispose();
     this.schedules.scheduler.stop();

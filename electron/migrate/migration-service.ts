@@ -5,7 +5,6 @@
 // remove or keep the source. Any failure brings the source back running from its checkpoint and
 // leaves nothing half-made on the target.
 import path from 'node:path';
-import { addAbortSignal } from 'node:stream';
 import type { MigrateStageT, MigrationResultT } from '../ipc/contract';
 import { StudioError } from '../ipc/errors';
 import type { EventBus } from '../ipc/event-bus';
@@ -19,7 +18,7 @@ import {
 } from '../checkpoints/container-target';
 import { engineMessage, likeSource, removeContainer } from '../checkpoints/backends/docker-backend';
 import { putArchive, singleFileTar, withHelper } from '../engines/docker/helper-container';
-import { DEFAULT_STALL_MS, TransferStalled, watchTransfer } from './transfer-watch';
+import { DEFAULT_STALL_MS, dropRestOnAbort, TransferStalled, watchTransfer } from './transfer-watch';
 import { deleteOnTarget } from './deleted-files';
 import { rollBack } from './rollback';
 import { confirmRunning, wasTalking } from './first-output';
@@ -425,8 +424,7 @@ export class MigrationService {
                 this.carry(s, o, signal, async (watch) => {
                   const exported = await this.checkpoints.backend(source.conn).exportTar(source, name);
                   // Ended with the watch, even if it fired while the export was being opened.
-                  if (watch.signal.aborted) exported.destroy();
-                  else addAbortSignal(watch.signal, exported);
+                  dropRestOnAbort(watch.signal, exported, o.stallMs ?? DEFAULT_STALL_MS);
                   await putArchive(
                     target.engine,
                     helper,

@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { TransferStalled, watchTransfer } from './transfer-watch';
+import { dropRestOnAbort, TransferStalled, watchTransfer } from './transfer-watch';
 
 describe('transfer watch', () => {
   it('counts what passes and stays quiet while bytes keep moving', async () => {
@@ -46,5 +46,33 @@ describe('transfer watch, one side failing', () => {
     w.abort(e);
     expect(w.signal.reason).toBe(e);
     expect(w.meter.destroyed).toBe(true);
+  });
+});
+
+describe('a source whose transfer was given up', () => {
+  it('is read to its end and dropped, not destroyed (its end is what removes its helper)', async () => {
+    const abort = new AbortController();
+    const src = new PassThrough();
+    const dst = new PassThrough({ highWaterMark: 4 });
+    src.pipe(dst);
+    dropRestOnAbort(abort.signal, src, 1_000);
+    src.write(Buffer.alloc(64));
+    dst.destroy();
+    abort.abort();
+    for (let i = 0; i < 10; i++) src.write(Buffer.alloc(1024));
+    src.end();
+    await new Promise((r) => src.once('close', r));
+    // Ended (all of it read), not cut short: a destroyed stream never ends.
+    expect(src.readableEnded).toBe(true);
+  });
+
+  it('is destroyed after all when the drain itself moves nothing', async () => {
+    const abort = new AbortController();
+    abort.abort();
+    const src = new PassThrough();
+    dropRestOnAbort(abort.signal, src, 30);
+    await new Promise((r) => src.once('close', r));
+    expect(src.destroyed).toBe(true);
+    expect(src.readableEnded).toBe(false);
   });
 });

@@ -1,7 +1,7 @@
 // Bytes on their way from one engine to another, counted and watched. A connection cut in the
 // middle of a transfer does not fail by itself — TCP retries for a quarter of an hour — so a
 // transfer that moves nothing for `stallMs` is given up, and the requests on both sides with it.
-import { Transform } from 'node:stream';
+import { type Readable, Transform } from 'node:stream';
 
 export const DEFAULT_STALL_MS = 30_000;
 
@@ -58,4 +58,29 @@ export function watchTransfer(
     if (!meter.destroyed) meter.destroy();
   };
   return { meter, signal, stop, abort: abortNow };
+}
+
+/**
+ * When `signal` fires, the rest of `source` is read and dropped rather than destroyed: an ssh2
+ * channel closed mid-archive leaves sshd waiting on the engine, the close is never confirmed, and
+ * what ends with the archive (a source's helper container) stays. A drain that itself moves
+ * nothing for `stallMs` is destroyed after all (then the source's own link is the one lost).
+ */
+export function dropRestOnAbort(signal: AbortSignal, source: Readable, stallMs = DEFAULT_STALL_MS): void {
+  source.on('error', () => undefined);
+  const drop = () => {
+    source.unpipe();
+    let timer: NodeJS.Timeout | null = null;
+    const arm = () => {
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(() => source.destroy(), stallMs);
+      timer.unref();
+    };
+    source.on('data', arm);
+    source.once('close', () => timer && clearTimeout(timer));
+    arm();
+    source.resume();
+  };
+  if (signal.aborted) drop();
+  else signal.addEventListener('abort', drop, { once: true });
 }

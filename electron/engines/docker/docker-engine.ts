@@ -201,7 +201,7 @@ export class DockerEngine {
         timeoutMs,
       });
     } catch (e) {
-      if (e instanceof EngineHttpError && e.status === 404) return null;
+      if (vanished(e)) return null;
       throw e;
     }
   }
@@ -214,13 +214,24 @@ export class DockerEngine {
   }
 
   async listContainers(concurrency = 16): Promise<ContainerSummaryT[]> {
-    const rows = await this.http.json<{ Id: string }[]>({
-      method: 'GET',
-      path: '/containers/json',
-      query: { all: true },
-      ok: [200],
-      timeoutMs: QUICK_TIMEOUT_MS * 2,
-    });
+    const list = () =>
+      this.http.json<{ Id: string }[]>({
+        method: 'GET',
+        path: '/containers/json',
+        query: { all: true },
+        ok: [200],
+        timeoutMs: QUICK_TIMEOUT_MS * 2,
+      });
+    // Podman answers a list with 500 "no such container" when one is removed while it lists:
+    // the list is asked again (the next one does not contain it).
+    let rows: { Id: string }[] | undefined;
+    for (let attempt = 1; !rows; attempt++) {
+      try {
+        rows = await list();
+      } catch (e) {
+        if (attempt >= 5 || !vanished(e)) throw e;
+      }
+    }
     // The list endpoint lacks start times and exit codes; inspect gives one consistent shape.
     const out: ContainerSummaryT[] = [];
     let next = 0;
@@ -266,4 +277,12 @@ export class DockerEngine {
       };
     }
   }
+}
+
+/** A container that is not there (any more): 404, or Podman's 500 for one removed mid-request. */
+function vanished(e: unknown): boolean {
+  return (
+    e instanceof EngineHttpError &&
+    (e.status === 404 || (e.status === 500 && /no such container/i.test(e.engineMessage)))
+  );
 }

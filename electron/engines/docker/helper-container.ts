@@ -18,8 +18,15 @@ export function helperLabels(): Record<string, string> {
   return { [HELPER_LABEL]: '1', [OWNER_LABEL]: ownerHere() };
 }
 
-/** Helpers of this process whose removal failed (their engine did not answer): swept when it does. */
-const abandoned = new Set<string>();
+/** Helpers of this process whose removal failed (their engine did not answer), and their engine:
+ * swept when it answers again. */
+const abandoned = new Map<string, DockerEngine>();
+
+/** Whether this process still owes the engine the removal of a helper it gave up on. */
+export function hasAbandonedHelpers(engine: DockerEngine): boolean {
+  for (const e of abandoned.values()) if (e === engine) return true;
+  return false;
+}
 
 export interface Bind {
   host: string;
@@ -67,7 +74,7 @@ export async function createHelper(engine: DockerEngine, image: string, binds: B
           ok: [204, 404],
           timeoutMs: 15_000,
         })
-        .catch(() => abandoned.add(created.Id));
+        .catch(() => abandoned.set(created.Id, engine));
     },
   };
 }

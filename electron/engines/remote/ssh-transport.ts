@@ -9,6 +9,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
+import util from 'node:util';
 import { Client, type ConnectConfig } from 'ssh2';
 import { StudioError } from '../../ipc/errors';
 import type { EngineSpec } from '../engine-spec';
@@ -85,6 +86,10 @@ export class SshTransport {
       );
       return undefined;
     };
+    // docker-modem formats every request's options with util.inspect (showHidden, no depth limit)
+    // even with its debug log off; through this agent that walked the whole ssh2 client and every
+    // buffer in flight: 60 % of a migration's CPU over SSH and event-loop stalls of seconds.
+    Object.defineProperty(agent, util.inspect.custom, { value: () => `[ssh agent ${url.host}]` });
     this.agent = agent;
   }
 
