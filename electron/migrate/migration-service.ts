@@ -19,7 +19,8 @@ import {
 import { engineMessage, likeSource, removeContainer } from '../checkpoints/backends/docker-backend';
 import { putArchive, singleFileTar, withHelper } from '../engines/docker/helper-container';
 import { DEFAULT_STALL_MS, dropRestOnAbort, TransferStalled, watchTransfer } from './transfer-watch';
-import { deleteOnTarget } from './deleted-files';
+import { deleteOnTarget } from '../rootfs/deleted-files';
+import { changedRoots } from '../rootfs/changed-roots';
 import { rollBack } from './rollback';
 import { confirmRunning, wasTalking } from './first-output';
 import { likelyCause } from '../checkpoints/criu-diagnosis';
@@ -63,27 +64,6 @@ export interface MigrationHooks {
     checkpointsDir: string;
     name: string;
   }): Promise<void>;
-}
-
-/** Paths the container changed (added or modified), without ones inside another changed folder. */
-export function changedRoots(changes: { Path: string; Kind: number }[]): {
-  carry: string[];
-  deleted: string[];
-} {
-  const deleted = changes.filter((c) => c.Kind === 2).map((c) => c.Path);
-  const kept = changes
-    .filter((c) => c.Kind !== 2)
-    .map((c) => c.Path)
-    // The kernel's and the engine's own mounts are not the container's data.
-    .filter(
-      (p) =>
-        !/^\/(proc|sys|dev|run\/secrets)(\/|$)/.test(p) &&
-        !['/etc/hostname', '/etc/hosts', '/etc/resolv.conf'].includes(p),
-    )
-    .sort();
-  const carry: string[] = [];
-  for (const p of kept) if (!carry.some((c) => p === c || p.startsWith(`${c}/`))) carry.push(p);
-  return { carry, deleted };
 }
 
 /** The id of the image `name` means on an engine, or null. */

@@ -17,7 +17,6 @@ import {
   testbed,
   uniqueName,
 } from '../../testbed/support';
-import { changedRoots } from './migration-service';
 
 const tb = testbed();
 const hostA = tb.engines.a!;
@@ -214,18 +213,5 @@ describe('migration between two Docker engines', () => {
     );
     expect((await counterValues(dockerA, c.id)).lastIndexOf(0)).toBe(0);
     expect(await allIds(dockerB)).toEqual(beforeB);
-  });
-
-  it('knows which paths to carry', () => {
-    expect(
-      changedRoots([
-        { Path: '/data', Kind: 0 },
-        { Path: '/data/a', Kind: 1 },
-        { Path: '/etc/hosts', Kind: 0 },
-        { Path: '/tmp/x', Kind: 1 },
-        { Path: '/old', Kind: 2 },
-        { Path: '/proc/1', Kind: 1 },
-      ]),
-    ).toEqual({ carry: ['/data', '/tmp/x'], deleted: ['/old'] });
   });
 });
