@@ -43,6 +43,14 @@ async function start(): Promise<void> {
       });
       return res.canceled ? null : (res.filePaths[0] ?? null);
     },
+    savePath: async (suggestedName) => {
+      const res = await dialog.showSaveDialog({
+        title: 'Export the checkpoint',
+        defaultPath: path.join(app.getPath('downloads'), suggestedName),
+        properties: ['showOverwriteConfirmation', 'createDirectory'],
+      });
+      return res.canceled ? null : (res.filePath ?? null);
+    },
   });
 
   ipcMain.handle(IPC_CALL_CHANNEL, (event, name: unknown, args: unknown) => {

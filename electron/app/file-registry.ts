@@ -20,6 +20,8 @@ export interface RegisteredFile {
   name: string;
   uploaded: boolean;
   size?: number;
+  /** Made by the app for the user to take away (an export in browser mode): the only files served back. */
+  download?: boolean;
 }
 
 export class FileRegistry {
@@ -108,6 +110,31 @@ export class FileRegistry {
     const f = { id, path: file, name: safeName, uploaded: true, size };
     this.files.set(id, f);
     return f;
+  }
+
+  /** A path in this process's own folder for a file the app will write (an export), not yet known by id. */
+  reserve(displayName: string): string {
+    fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    const safeName = displayName.replace(/[^a-zA-Z0-9_.-]/g, '_').slice(0, 100) || 'file';
+    return path.join(this.dir, `${crypto.randomBytes(12).toString('hex')}-${safeName}`);
+  }
+
+  /** A file written at a reserved path, now the user's to download once; counted like an upload. */
+  adopt(p: string, displayName: string): RegisteredFile {
+    const size = fs.statSync(p).size;
+    this.makeRoom(size);
+    const id = crypto.randomBytes(12).toString('hex');
+    const f = { id, path: p, name: displayName, uploaded: true, size, download: true };
+    this.files.set(id, f);
+    return f;
+  }
+
+  /** Lets go of a file the app made (downloaded, or no longer wanted). */
+  release(id: string): void {
+    const f = this.files.get(id);
+    if (!f?.uploaded) return;
+    this.files.delete(id);
+    fs.rmSync(f.path, { force: true });
   }
 
   /** Uploaded copies are the app's to delete; picked files are the user's and stay. */

@@ -8,6 +8,9 @@ import type { InspectSourceT } from '../ipc/contract';
 import { StudioError } from '../ipc/errors';
 import type { Handlers } from '../ipc/dispatcher';
 import { appVersion } from './paths';
+import { extensionOf } from '../portable/compression';
+import type { PortableProgress } from '../portable/portable-service';
+import { bytes } from '../shared/format';
 import type { Services } from './services';
 
 export function createHandlers(s: Services): Handlers {
@@ -16,7 +19,9 @@ export function createHandlers(s: Services): Handlers {
       const t = await s.checkpoints.target(src.engineId, src.container);
       return s.checkpoints.backend(t.conn).inspectSource(t, src.checkpoint);
     }
-    return pathSource(s.files.get(src.fileId).path);
+    // Named as the user knows the file, not as the app stored it.
+    const f = s.files.get(src.fileId);
+    return { ...pathSource(f.path), label: f.name };
   };
   // Decoder and archive problems are the user's input being wrong, not the app failing. Each
   // inspection is bounded in memory, and only a few run at once in the whole app.
@@ -124,6 +129,57 @@ export function createHandlers(s: Services): Handlers {
       removed: await s.schedules.remove(engineId, container),
     }),
     'schedule.runs': async ({ engineId, container, limit }) => s.schedules.runs(engineId, container, limit),
+    'checkpoint.export': async ({ engineId, container, checkpoint, compression, opId }) => {
+      const t = await s.checkpoints.target(engineId, container);
+      const name = `${t.name}-${checkpoint}${extensionOf(compression)}`;
+      let last = 0;
+      const progress = (message: string, done = false) => {
+        // A line per chunk would flood the window: a few a second is what a person reads.
+        if (!opId || (!done && Date.now() - last < 250)) return;
+        last = Date.now();
+        s.bus.emit('operation.progress', { opId, kind: 'export', message, done });
+      };
+      const onBytes: PortableProgress = (p) => progress(`Writing ${name}… ${bytes(p.bytes ?? 0)}`);
+      if (s.options.savePath) {
+        const file = await s.options.savePath(name);
+        if (!file) return { fileId: null, savedTo: null, name, bytes: 0, ms: 0 };
+        const r = await s.portable.export(
+          { engineId, container: t.id, checkpoint, compression, file, overwrite: true },
+          onBytes,
+        );
+        progress(`Saved ${r.file}`, true);
+        return { fileId: null, savedTo: r.file, name, bytes: r.bytes, ms: r.ms };
+      }
+      // Browser mode: written in the app's folder, handed over once as a download.
+      const file = s.files.reserve(name);
+      const r = await s.portable.export(
+        { engineId, container: t.id, checkpoint, compression, file },
+        onBytes,
+      );
+      const f = s.files.adopt(r.file, name);
+      progress(`${name} is ready`, true);
+      return { fileId: f.id, savedTo: null, name, bytes: r.bytes, ms: r.ms };
+    },
+    'archive.import': async ({ fileId, engineId, name, count, opId }) => {
+      const f = s.files.get(fileId);
+      let last = 0;
+      const progress: PortableProgress = (p) => {
+        if (!opId || (p.stage === 'reading' && Date.now() - last < 250)) return;
+        last = Date.now();
+        const message = p.instance
+          ? `${p.instance}: ${p.stage}…`
+          : p.stage === 'reading'
+            ? `Reading ${f.name}…${p.bytes ? ` ${bytes(p.bytes)}` : ''}`
+            : `${p.stage}…`;
+        s.bus.emit('operation.progress', { opId, kind: 'import', message, done: false });
+      };
+      let read = 0;
+      const r = await s.portable.import({ file: f.path, label: f.name, engineId, name, count }, (p) =>
+        progress(p.stage === 'reading' && p.bytes ? { ...p, bytes: (read += p.bytes) } : p),
+      );
+      if (opId) s.bus.emit('operation.progress', { opId, kind: 'import', message: 'Done', done: true });
+      return r;
+    },
     'files.pick': async ({ kind }) => {
       if (!s.options.pickPath) {
         throw new StudioError('unsupported', 'Browser mode cannot show a file picker for the app.', {

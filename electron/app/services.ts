@@ -24,6 +24,7 @@ import { recover } from './recovery';
 import { Journal } from '../catalog/journal';
 import { CapabilityService } from '../capabilities/capability-service';
 import { CapabilityStore } from '../capabilities/capability-store';
+import { PortableService } from '../portable/portable-service';
 
 /** How soon, then at most how rarely, what is owed to an engine is asked again. */
 const OWED_FIRST_MS = 5_000;
@@ -35,6 +36,8 @@ export interface ServicesOptions {
   host: 'electron' | 'browser';
   /** The desktop file picker (Electron only): a path the user chose, or null if they cancelled. */
   pickPath?: (kind: 'archive' | 'folder') => Promise<string | null>;
+  /** The desktop save dialog (Electron only): where to write a file, or null if they cancelled. */
+  savePath?: (suggestedName: string) => Promise<string | null>;
   /** Test seams of the migration (see MigrationHooks). */
   migrationHooks?: MigrationHooks;
   /** Also connect the engines the user added earlier (the app does; one-shot commands name theirs). */
@@ -58,6 +61,8 @@ export class Services {
   readonly schedules: ScheduleService;
   readonly engines: EngineManager;
   readonly migrations: MigrationService;
+  /** Checkpoints as files: export and import. */
+  readonly portable: PortableService;
   readonly capabilities: CapabilityService;
   readonly dispatcher: Dispatcher;
   /** What long operations made or stopped, until they are over (see catalog/journal.ts). */
@@ -106,6 +111,7 @@ export class Services {
     if (options.runSchedules) this.schedules.scheduler.start();
     for (const spec of options.engines) this.registry.add(spec);
     this.engines = new EngineManager(this.registry, options.dataDir, this.bus);
+    this.portable = new PortableService(this.registry, this.checkpoints);
     this.migrations = new MigrationService(
       this.registry,
       this.checkpoints,

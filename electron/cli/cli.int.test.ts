@@ -47,6 +47,37 @@ describe('checkpoint-studio CLI', () => {
     expect(report.items.find((i) => i.id === 'criu.version')?.detail).toMatch(/CRIU 4\.2/);
   });
 
+  it('export writes an archive; import makes containers of it, and says which failed', async () => {
+    const name = uniqueName('cli-export');
+    const c = await containers.run({
+      name,
+      image: tb.busyboxImage,
+      cmd: ['sh', '-c', 'i=0; while true; do echo $i; i=$((i+1)); sleep 0.2; done'],
+    });
+    expect(await main(['checkpoint', name, '--name', 'one', '--leave-running'], io().value)).toBe(0);
+    const file = path.join(HOME, `${name}.tar.gz`);
+    const e = io();
+    expect(
+      await main(['export', name, '--checkpoint', 'one', '--output', file, '--compress', 'gzip'], e.value),
+    ).toBe(0);
+    expect(e.out()).toContain(`${name}:one written to ${file}`);
+    expect(fs.readFileSync(file).subarray(0, 2)).toEqual(Buffer.from([0x1f, 0x8b]));
+    // Never over a file that is there.
+    const again = io();
+    expect(await main(['export', name, '--checkpoint', 'one', '--output', file], again.value)).toBe(1);
+    expect(again.err()).toContain('exists already');
+    await dockerFor(tb.dockerHost).getContainer(c.id).remove({ force: true });
+    const i = io();
+    expect(await main(['import', file, '--name', `${name}-back`, '--json'], i.value)).toBe(0);
+    const r = JSON.parse(i.out()) as { instances: { name: string; id: string | null; error?: string }[] };
+    expect(r.instances).toEqual([{ name: `${name}-back`, id: expect.any(String) }]);
+    containers.adopt(r.instances[0]!.id!);
+    // The name is taken now: refused before anything is made.
+    const clash = io();
+    expect(await main(['import', file, '--name', `${name}-back`], clash.value)).toBe(1);
+    expect(clash.err()).toContain('already');
+  });
+
   it('an engine that is not there: exit 1 and a hint', async () => {
     const t = io({ DOCKER_HOST: 'unix:///nonexistent/docker.sock' });
     expect(await main(['ps'], t.value)).toBe(1);

@@ -11,6 +11,7 @@ import { diffCommand, inspectCommand, memsearchCommand } from './commands/inspec
 import { scheduleCommand, schedulesCommand, unscheduleCommand } from './commands/schedules';
 import { enginesCommand } from './commands/engines';
 import { migrateCommand } from './commands/migrate';
+import { exportCommand, importCommand } from './commands/portable';
 import {
   checkpointCommand,
   checkpointsCommand,
@@ -40,6 +41,9 @@ commands:
   memsearch <source> <pattern> [--regex] [--pid P] [--max-hits N]
 
   migrate <container> --to ENGINE [--keep-source]        move it to another engine; it goes on where it was
+  export <container> --checkpoint NAME --output FILE [--compress zstd|gzip|none]
+                               one archive, in the layout Podman and checkpointctl read
+  import FILE [--name NAME] [--count N]                  new containers from an archive, restored where it was
   engines [ls]                                            the engines the app connects to, with their health
   engines add NAME ADDRESS [--tls DIR]                    unix:///path, tcp://host:2376 (with --tls), ssh://user@host
         [--identity FILE] [--host-key SHA256:…]           ssh: the key to log in with; the host key you expect
@@ -70,6 +74,8 @@ const COMMANDS = [
   'diff',
   'memsearch',
   'migrate',
+  'export',
+  'import',
   'engines',
   'schedule',
   'schedules',
@@ -111,6 +117,8 @@ const OPTIONS = {
   to: { type: 'string' },
   'keep-source': { type: 'boolean', default: false },
   resume: { type: 'boolean', default: false },
+  output: { type: 'string' },
+  compress: { type: 'string' },
 } as const satisfies Record<
   string,
   { type: 'string' | 'boolean'; default?: boolean; short?: string; multiple?: boolean }
@@ -221,6 +229,8 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     const takesArgs = [
       'engines',
       'migrate',
+      'export',
+      'import',
       'checkpoint',
       'checkpoints',
       'restore',
@@ -310,6 +320,23 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
           container: container(),
           to: str('to'),
           keepSource: values['keep-source'] === true,
+        });
+      case 'export':
+        return await exportCommand(io, {
+          ...verb,
+          container: container(),
+          checkpoint: str('checkpoint'),
+          output: str('output'),
+          compress: str('compress'),
+        });
+      case 'import':
+        if (positionals.length !== 1)
+          throw new StudioError('invalid-argument', 'import takes one archive file');
+        return await importCommand(io, {
+          ...verb,
+          file: positionals[0]!,
+          name: str('name'),
+          count: str('count'),
         });
       case 'engines':
         return await enginesCommand(io, {

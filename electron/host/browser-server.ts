@@ -23,6 +23,8 @@ export const MAX_JSON_DEPTH = 64;
 const HELLO_TIMEOUT_MS = 5000;
 const CALL_PREFIX = '/api/call/';
 const UPLOAD_PATH = '/api/upload';
+/** An export made in browser mode, fetched once (POST, with the session: never a plain link). */
+const DOWNLOAD_PATH = '/api/download';
 const SESSION_PATH = '/api/session';
 const EVENTS_PATH = '/api/events';
 
@@ -216,6 +218,32 @@ export async function startBrowserServer(
         } catch (e) {
           return sendError(res, 400, toErrorInfo(e), { Connection: 'close' });
         }
+      }
+      if (pathname === DOWNLOAD_PATH) {
+        req.resume();
+        let f: ReturnType<typeof services.files.get>;
+        try {
+          f = services.files.get(query.get('id') ?? '');
+        } catch (e) {
+          return sendError(res, 404, toErrorInfo(e));
+        }
+        // Only what the app made to be taken away: never an upload or a file the user picked.
+        if (!f.download) return sendError(res, 404, { code: 'not-found', message: 'no such download' });
+        const ascii = f.name.replace(/[^a-zA-Z0-9_.-]/g, '_');
+        res.writeHead(200, {
+          'Content-Type': 'application/octet-stream',
+          'Content-Length': String(f.size ?? fs.statSync(f.path).size),
+          'Content-Disposition': `attachment; filename="${ascii}"`,
+          'Cache-Control': 'no-store',
+          ...securityHeaders(),
+        });
+        const id = f.id;
+        const body = fs.createReadStream(f.path);
+        body.pipe(res);
+        // Downloaded once: the app's copy goes (the user has theirs).
+        res.on('finish', () => services.files.release(id));
+        body.on('error', () => res.destroy());
+        return;
       }
       if (pathname.startsWith(CALL_PREFIX)) {
         const name = safeDecode(pathname.slice(CALL_PREFIX.length));

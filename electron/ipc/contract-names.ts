@@ -28,6 +28,8 @@ export const callNames = [
   'inspect.open',
   'inspect.diff',
   'inspect.memsearch',
+  'checkpoint.export',
+  'archive.import',
   'files.pick',
   'schedules.list',
   'schedule.set',

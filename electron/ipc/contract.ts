@@ -275,7 +275,7 @@ export const MigrationResult = z.object({
 
 export const OperationProgress = z.object({
   opId: OperationId,
-  kind: z.enum(['checkpoint', 'restore', 'clone', 'migrate']),
+  kind: z.enum(['checkpoint', 'restore', 'clone', 'migrate', 'export', 'import']),
   message: z.string(),
   done: z.boolean(),
   instances: z.array(CloneInstance).optional(),
@@ -403,6 +403,43 @@ export const PolicySettings = z
     maxFailures: z.number().int().min(1).max(100).default(3),
   })
   .strict();
+
+// ---- checkpoints as files ----
+
+export const Compression = z.enum(['zstd', 'gzip', 'none']);
+
+export const ExportResult = z.object({
+  /** Browser mode: the app's copy, fetched once by POST /api/download?id=…; null on the desktop. */
+  fileId: z.string().nullable(),
+  /** The desktop: where it was saved (null when the user cancelled the save dialog). */
+  savedTo: z.string().nullable(),
+  /** The file name it is offered under. */
+  name: z.string(),
+  bytes: z.number(),
+  ms: z.number(),
+});
+
+export const ArchiveOrigin = z.object({
+  madeBy: z.string(),
+  engineKind: z.enum(['docker', 'podman']).nullable(),
+  containerName: z.string().nullable(),
+  image: z.string().nullable(),
+  pod: z.string().nullable(),
+  checkpointedAt: z.string().nullable(),
+});
+
+export const ImportResult = z.object({
+  origin: ArchiveOrigin,
+  instances: z.array(
+    z.object({
+      name: z.string(),
+      id: z.string().nullable(),
+      error: z.string().optional(),
+      loopbackRepaired: z.boolean().optional(),
+    }),
+  ),
+  notes: z.array(z.string()),
+});
 
 // ---- the checkpoint inspector ----
 
@@ -758,6 +795,38 @@ export const calls = {
     result: z.array(PolicyRun),
     summary: "A schedule's recent runs, newest first, with their outcome.",
   },
+  'checkpoint.export': {
+    args: z
+      .object({
+        ...Target,
+        checkpoint: CheckpointName,
+        compression: Compression.default('zstd'),
+        opId: OperationId.optional(),
+      })
+      .strict(),
+    result: ExportResult,
+    summary:
+      'Write a checkpoint to one archive (the layout Podman and checkpointctl read): saved where the user says on the desktop, downloaded in browser mode.',
+  },
+  'archive.import': {
+    args: z
+      .object({
+        fileId: z.string().regex(/^[a-f0-9]{24}$/, 'a file id is 24 hex digits'),
+        engineId: EngineId,
+        name: ContainerRef.refine((n) => n.length <= 100, 'a name has at most 100 characters').optional(),
+        count: z
+          .number()
+          .int()
+          .min(1, 'at least 1 container')
+          .max(50, 'at most 50 containers at once')
+          .default(1),
+        opId: OperationId.optional(),
+      })
+      .strict(),
+    result: ImportResult,
+    summary:
+      'Make new containers from a checkpoint archive the user picked or uploaded, restored where it was.',
+  },
   'files.pick': {
     args: z.object({ kind: z.enum(['archive', 'folder']) }).strict(),
     result: z.object({ fileId: z.string().nullable(), name: z.string().nullable() }),
@@ -835,6 +904,9 @@ export type ModeCapabilitiesT = z.output<typeof ModeCapabilities>;
 export type EngineCapabilitiesT = z.output<typeof EngineCapabilities>;
 export type CapabilityStatusT = z.output<typeof CapabilityStatus>;
 export type KnownIssueT = z.output<typeof KnownIssue>;
+export type CompressionT = z.output<typeof Compression>;
+export type ExportResultT = z.output<typeof ExportResult>;
+export type ImportResultT = z.output<typeof ImportResult>;
 
 export type { CallName, EventName };
 

@@ -13,6 +13,7 @@ import {
   restoreImport,
 } from '../../engines/podman/libpod';
 import { readHostFile } from '../../engines/docker/helper-container';
+import type { DockerEngine } from '../../engines/docker/docker-engine';
 import { relevantLogLines } from '../criu-diagnosis';
 import type { Target } from '../container-target';
 import type { CheckpointBackend, CloneOutcome, CloneSpec, CreateOptions } from './backend';
@@ -113,15 +114,23 @@ export class PodmanBackend implements CheckpointBackend {
       progress(o.name, 'restoring');
       const t0 = Date.now();
       try {
-        o.id = await restoreImport(t.conn.engine, fs.createReadStream(file), { name: o.name });
+        o.id = await importAs(t.conn.engine, file, o.name);
         o.restoreMs = Date.now() - t0;
       } catch (e) {
         o.error = engineMessage(e);
-        // An import that failed half-way may have left a container by that name.
-        const left = await t.conn.engine.inspect(o.name).catch(() => null);
-        if (left) await removeContainer(t.conn.engine, left.Id).catch(() => undefined);
       }
     });
     return out;
+  }
+}
+
+/** Imports a checkpoint archive as a new container named `name`; one left half-made is removed. */
+export async function importAs(engine: DockerEngine, file: string, name: string): Promise<string> {
+  try {
+    return await restoreImport(engine, fs.createReadStream(file), { name });
+  } catch (e) {
+    const left = await engine.inspect(name).catch(() => null);
+    if (left) await removeContainer(engine, left.Id).catch(() => undefined);
+    throw e;
   }
 }

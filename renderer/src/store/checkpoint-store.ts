@@ -19,7 +19,9 @@ export function newOpId(): string {
 }
 
 export interface OperationState {
-  kind: 'checkpoint' | 'restore' | 'clone' | 'delete' | 'migrate';
+  // Export and import run in their own views (useOperationProgress); their kinds are listed so
+  // that any operation.progress kind fits.
+  kind: OperationProgressT['kind'] | 'delete';
   progress: OperationProgressT | null;
   error: ErrorInfo | null;
   done: boolean;

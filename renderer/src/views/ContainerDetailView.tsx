@@ -17,9 +17,11 @@ import { CheckpointList } from './container/CheckpointList';
 import { ScheduleDialog } from './container/ScheduleDialog';
 import { MigrateDialog } from './container/MigrateDialog';
 import { ScheduleBar, scheduleGaps } from './container/ScheduleBar';
+import { ExportDialog } from './portable/ExportDialog';
 import { useSchedules } from '../store/schedule-store';
 
-type Dialog = null | 'checkpoint' | 'clone' | 'delete' | 'restore-running' | 'schedule' | 'migrate';
+type Dialog =
+  null | 'checkpoint' | 'clone' | 'export' | 'delete' | 'restore-running' | 'schedule' | 'migrate';
 
 /** One container: its checkpoints on a timeline, what each holds, and the actions on them. */
 export function ContainerDetailView(props: { engineId: string; containerId: string }) {
@@ -275,6 +277,7 @@ export function ContainerDetailView(props: { engineId: string; containerId: stri
             busy={busy}
             onRestore={() => (running ? setDialog('restore-running') : doRestore(false))}
             onClone={() => setDialog('clone')}
+            onExport={() => setDialog('export')}
             onDelete={() => setDialog('delete')}
             onInspect={() =>
               navigate({
@@ -301,6 +304,15 @@ export function ContainerDetailView(props: { engineId: string; containerId: stri
         {current && dialog === 'clone' && (
           <CloneDialog
             open
+            engineId={engineId}
+            containerId={containerId}
+            containerName={container.name}
+            checkpoint={current.name}
+            onClose={() => setDialog(null)}
+          />
+        )}
+        {current && dialog === 'export' && (
+          <ExportDialog
             engineId={engineId}
             containerId={containerId}
             containerName={container.name}

@@ -21,6 +21,7 @@ export function CheckpointDetails(props: {
   busy: boolean;
   onRestore: () => void;
   onClone: () => void;
+  onExport: () => void;
   onDelete: () => void;
   onInspect: () => void;
   onSaveNote: (note: string) => Promise<boolean>;
@@ -67,6 +68,15 @@ export function CheckpointDetails(props: {
             title="See what it holds (i)"
           >
             Inspect
+          </button>
+          <button
+            type="button"
+            className="secondary"
+            onClick={props.onExport}
+            disabled={missing}
+            title="Write it to one archive file, for another host or Podman"
+          >
+            Export…
           </button>
           <button
             type="button"

@@ -8,6 +8,7 @@ import { key, useCheckpoints } from '../../store/checkpoint-store';
 import { useInspect } from '../../store/inspect-store';
 import { sourceKey } from '../../store/navigation';
 import { moveIndex } from '../../keys';
+import { ImportPanel } from '../portable/ImportPanel';
 import { FilesAndSockets, ImageFiles, MemoryMap, Overview, ProcessTree } from './panels';
 
 const TABS = [
@@ -73,6 +74,7 @@ export function InspectView({ source }: { source: InspectSourceT }) {
           )}
         </div>
       </header>
+      {source.kind === 'file' && <ImportPanel key={source.fileId} fileId={source.fileId} />}
       {state?.error && <ErrorBox error={state.error} />}
       {!i && !state?.error && <EmptyState title="Reading the checkpoint’s images…" />}
       {i && (

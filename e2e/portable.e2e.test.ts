@@ -1,0 +1,104 @@
+// Checkpoints as files, in Chromium against the test bed: a checkpoint exported as a download, the
+// container removed, the archive uploaded into the inspector and imported as two containers that
+// go on counting from where it stopped.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  Containers,
+  COUNTER_SCRIPT,
+  counterValues,
+  dockerFor,
+  eventually,
+  testbed,
+  uniqueName,
+} from '../testbed/support';
+import { launchBrowser, openApp, pageErrors, screenshot, startApp, type RunningApp } from './harness';
+
+const tb = testbed();
+const docker = dockerFor(tb.dockerHost);
+const containers = new Containers(docker);
+let app: RunningApp;
+let browser: Browser;
+let page: Page;
+let tmp: string;
+
+beforeAll(async () => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-e2e-portable-'));
+  app = await startApp([`testbed:Test bed=${tb.dockerHost}`]);
+  browser = await launchBrowser();
+  page = await openApp(browser, app);
+  await page.locator('.engine.selected').getByText('Test bed').waitFor();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+  await containers.cleanup();
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('checkpoints as files', () => {
+  it('exports a checkpoint as a download and imports it as two containers that count on', async () => {
+    const name = uniqueName('e2e-export');
+    const c = await containers.run({ name, image: tb.busyboxImage, cmd: ['sh', '-c', COUNTER_SCRIPT] });
+    await eventually(async () => (await counterValues(docker, c.id)).length >= 3, 15_000, 'counting');
+
+    // Left running, it counts on after the checkpoint: what it had printed before is the floor.
+    const last = (await counterValues(docker, c.id)).at(-1)!;
+    execFileSync(tb.dockerCli, ['checkpoint', 'create', '--leave-running', c.id, 'first'], {
+      env: { ...process.env, DOCKER_HOST: tb.dockerHost },
+    });
+    await page.goto(`${app.origin}/#/container/testbed/${c.id}`);
+    const row = page.locator('[data-checkpoint-row="first"]');
+    await row.waitFor({ timeout: 30_000 });
+    await row.click();
+    await page.getByRole('button', { name: 'Export…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Export checkpoint' });
+    await dialog.getByLabel('Compression').selectOption('zstd');
+    await screenshot(page, 'export-dialog');
+    const [download] = await Promise.all([
+      page.waitForEvent('download', { timeout: 60_000 }),
+      dialog.getByRole('button', { name: 'Export', exact: true }).click(),
+    ]);
+    const file = path.join(tmp, download.suggestedFilename());
+    await download.saveAs(file);
+    expect(download.suggestedFilename()).toMatch(new RegExp(`^${name}-.*\\.tar\\.zst$`));
+    expect(fs.readFileSync(file).subarray(0, 4).readUInt32LE(0)).toBe(0xfd2fb528);
+    await dialog.getByRole('button', { name: 'Close' }).click();
+
+    // Only the file is left.
+    await docker.getContainer(c.id).remove({ force: true });
+    await page.goto(`${app.origin}/#/containers`);
+    await page.locator('[data-open-checkpoint]').setInputFiles(file);
+    await page.locator('#inspect-title').getByText(download.suggestedFilename()).waitFor({ timeout: 20_000 });
+    const panel = page.locator('[data-import-panel]');
+    const base = uniqueName('e2e-imported');
+    await panel.getByLabel('Name').fill(base);
+    await panel.getByLabel('Count').fill('2');
+    await panel.getByRole('button', { name: 'Import', exact: true }).click();
+    await panel.locator('[data-import-results]').waitFor({ timeout: 60_000 });
+    for (const n of [`${base}-1`, `${base}-2`]) {
+      await panel.locator(`[data-import="${n}"][data-state="running"]`).waitFor();
+      const made = await docker.getContainer(n).inspect();
+      containers.adopt(made.Id);
+      const values = await eventually(
+        async () => {
+          const v = await counterValues(docker, made.Id);
+          return v.some((x) => x > last) ? v : undefined;
+        },
+        15_000,
+        `${n} counting on`,
+      );
+      // Restored, not started again: it never counted from 0 (its log begins after the checkpoint).
+      expect(values.includes(0)).toBe(false);
+      expect(values[0]).toBeGreaterThanOrEqual(last);
+    }
+    await expect(panel.locator('[data-import-origin]').textContent()).resolves.toContain(name);
+    await screenshot(page, 'import-result');
+    expect(pageErrors(page).filter((e) => !/Failed to load resource/.test(e))).toEqual([]);
+  });
+});

@@ -1,0 +1,218 @@
+// A Docker checkpoint packed into the layout Podman and checkpointctl read (archive-layout.ts):
+// CRIU's images under checkpoint/, the container's file changes and deletions, a config.dump and
+// a spec.dump as checkpointctl reads them, and the app's note with what Docker needs to make the
+// container again. Everything is streamed from the engine into the archive; only the file changes
+// wait in a private temporary file, because a tar header needs its size first.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import tar from 'tar-stream';
+import { likeSource } from '../checkpoints/backends/docker-backend';
+import { checkpointsDir, type Target } from '../checkpoints/container-target';
+import { createHelper, getArchive } from '../engines/docker/helper-container';
+import { changedRoots } from '../rootfs/changed-roots';
+import { LAYOUT } from './archive-layout';
+
+export const NOTE_FORMAT = 1;
+
+/** The app's note in a Docker export: enough to create the container again on another engine. */
+export interface DockerNote {
+  format: number;
+  engineKind: 'docker';
+  containerName: string;
+  /** The image by name where it has one, and its id. */
+  image: string;
+  imageId: string;
+  checkpoint: string;
+  checkpointedAt: string | null;
+  exportedAt: string;
+  /** The body of POST /containers/create, as the container was made. */
+  create: Record<string, unknown> & { HostConfig: Record<string, unknown> };
+  /** Paths carried in rootfs-diff.tar, and the ones the container deleted from its image. */
+  carried: string[];
+  deleted: string[];
+}
+
+type EntryHeader = Parameters<tar.Pack['entry']>[0];
+
+function entry(pack: tar.Pack, header: EntryHeader, body?: Buffer | string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    pack.entry(header, body ?? '', (e) => (e ? reject(e) : resolve()));
+  });
+}
+
+/** Copies `from` into a new entry of `pack` of exactly `header.size` bytes, minding back-pressure. */
+export async function streamEntry(
+  pack: tar.Pack,
+  header: EntryHeader,
+  from: AsyncIterable<unknown>,
+): Promise<void> {
+  let sink!: ReturnType<tar.Pack['entry']>;
+  const written = new Promise<void>((resolve, reject) => {
+    sink = pack.entry(header, (e) => (e ? reject(e) : resolve()));
+  });
+  try {
+    for await (const c of from) {
+      if (!sink.write(c as Buffer)) await new Promise<void>((r) => sink.once('drain', () => r()));
+    }
+  } catch (e) {
+    sink.destroy(e as Error);
+    await written.catch(() => undefined);
+    throw e;
+  }
+  (sink as unknown as { end(): void }).end();
+  await written;
+}
+
+/**
+ * The container's changed paths as one tar rooted at its root file system (rootfs-diff.tar), in a
+ * private temporary file: each path's archive from the engine, its entries renamed from the
+ * path's folder to the root.
+ */
+async function rootfsDiff(t: Target, carried: string[], file: string): Promise<void> {
+  const pack = tar.pack();
+  const written = pipeline(pack, fs.createWriteStream(file, { mode: 0o600, flags: 'wx' }));
+  try {
+    for (const p of carried) {
+      const res = await t.conn.engine.http.stream({
+        method: 'GET',
+        path: `/containers/${t.id}/archive`,
+        query: { path: p },
+        ok: [200],
+        timeoutMs: 60_000,
+      });
+      const prefix = path.posix.dirname(p).slice(1);
+      const extract = tar.extract();
+      res.pipe(extract as unknown as NodeJS.WritableStream);
+      for await (const e of extract) {
+        const name = prefix ? `${prefix}/${e.header.name}` : e.header.name;
+        const header = {
+          ...e.header,
+          name,
+          ...(e.header.type === 'link' && e.header.linkname
+            ? { linkname: `${prefix}/${e.header.linkname}` }
+            : {}),
+        };
+        if (e.header.type === 'file') await streamEntry(pack, header, e);
+        else {
+          e.resume();
+          await entry(pack, header);
+        }
+      }
+    }
+    pack.finalize();
+  } catch (e) {
+    pack.destroy(e as Error);
+    throw e;
+  } finally {
+    await written.catch(() => undefined);
+  }
+  await written;
+}
+
+/**
+ * Writes a Docker checkpoint as the archive layout into `pack` (the caller finalizes nothing: this
+ * does). `onEntry` is told each file as it goes, for progress.
+ */
+export async function packDockerCheckpoint(
+  t: Target,
+  name: string,
+  pack: tar.Pack,
+  checkpointedAt: string | null,
+): Promise<void> {
+  const engine = t.conn.engine;
+  const changes =
+    (await engine.http.json<{ Path: string; Kind: number }[] | null>({
+      method: 'GET',
+      path: `/containers/${t.id}/changes`,
+      ok: [200],
+      timeoutMs: 60_000,
+    })) ?? [];
+  const { carry, deleted } = changedRoots(changes);
+  const create = await likeSource(engine, t.info, {});
+  const note: DockerNote = {
+    format: NOTE_FORMAT,
+    engineKind: 'docker',
+    containerName: t.name,
+    image: t.info.Config.Image,
+    imageId: t.imageId,
+    checkpoint: name,
+    checkpointedAt,
+    exportedAt: new Date().toISOString(),
+    create,
+    carried: carry,
+    deleted,
+  };
+  const mtime = new Date();
+  // checkpointctl reads these two: Podman's ContainerConfig and an OCI spec.
+  const config = {
+    id: t.id,
+    name: t.name,
+    rootfsImage: t.imageId,
+    rootfsImageName: t.info.Config.Image,
+    runtime: 'runc',
+    createdTime: t.info.Created,
+    checkpointedTime: checkpointedAt ?? mtime.toISOString(),
+  };
+  const spec = {
+    ociVersion: '1.0.2',
+    process: {
+      args: [...((t.info.Config.Entrypoint as string[] | null) ?? []), ...(t.info.Config.Cmd ?? [])],
+      env: t.info.Config.Env ?? [],
+      cwd: t.info.Config.WorkingDir || '/',
+    },
+    root: { path: 'rootfs' },
+    hostname: t.info.Config.Hostname,
+    annotations: {
+      'io.container.manager': 'checkpoint-studio',
+      'org.opencontainers.image.ref.name': t.info.Config.Image,
+    },
+  };
+  const json = (v: unknown) => Buffer.from(JSON.stringify(v, null, 2));
+  await entry(pack, { name: LAYOUT.note, mode: 0o644, mtime }, json(note));
+  await entry(pack, { name: LAYOUT.config, mode: 0o644, mtime }, json(config));
+  await entry(pack, { name: LAYOUT.spec, mode: 0o644, mtime }, json(spec));
+  await entry(pack, { name: LAYOUT.deletedFiles, mode: 0o644, mtime }, json(deleted));
+
+  const tmp = path.join(os.tmpdir(), `checkpoint-studio-diff-${crypto.randomBytes(6).toString('hex')}.tar`);
+  try {
+    await rootfsDiff(t, carry, tmp);
+    const size = fs.statSync(tmp).size;
+    await streamEntry(pack, { name: LAYOUT.rootfsDiff, mode: 0o600, size, mtime }, fs.createReadStream(tmp));
+  } finally {
+    fs.rmSync(tmp, { force: true });
+  }
+
+  // CRIU's images, straight from the engine's checkpoint folder through a helper.
+  await entry(pack, { name: `${LAYOUT.checkpointDir}/`, type: 'directory', mode: 0o755, mtime });
+  const helper = await createHelper(engine, t.imageId, [
+    { host: checkpointsDir(t.conn, t.id), container: '/cs/src', readOnly: true },
+  ]);
+  let stats: Buffer | null = null;
+  try {
+    const res = await getArchive(engine, helper.id, `/cs/src/${name}`);
+    const extract = tar.extract();
+    res.pipe(extract as unknown as NodeJS.WritableStream);
+    for await (const e of extract) {
+      const file = e.header.name.split('/').slice(1).join('/');
+      if (e.header.type !== 'file' || !file || file.includes('/')) {
+        e.resume();
+        continue;
+      }
+      const header = { name: `${LAYOUT.checkpointDir}/${file}`, mode: 0o600, size: e.header.size, mtime };
+      if (file === LAYOUT.statsDump) {
+        // Podman keeps CRIU's statistics beside checkpoint/, where checkpointctl looks for them.
+        const parts: Buffer[] = [];
+        for await (const c of e) parts.push(c as Buffer);
+        stats = Buffer.concat(parts);
+        await entry(pack, header, stats);
+      } else await streamEntry(pack, header, e);
+    }
+  } finally {
+    await helper.remove();
+  }
+  if (stats) await entry(pack, { name: LAYOUT.statsDump, mode: 0o644, mtime }, stats);
+  pack.finalize();
+}

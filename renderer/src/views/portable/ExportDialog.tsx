@@ -1,0 +1,156 @@
+import { useEffect, useRef, useState } from 'react';
+import type { CompressionT } from '../../../../electron/ipc/contract';
+import type { ErrorInfo } from '../../../../electron/ipc/errors';
+import { bytes } from '../../../../electron/shared/format';
+import { api } from '../../api/client';
+import { downloadFile } from '../../api/download';
+import { ErrorBox } from '../../components/ErrorBox';
+import { Modal } from '../../components/Modal';
+import { useOperationProgress } from '../../hooks/use-operation-progress';
+import { useApp } from '../../store/app-store';
+import { errorInfo } from '../../store/errors';
+
+const COMPRESSIONS: { value: CompressionT; label: string }[] = [
+  { value: 'zstd', label: 'zstd (small and quick)' },
+  { value: 'gzip', label: 'gzip (for older tools)' },
+  { value: 'none', label: 'none (a plain tar)' },
+];
+
+type Phase = 'choose' | 'exporting' | 'downloading' | 'done';
+
+/**
+ * One checkpoint as one archive: saved where the user says on the desktop, downloaded in browser
+ * mode. The main process offers no cancel for an export, so the dialog only shows how far it is; it
+ * reads the checkpoint and changes nothing on the engine.
+ */
+export function ExportDialog(props: {
+  engineId: string;
+  containerId: string;
+  containerName: string;
+  checkpoint: string;
+  onClose: () => void;
+}) {
+  // The checkpoint as it was when the dialog opened: a new one arriving moves the selection.
+  const [checkpoint] = useState(props.checkpoint);
+  const desktop = useApp((s) => s.info?.host === 'electron');
+  const [compression, setCompression] = useState<CompressionT>('zstd');
+  const [phase, setPhase] = useState<Phase>('choose');
+  const [outcome, setOutcome] = useState('');
+  const [downloading, setDownloading] = useState('');
+  const [error, setError] = useState<ErrorInfo | null>(null);
+  const progress = useOperationProgress();
+  const working = phase === 'exporting' || phase === 'downloading';
+  const select = useRef<HTMLSelectElement>(null);
+
+  // The fields were disabled while it ran, which took the focus away: give it back to try again.
+  useEffect(() => {
+    if (error) select.current?.focus();
+  }, [error]);
+
+  const close = () => {
+    if (!working) props.onClose();
+  };
+
+  const run = async () => {
+    const opId = progress.start();
+    setPhase('exporting');
+    setError(null);
+    try {
+      const r = await api.call('checkpoint.export', {
+        engineId: props.engineId,
+        container: props.containerId,
+        checkpoint,
+        compression,
+        opId,
+      });
+      if (r.savedTo) {
+        setOutcome(`Saved to ${r.savedTo} (${bytes(r.bytes)})`);
+        setPhase('done');
+      } else if (r.fileId) {
+        setDownloading(r.name);
+        setPhase('downloading');
+        await downloadFile(r.fileId, r.name);
+        setOutcome(`Downloaded ${r.name} (${bytes(r.bytes)})`);
+        setPhase('done');
+      } else {
+        // The user closed the save dialog: that was their answer, nothing to report.
+        props.onClose();
+      }
+    } catch (e) {
+      setError(errorInfo(e));
+      setPhase('choose');
+    }
+  };
+
+  const status =
+    phase === 'downloading'
+      ? `Downloading ${downloading}…`
+      : (progress.lines[progress.lines.length - 1] ?? (desktop ? 'Choose where to save it…' : 'Exporting…'));
+
+  return (
+    <Modal open title="Export checkpoint" onClose={close} busy={working}>
+      <form
+        className="modal-body form"
+        data-export-dialog
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (phase === 'choose') void run();
+        }}
+      >
+        <p className="muted">
+          {props.containerName}:{checkpoint} as one archive, in the layout Podman and checkpointctl read.
+        </p>
+        <label>
+          <span>Compression</span>
+          <select
+            ref={select}
+            value={compression}
+            disabled={phase !== 'choose'}
+            onChange={(e) => setCompression(e.target.value as CompressionT)}
+            // A select does not submit its form on Enter by itself; the other dialogs' fields do.
+            onKeyDown={(e) => {
+              if (e.key === 'Enter') {
+                e.preventDefault();
+                e.currentTarget.form?.requestSubmit();
+              }
+            }}
+            autoFocus
+          >
+            {COMPRESSIONS.map((c) => (
+              <option key={c.value} value={c.value}>
+                {c.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        {working && (
+          <p aria-live="polite" data-export-status>
+            {status}
+          </p>
+        )}
+        {phase === 'done' && (
+          <p role="status" data-export-done>
+            {outcome}
+          </p>
+        )}
+        {error && <ErrorBox error={error} />}
+        <div className="modal-actions">
+          {phase === 'done' ? (
+            <button type="button" className="primary" onClick={close} autoFocus>
+              Close
+            </button>
+          ) : (
+            <>
+              <button type="button" className="secondary" onClick={close} disabled={working}>
+                Cancel
+              </button>
+              <button type="submit" className="primary" disabled={working} aria-busy={working}>
+                Export
+              </button>
+            </>
+          )}
+        </div>
+      </form>
+    </Modal>
+  );
+}

@@ -1,0 +1,179 @@
+import { useId, useMemo, useState } from 'react';
+import type { ImportResultT } from '../../../../electron/ipc/contract';
+import type { ErrorInfo } from '../../../../electron/ipc/errors';
+import { api } from '../../api/client';
+import { ErrorBox } from '../../components/ErrorBox';
+import { StateBadge } from '../../components/StateBadge';
+import { useOperationProgress } from '../../hooks/use-operation-progress';
+import { useApp } from '../../store/app-store';
+import { errorInfo } from '../../store/errors';
+import { containerNameProblem, instanceRunning, originLine } from './portable-text';
+
+/**
+ * New containers from the archive being inspected (uploaded or picked), restored where it stopped,
+ * on any online engine. The engine must be of the kind that made the archive; the main process says
+ * so when it is not.
+ */
+export function ImportPanel({ fileId }: { fileId: string }) {
+  const headingId = useId();
+  const engines = useApp((s) => s.engines);
+  const selectedEngineId = useApp((s) => s.selectedEngineId);
+  const online = useMemo(() => engines.filter((e) => e.state === 'online'), [engines]);
+  // Null until the user picks: until then it follows the engine chosen in the sidebar.
+  const [chosen, setChosen] = useState<string | null>(null);
+  const engineId = (
+    online.find((e) => e.id === chosen) ??
+    online.find((e) => e.id === selectedEngineId) ??
+    online[0]
+  )?.id;
+  const [name, setName] = useState('');
+  const [count, setCount] = useState(1);
+  const [running, setRunning] = useState(false);
+  const [result, setResult] = useState<ImportResultT | null>(null);
+  const [error, setError] = useState<ErrorInfo | null>(null);
+  const progress = useOperationProgress();
+
+  const nameError = containerNameProblem(name);
+  const countOk = Number.isInteger(count) && count >= 1 && count <= 50;
+  const ready = Boolean(engineId) && !nameError && countOk && !running;
+
+  const run = async () => {
+    if (!engineId) return;
+    const opId = progress.start();
+    setRunning(true);
+    setResult(null);
+    setError(null);
+    try {
+      setResult(
+        await api.call('archive.import', { fileId, engineId, count, opId, ...(name ? { name } : {}) }),
+      );
+    } catch (e) {
+      setError(errorInfo(e));
+    } finally {
+      setRunning(false);
+    }
+  };
+
+  return (
+    <section className="panel import-panel" aria-labelledby={headingId} data-import-panel>
+      <h2 id={headingId}>Import as containers</h2>
+      <form
+        className="form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (ready) void run();
+        }}
+      >
+        <div className="row">
+          <label>
+            <span>Engine</span>
+            <select
+              value={engineId ?? ''}
+              onChange={(e) => setChosen(e.target.value)}
+              disabled={online.length === 0}
+            >
+              {online.length === 0 && <option value="">no engine is online</option>}
+              {online.map((e) => (
+                <option key={e.id} value={e.id}>
+                  {e.name} ({e.kind})
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="grow">
+            <span>Name</span>
+            <input
+              type="text"
+              value={name}
+              placeholder="name from the archive"
+              maxLength={100}
+              onChange={(e) => setName(e.target.value.trim())}
+              aria-invalid={Boolean(nameError)}
+            />
+          </label>
+          <label>
+            <span>Count</span>
+            <input
+              type="number"
+              className="count"
+              min={1}
+              max={50}
+              value={Number.isNaN(count) ? '' : count}
+              onChange={(e) => setCount(e.target.valueAsNumber)}
+              aria-invalid={!countOk}
+            />
+          </label>
+        </div>
+        {nameError && <p className="field-error">{nameError}</p>}
+        {!countOk && <p className="field-error">Between 1 and 50 containers at once.</p>}
+        <div className="toolbar">
+          {/* aria-disabled while running: a disabled button would drop the keyboard focus. */}
+          <button
+            type="submit"
+            className="primary"
+            disabled={!ready && !running}
+            aria-disabled={running || undefined}
+            aria-busy={running}
+          >
+            Import
+          </button>
+        </div>
+      </form>
+      {progress.lines.length > 0 && (
+        <ul className="progress-lines" aria-live="polite" data-import-progress>
+          {progress.lines.map((l, i) => (
+            <li key={i}>{l}</li>
+          ))}
+        </ul>
+      )}
+      {error && <ErrorBox error={error} />}
+      {result && <ImportResults result={result} />}
+    </section>
+  );
+}
+
+function ImportResults({ result }: { result: ImportResultT }) {
+  return (
+    <div data-import-result>
+      <p className="muted" data-import-origin>
+        {originLine(result.origin)}
+      </p>
+      <table className="grid compact" data-import-results>
+        <thead>
+          <tr>
+            <th scope="col">Container</th>
+            <th scope="col">State</th>
+            <th scope="col">Problem</th>
+          </tr>
+        </thead>
+        <tbody>
+          {result.instances.map((i) => {
+            const ok = instanceRunning(i);
+            return (
+              <tr key={i.name} data-import={i.name} data-state={ok ? 'running' : 'failed'}>
+                <td className="name">{i.name}</td>
+                <td>
+                  <StateBadge state={ok ? 'running' : 'dead'} label={ok ? 'running' : 'failed'} />
+                </td>
+                <td className="error-cell">{i.error ?? ''}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      {result.instances.some((i) => i.loopbackRepaired) && (
+        <p className="muted" data-import-loopback>
+          This engine brings restored containers back with their loopback interface down; Checkpoint Studio
+          brought it up again, so services inside answer on 127.0.0.1.
+        </p>
+      )}
+      {result.notes.length > 0 && (
+        <ul className="import-notes" data-import-notes>
+          {result.notes.map((n) => (
+            <li key={n}>{n}</li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
