@@ -118,7 +118,7 @@ describe('inspector', () => {
     await page.goto(`${app.origin}/#/containers`);
     await page.locator('[data-open-checkpoint]').setInputFiles(archive);
     await page.locator('#inspect-title').getByText('redis-export.tar.zst').waitFor({ timeout: 20_000 });
-    await page.getByText('Podman export').first().waitFor();
+    await page.getByText('checkpoint archive (Podman’s layout)').first().waitFor();
     await page.getByRole('tab', { name: 'Files & sockets' }).click();
     await page.locator('[data-sockets]').getByText('0.0.0.0:6379').waitFor();
     await screenshot(page, 'inspector-uploaded-archive');

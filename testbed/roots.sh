@@ -13,7 +13,7 @@
 ROOTS_REV=1
 ROOT_PACKAGES=(
   docker.io docker-cli containerd runc podman conmon netavark aardvark-dns catatonit criu
-  busybox-static redis-server iproute2 ca-certificates openssh-server
+  busybox-static redis-server iproute2 ca-certificates openssh-server checkpointctl
 )
 
 # Which root each of today's engines runs in, and its kind.

@@ -455,3 +455,19 @@ export function hostLink(host: string, state: 'up' | 'down'): void {
 export function shapeHost(host: string, rate: string): void {
   execFileSync('bash', [path.join(TESTBED_DIR, 'testbed.sh'), 'shape', host, rate], { stdio: 'pipe' });
 }
+
+/**
+ * A command run inside one of the test bed's Debian roots (its own mount namespace), and a folder
+ * both sides see at the same path: the roots' own tools (checkpointctl) read the app's files there.
+ */
+export function inRoot(suite: 'trixie' | 'sid'): { sharedTmp: string; run: (args: string[]) => string } {
+  const env: Record<string, string> = { ...readEnv(), ...pick(process.env) };
+  const ns = env[`CS_TESTBED_NS_${suite.toUpperCase()}`];
+  const sharedTmp = env.CS_TESTBED_SHARED_TMP;
+  if (!ns || !sharedTmp)
+    throw new Error(`the test bed's ${suite} root is not up: run "bash testbed/testbed.sh up d26 d28"`);
+  return {
+    sharedTmp,
+    run: (args) => execFileSync('nsenter', [`--mount=${ns}`, '--', ...args], { encoding: 'utf8' }),
+  };
+}

@@ -339,6 +339,9 @@ write_env() {
     for s in sid trixie; do
       [ -e "$(ns_file "$s")" ] && echo "CS_TESTBED_NS_$(echo "$s" | tr a-z A-Z)=$(ns_file "$s")"
     done
+    # A folder seen at the same path here and inside every root (checkpointctl reads the app's exports there).
+    mkdir -p "$RUN/shared-tmp" && chmod 1777 "$RUN/shared-tmp"
+    echo "CS_TESTBED_SHARED_TMP=$RUN/shared-tmp"
     hosts_env
   } >"$f"
 }

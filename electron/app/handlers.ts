@@ -144,7 +144,7 @@ export function createHandlers(s: Services): Handlers {
         const file = await s.options.savePath(name);
         if (!file) return { fileId: null, savedTo: null, name, bytes: 0, ms: 0 };
         const r = await s.portable.export(
-          { engineId, container: t.id, checkpoint, compression, file, overwrite: true },
+          { engineId, container: t.id, checkpoint, compression, file, overwrite: true, opId },
           onBytes,
         );
         progress(`Saved ${r.file}`, true);
@@ -153,7 +153,7 @@ export function createHandlers(s: Services): Handlers {
       // Browser mode: written in the app's folder, handed over once as a download.
       const file = s.files.reserve(name);
       const r = await s.portable.export(
-        { engineId, container: t.id, checkpoint, compression, file },
+        { engineId, container: t.id, checkpoint, compression, file, opId },
         onBytes,
       );
       const f = s.files.adopt(r.file, name);
@@ -174,7 +174,7 @@ export function createHandlers(s: Services): Handlers {
         s.bus.emit('operation.progress', { opId, kind: 'import', message, done: false });
       };
       let read = 0;
-      const r = await s.portable.import({ file: f.path, label: f.name, engineId, name, count }, (p) =>
+      const r = await s.portable.import({ file: f.path, label: f.name, engineId, name, count, opId }, (p) =>
         progress(p.stage === 'reading' && p.bytes ? { ...p, bytes: (read += p.bytes) } : p),
       );
       if (opId) s.bus.emit('operation.progress', { opId, kind: 'import', message: 'Done', done: true });

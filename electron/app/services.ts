@@ -111,7 +111,7 @@ export class Services {
     if (options.runSchedules) this.schedules.scheduler.start();
     for (const spec of options.engines) this.registry.add(spec);
     this.engines = new EngineManager(this.registry, options.dataDir, this.bus);
-    this.portable = new PortableService(this.registry, this.checkpoints);
+    this.portable = new PortableService(this.registry, this.checkpoints, this.catalog);
     this.migrations = new MigrationService(
       this.registry,
       this.checkpoints,

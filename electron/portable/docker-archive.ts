@@ -49,17 +49,17 @@ export async function streamEntry(
   header: EntryHeader,
   from: AsyncIterable<unknown>,
 ): Promise<void> {
-  let sink!: ReturnType<tar.Pack['entry']>;
-  const written = new Promise<void>((resolve, reject) => {
-    sink = pack.entry(header, (e) => (e ? reject(e) : resolve()));
-  });
+  let done!: (e?: Error | null) => void;
+  const written = new Promise<void>((resolve, reject) => (done = (e) => (e ? reject(e) : resolve())));
+  written.catch(() => undefined);
+  // Throws at once when the archive was ended meanwhile (cancelled, or its file failed).
+  const sink = pack.entry(header, done);
   try {
     for await (const c of from) {
       if (!sink.write(c as Buffer)) await new Promise<void>((r) => sink.once('drain', () => r()));
     }
   } catch (e) {
     sink.destroy(e as Error);
-    await written.catch(() => undefined);
     throw e;
   }
   (sink as unknown as { end(): void }).end();
@@ -123,15 +123,16 @@ export async function packDockerCheckpoint(
   checkpointedAt: string | null,
 ): Promise<void> {
   const engine = t.conn.engine;
-  const changes =
-    (await engine.http.json<{ Path: string; Kind: number }[] | null>({
+  const [changes, create] = await Promise.all([
+    engine.http.json<{ Path: string; Kind: number }[] | null>({
       method: 'GET',
       path: `/containers/${t.id}/changes`,
       ok: [200],
       timeoutMs: 60_000,
-    })) ?? [];
-  const { carry, deleted } = changedRoots(changes);
-  const create = await likeSource(engine, t.info, {});
+    }),
+    likeSource(engine, t.info, {}),
+  ]);
+  const { carry, deleted } = changedRoots(changes ?? []);
   const note: DockerNote = {
     format: NOTE_FORMAT,
     engineKind: 'docker',
@@ -168,6 +169,8 @@ export async function packDockerCheckpoint(
     annotations: {
       'io.container.manager': 'checkpoint-studio',
       'org.opencontainers.image.ref.name': t.info.Config.Image,
+      // checkpointctl names a container of neither Podman nor CRI-O by this annotation alone.
+      'io.kubernetes.cri.container-name': t.name,
     },
   };
   const json = (v: unknown) => Buffer.from(JSON.stringify(v, null, 2));
@@ -176,43 +179,53 @@ export async function packDockerCheckpoint(
   await entry(pack, { name: LAYOUT.spec, mode: 0o644, mtime }, json(spec));
   await entry(pack, { name: LAYOUT.deletedFiles, mode: 0o644, mtime }, json(deleted));
 
+  // The file changes wait in a temporary file (a tar header needs the size first): gathered while
+  // CRIU's images stream, and written after them.
   const tmp = path.join(os.tmpdir(), `checkpoint-studio-diff-${crypto.randomBytes(6).toString('hex')}.tar`);
+  const diff = rootfsDiff(t, carry, tmp);
+  diff.catch(() => undefined);
+  let removing: Promise<void> | null = null;
   try {
-    await rootfsDiff(t, carry, tmp);
+    // CRIU's images, straight from the engine's checkpoint folder through a helper.
+    await entry(pack, { name: `${LAYOUT.checkpointDir}/`, type: 'directory', mode: 0o755, mtime });
+    const helper = await createHelper(engine, t.imageId, [
+      { host: checkpointsDir(t.conn, t.id), container: '/cs/src', readOnly: true },
+    ]);
+    let stats: Buffer | null = null;
+    let res: Awaited<ReturnType<typeof getArchive>> | null = null;
+    try {
+      res = await getArchive(engine, helper.id, `/cs/src/${name}`);
+      const extract = tar.extract();
+      res.pipe(extract as unknown as NodeJS.WritableStream);
+      for await (const e of extract) {
+        const file = e.header.name.split('/').slice(1).join('/');
+        if (e.header.type !== 'file' || !file || file.includes('/')) {
+          e.resume();
+          continue;
+        }
+        const header = { name: `${LAYOUT.checkpointDir}/${file}`, mode: 0o600, size: e.header.size, mtime };
+        if (file === LAYOUT.statsDump) {
+          // Podman keeps CRIU's statistics beside checkpoint/, where checkpointctl looks for them.
+          const parts: Buffer[] = [];
+          for await (const c of e) parts.push(c as Buffer);
+          stats = Buffer.concat(parts);
+          await entry(pack, header, stats);
+        } else await streamEntry(pack, header, e);
+      }
+    } finally {
+      // An export ended half-way (cancelled, the file's disk full) ends the engine's archive too.
+      res?.destroy();
+      // Removed while the rest is written; waited for before the export counts as done.
+      removing = helper.remove();
+    }
+    if (stats) await entry(pack, { name: LAYOUT.statsDump, mode: 0o644, mtime }, stats);
+    await diff;
     const size = fs.statSync(tmp).size;
     await streamEntry(pack, { name: LAYOUT.rootfsDiff, mode: 0o600, size, mtime }, fs.createReadStream(tmp));
   } finally {
+    await diff.catch(() => undefined);
     fs.rmSync(tmp, { force: true });
+    await removing;
   }
-
-  // CRIU's images, straight from the engine's checkpoint folder through a helper.
-  await entry(pack, { name: `${LAYOUT.checkpointDir}/`, type: 'directory', mode: 0o755, mtime });
-  const helper = await createHelper(engine, t.imageId, [
-    { host: checkpointsDir(t.conn, t.id), container: '/cs/src', readOnly: true },
-  ]);
-  let stats: Buffer | null = null;
-  try {
-    const res = await getArchive(engine, helper.id, `/cs/src/${name}`);
-    const extract = tar.extract();
-    res.pipe(extract as unknown as NodeJS.WritableStream);
-    for await (const e of extract) {
-      const file = e.header.name.split('/').slice(1).join('/');
-      if (e.header.type !== 'file' || !file || file.includes('/')) {
-        e.resume();
-        continue;
-      }
-      const header = { name: `${LAYOUT.checkpointDir}/${file}`, mode: 0o600, size: e.header.size, mtime };
-      if (file === LAYOUT.statsDump) {
-        // Podman keeps CRIU's statistics beside checkpoint/, where checkpointctl looks for them.
-        const parts: Buffer[] = [];
-        for await (const c of e) parts.push(c as Buffer);
-        stats = Buffer.concat(parts);
-        await entry(pack, header, stats);
-      } else await streamEntry(pack, header, e);
-    }
-  } finally {
-    await helper.remove();
-  }
-  if (stats) await entry(pack, { name: LAYOUT.statsDump, mode: 0o644, mtime }, stats);
   pack.finalize();
 }

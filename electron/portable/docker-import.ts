@@ -4,11 +4,11 @@
 // removed; each is reported on its own.
 import fs from 'node:fs';
 import {
+  CANCELLED,
   CLONE_PARALLELISM,
   copyInto,
   engineMessage,
   mapLimit,
-  removeContainer,
 } from '../checkpoints/backends/docker-backend';
 import { checkpointsDir } from '../checkpoints/container-target';
 import type { EngineConnection } from '../engines/engine-connection';
@@ -76,11 +76,14 @@ export async function importIntoDocker(
   body: Record<string, unknown>,
   names: string[],
   progress: (name: string, state: 'creating' | 'copying' | 'restoring') => void,
+  /** Checked between steps: what is not made yet is not made (the caller removes what was). */
+  signal?: AbortSignal,
 ): Promise<ImportedInstance[]> {
   const engine = conn.engine;
   const image = String(body.Image);
   const out: ImportedInstance[] = names.map((name) => ({ name, id: null }));
   await mapLimit(out, CLONE_PARALLELISM, async (o) => {
+    if (signal?.aborted) return void (o.error = CANCELLED);
     progress(o.name, 'creating');
     try {
       const created = await engine.http.json<{ Id: string }>({
@@ -119,7 +122,7 @@ export async function importIntoDocker(
     }
   });
   const made = out.filter((o) => o.id && !o.error);
-  if (made.length) {
+  if (made.length && !signal?.aborted) {
     const errors = await copyInto(
       engine,
       image,
@@ -136,6 +139,7 @@ export async function importIntoDocker(
     out.filter((o) => o.id && !o.error),
     CLONE_PARALLELISM,
     async (o) => {
+      if (signal?.aborted) return void (o.error = CANCELLED);
       progress(o.name, 'restoring');
       try {
         await startFromCheckpoint(engine, o.id!, note.checkpoint);
@@ -145,23 +149,7 @@ export async function importIntoDocker(
       }
     },
   );
-  await removeFailed(conn, out);
   return out;
-}
-
-/** Whatever did not come up is removed: a failed import leaves nothing behind. */
-export async function removeFailed(conn: EngineConnection, out: ImportedInstance[]): Promise<void> {
-  await mapLimit(
-    out.filter((o) => o.error && o.id),
-    CLONE_PARALLELISM,
-    async (o) => {
-      await removeContainer(conn.engine, o.id!)
-        .then(() => {
-          o.id = null;
-        })
-        .catch(() => undefined);
-    },
-  );
 }
 
 /** The create body for an import: the note's own settings, the judged HostConfig, the image here. */

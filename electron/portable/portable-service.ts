@@ -7,9 +7,16 @@ import path from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
-import { mapLimit, CLONE_PARALLELISM, engineMessage } from '../checkpoints/backends/docker-backend';
+import {
+  CANCELLED,
+  CLONE_PARALLELISM,
+  engineMessage,
+  mapLimit,
+  removeFailed,
+} from '../checkpoints/backends/docker-backend';
 import { importAs } from '../checkpoints/backends/podman-backend';
 import type { CheckpointService } from '../checkpoints/checkpoint-service';
+import type { CheckpointCatalog } from '../catalog/checkpoint-catalog';
 import { bringLoopbackUp, shouldRepairLoopback } from '../checkpoints/loopback';
 import { checkpointCapableEngine } from '../checkpoints/container-target';
 import type { EngineRegistry } from '../engines/engine-registry';
@@ -19,19 +26,15 @@ import { ArchiveRefused, LAYOUT, type ArchiveOrigin } from './archive-layout';
 import { readArchive } from './archive-reader';
 import { compressor, type Compression } from './compression';
 import { packDockerCheckpoint, type DockerNote } from './docker-archive';
-import {
-  imageHere,
-  importBody,
-  importIntoDocker,
-  removeFailed,
-  type ImportedInstance,
-} from './docker-import';
+import { imageHere, importBody, importIntoDocker, type ImportedInstance } from './docker-import';
 import { importableHostConfig, specHostReach } from './import-policy';
 
 /** What Docker and Podman accept as a container name. */
 export const NAME_RULE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/;
 
 export interface ExportRequest {
+  /** For cancellation (operation.cancel, Ctrl+C). */
+  opId?: string | undefined;
   engineId: string;
   container: string;
   checkpoint: string;
@@ -49,6 +52,8 @@ export interface ExportOutcome {
 }
 
 export interface ImportRequest {
+  /** For cancellation (operation.cancel, Ctrl+C). */
+  opId?: string | undefined;
   /** The archive, a file the user picked or uploaded. */
   file: string;
   /** Its name, for labels and messages. */
@@ -70,6 +75,7 @@ export class PortableService {
   constructor(
     private readonly registry: EngineRegistry,
     private readonly checkpoints: CheckpointService,
+    private readonly catalog: CheckpointCatalog,
   ) {}
 
   async export(r: ExportRequest, progress: PortableProgress = () => undefined): Promise<ExportOutcome> {
@@ -109,9 +115,20 @@ export class PortableService {
       },
     });
     const z = compressor(r.compression);
+    const { signal, end } = this.checkpoints.cancellation.begin(r.opId);
+    const cancelled = () =>
+      new StudioError(
+        'cancelled',
+        `The export of ${t.name}:${r.checkpoint} was cancelled; nothing of it is left.`,
+      );
+    // Ending the pipeline in the middle ends every stream of it, the engine's too.
+    const onAbort = () => count.destroy(cancelled());
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
     try {
       if (backend.kind === 'docker') {
-        const record = (await this.checkpoints.list(r.engineId, t.id)).find((c) => c.name === r.checkpoint);
+        // The catalog's record as it is: an export reads, it does not reconcile.
+        const record = this.catalog.list(r.engineId, t.id).find((c) => c.name === r.checkpoint);
         const at = record ? new Date(record.createdAt).toISOString() : null;
         const pack = tar.pack();
         const written = z ? pipeline(pack, z, count, out) : pipeline(pack, count, out);
@@ -132,6 +149,7 @@ export class PortableService {
     } catch (e) {
       out.destroy();
       fs.rmSync(partial, { force: true });
+      if (signal.aborted) throw cancelled();
       if (e instanceof StudioError) throw e;
       throw new StudioError(
         'internal',
@@ -140,6 +158,9 @@ export class PortableService {
           hint: 'Nothing was changed on the engine; the half-written file was removed.',
         },
       );
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+      end();
     }
     return { file, bytes, ms: Date.now() - started };
   }
@@ -235,25 +256,66 @@ export class PortableService {
       if (origin.pod)
         notes.push(`it came from the Kubernetes pod ${origin.pod}; it runs here as a plain container`);
 
-      let instances: ImportOutcome['instances'];
-      const each = (name: string, state: string) => progress({ stage: state, instance: name });
+      // Refused before anything is made: an image this engine lacks.
+      let body: Record<string, unknown> | null = null;
       if (kind === 'docker') {
-        const image = await imageHere(conn, note!);
-        const body = importBody(note!, image, hostConfig, r.label.slice(0, 200));
+        body = importBody(note!, await imageHere(conn, note!), hostConfig, r.label.slice(0, 200));
         // The checkpoint's folder in the repacked tar is called as the note says.
         note = { ...note!, checkpoint: folderName };
-        instances = await importIntoDocker(conn, archive, note, body, names, each);
-      } else {
-        instances = names.map((name) => ({ name, id: null }));
-        await mapLimit(instances, CLONE_PARALLELISM, async (o) => {
-          each(o.name, 'restoring');
-          try {
-            o.id = await importAs(conn.engine, r.file, o.name);
-          } catch (e) {
-            o.error = engineMessage(e);
-          }
-        });
-        await removeFailed(conn, instances);
+      }
+      // Every name is written down before anything is made: a crash is cleaned up at the next start.
+      const journal = this.checkpoints.journal;
+      const jop = journal.begin('import', `${r.count} from ${r.label}`);
+      const lines = new Map(
+        names.map((name) => [
+          name,
+          journal.add(jop, {
+            engineId: r.engineId,
+            action: 'remove-container',
+            ref: name,
+            label: `import ${name}`,
+          }),
+        ]),
+      );
+      const { signal, end } = this.checkpoints.cancellation.begin(r.opId);
+      let instances: ImportOutcome['instances'] = [];
+      let settled = false;
+      try {
+        const each = (name: string, state: string) => progress({ stage: state, instance: name });
+        if (kind === 'docker') {
+          instances = await importIntoDocker(conn, archive, note!, body!, names, each, signal);
+        } else {
+          instances = names.map((name) => ({ name, id: null }));
+          await mapLimit(instances, CLONE_PARALLELISM, async (o) => {
+            if (signal.aborted) return void (o.error = CANCELLED);
+            each(o.name, 'restoring');
+            try {
+              o.id = await importAs(conn.engine, r.file, o.name);
+            } catch (e) {
+              o.error = engineMessage(e);
+            }
+          });
+        }
+        // Cancelled: undone as a failure would be — the ones that came up go too.
+        if (signal.aborted) for (const o of instances) o.error ??= CANCELLED;
+        await removeFailed(conn.engine, instances);
+        if (signal.aborted) {
+          const left = instances.filter((o) => o.id).map((o) => o.name);
+          throw new StudioError(
+            'cancelled',
+            `The import of ${r.label} was cancelled: ${left.length ? `${left.join(', ')} could not be removed yet (they will be when ${conn.spec.name} answers)` : 'nothing of it is left'}.`,
+          );
+        }
+        settled = true;
+      } finally {
+        end();
+        // What came up is the user's now; what failed and could not be removed stays written down,
+        // for the next start (or the retry timer) to remove.
+        for (const o of instances) if (o.id && !o.error) journal.drop(lines.get(o.name)!);
+        // Something unforeseen: what it made is not known here, so every name left goes to recovery.
+        if (!settled && !signal.aborted) journal.leaveToRecovery(jop);
+        else if (instances.some((o) => o.error && o.id)) journal.leaveToRecovery(jop);
+        else journal.end(jop);
       }
       const repair = shouldRepairLoopback(
         this.checkpoints.capabilities.loopbackComesBackDown(network.caps, network.kind, 'clone'),

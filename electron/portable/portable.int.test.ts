@@ -16,6 +16,7 @@ import {
   dockerFor,
   eventually,
   execIn,
+  inRoot,
   matrixEngines,
   testbed,
   testbedEngine,
@@ -113,6 +114,115 @@ describe.each(ROUND_TRIPS)('export and import on $id ($label)', (m) => {
         }
       });
     } finally {
+      await containers.cleanup();
+    }
+  });
+});
+
+describe('cancelled half-way', () => {
+  it('an export leaves no file; an import removes what it made and leaves nothing to put right', async () => {
+    const host = testbedEngine('a');
+    const docker = dockerFor(host);
+    const containers = new Containers(docker);
+    try {
+      await withServices(host, async (s) => {
+        const c = await containers.run({ image: testbed().busyboxImage, cmd: ['sh', '-c', SCRIPT] });
+        await eventually(async () => (await counterValues(docker, c.id)).length >= 2, 15_000, 'counting');
+        unwrap<'checkpoint.create'>(
+          await s.dispatcher.dispatch('checkpoint.create', {
+            engineId: 'e',
+            container: c.name,
+            name: 'cp1',
+            leaveRunning: true,
+          }),
+        );
+        const file = path.join(tmpDir(), 'cancel.tar');
+        await s.portable.export({
+          engineId: 'e',
+          container: c.name,
+          checkpoint: 'cp1',
+          compression: 'none',
+          file,
+        });
+        // An export cancelled as it writes leaves no file, whole or half.
+        const stopped = path.join(tmpDir(), 'stopped.tar');
+        const exportOp = `export-${Date.now()}`;
+        const ex = await s.portable
+          .export(
+            {
+              engineId: 'e',
+              container: c.name,
+              checkpoint: 'cp1',
+              compression: 'none',
+              file: stopped,
+              opId: exportOp,
+            },
+            () => s.cancellation.cancel(exportOp),
+          )
+          .catch((err: unknown) => err);
+        expect((ex as StudioError).code).toBe('cancelled');
+        expect([fs.existsSync(stopped), fs.existsSync(`${stopped}.partial`)]).toEqual([false, false]);
+        const before = (await docker.listContainers({ all: true })).map((x) => x.Id).sort();
+        const opId = `import-${Date.now()}`;
+        const e = await s.portable
+          .import(
+            { file, label: 'cancel.tar', engineId: 'e', name: uniqueName('cancelled'), count: 4, opId },
+            (p) => {
+              // Cancelled once containers exist: each must go again.
+              if (p.stage === 'copying' || p.stage === 'restoring') s.cancellation.cancel(opId);
+            },
+          )
+          .catch((err: unknown) => err);
+        expect(e).toBeInstanceOf(StudioError);
+        expect((e as StudioError).code).toBe('cancelled');
+        expect((e as StudioError).message).toMatch(/nothing of it is left/);
+        expect((await docker.listContainers({ all: true })).map((x) => x.Id).sort()).toEqual(before);
+        expect(s.journal.orphaned('e')).toEqual([]);
+      });
+    } finally {
+      await containers.cleanup();
+    }
+  });
+});
+
+describe('checkpointctl reads what the app exports', () => {
+  // checkpointctl 1.3, Debian 13's, run inside the test bed's trixie root on the app's own files.
+  it.each(['a', 'p58'])('an export from %s passes checkpointctl show and inspect --ps-tree', async (id) => {
+    const host = testbedEngine(id);
+    const docker = dockerFor(host);
+    const containers = new Containers(docker);
+    const root = inRoot('trixie');
+    const file = path.join(root.sharedTmp, `${uniqueName('ctl')}.tar.zst`);
+    try {
+      await withServices(host, async (s) => {
+        const c = await containers.run({ image: testbed().busyboxImage, cmd: ['sh', '-c', SCRIPT] });
+        await eventually(async () => (await counterValues(docker, c.id)).length >= 2, 15_000, 'counting');
+        unwrap<'checkpoint.create'>(
+          await s.dispatcher.dispatch('checkpoint.create', {
+            engineId: 'e',
+            container: c.name,
+            name: 'cp1',
+            leaveRunning: true,
+          }),
+        );
+        await s.portable.export({
+          engineId: 'e',
+          container: c.name,
+          checkpoint: 'cp1',
+          compression: 'zstd',
+          file,
+        });
+        const show = root.run(['checkpointctl', 'show', file]);
+        expect(show).toContain(testbed().busyboxImage);
+        expect(show).toMatch(/CHKPT SIZE/);
+        expect(show).toContain(c.name);
+        expect(show).toMatch(id === 'a' ? /containerd/ : /Podman/);
+        const tree = root.run(['checkpointctl', 'inspect', '--ps-tree', file]);
+        expect(tree).toMatch(/\bsh\b/);
+        expect(tree).toMatch(/\bsleep\b/);
+      });
+    } finally {
+      fs.rmSync(file, { force: true });
       await containers.cleanup();
     }
   });

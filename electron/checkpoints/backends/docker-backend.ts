@@ -63,6 +63,24 @@ export function removedOrNot(engine: DockerEngine, id: string): Promise<boolean>
   );
 }
 
+/** Whatever did not come up is removed: a failed clone or import leaves nothing behind. */
+export async function removeFailed(
+  engine: DockerEngine,
+  out: { id: string | null; error?: string | undefined }[],
+): Promise<void> {
+  await mapLimit(
+    out.filter((o) => o.error && o.id),
+    CLONE_PARALLELISM,
+    async (o) => {
+      await removeContainer(engine, o.id!)
+        .then(() => {
+          o.id = null;
+        })
+        .catch(() => undefined);
+    },
+  );
+}
+
 export async function removeContainer(engine: DockerEngine, id: string): Promise<void> {
   await engine.http.json({
     method: 'DELETE',
@@ -292,18 +310,7 @@ export class DockerBackend implements CheckpointBackend {
         }
       },
     );
-    // Whatever did not come up is removed: a failed clone leaves nothing behind.
-    await mapLimit(
-      out.filter((o) => o.error && o.id),
-      CLONE_PARALLELISM,
-      async (o) => {
-        await removeContainer(engine, o.id!)
-          .then(() => {
-            o.id = null;
-          })
-          .catch(() => undefined);
-      },
-    );
+    await removeFailed(engine, out);
     return out;
   }
 }

@@ -64,7 +64,7 @@ export function InspectView({ source }: { source: InspectSourceT }) {
           {i && (
             <p className="muted">
               {i.format === 'podman-export'
-                ? 'Podman export'
+                ? 'checkpoint archive (Podman’s layout)'
                 : i.format === 'docker'
                   ? 'Docker checkpoint'
                   : 'checkpoint folder'}

@@ -27,7 +27,7 @@ export function Overview({ i }: { i: InspectionT }) {
       <Timings i={i} />
       {i.podman && (
         <>
-          <h3>Podman export</h3>
+          <h3>The archived container</h3>
           <dl className="facts">
             <dt>Container</dt>
             <dd>{i.podman.name ?? '—'}</dd>

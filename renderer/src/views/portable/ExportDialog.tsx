@@ -4,6 +4,7 @@ import type { ErrorInfo } from '../../../../electron/ipc/errors';
 import { bytes } from '../../../../electron/shared/format';
 import { api } from '../../api/client';
 import { downloadFile } from '../../api/download';
+import { CancelButton } from '../../components/CancelButton';
 import { ErrorBox } from '../../components/ErrorBox';
 import { Modal } from '../../components/Modal';
 import { useOperationProgress } from '../../hooks/use-operation-progress';
@@ -20,8 +21,8 @@ type Phase = 'choose' | 'exporting' | 'downloading' | 'done';
 
 /**
  * One checkpoint as one archive: saved where the user says on the desktop, downloaded in browser
- * mode. The main process offers no cancel for an export, so the dialog only shows how far it is; it
- * reads the checkpoint and changes nothing on the engine.
+ * mode. An export reads the checkpoint and changes nothing on the engine; cancelled, its
+ * half-written file is removed.
  */
 export function ExportDialog(props: {
   engineId: string;
@@ -38,6 +39,7 @@ export function ExportDialog(props: {
   const [outcome, setOutcome] = useState('');
   const [downloading, setDownloading] = useState('');
   const [error, setError] = useState<ErrorInfo | null>(null);
+  const [opId, setOpId] = useState<string | null>(null);
   const progress = useOperationProgress();
   const working = phase === 'exporting' || phase === 'downloading';
   const select = useRef<HTMLSelectElement>(null);
@@ -53,6 +55,7 @@ export function ExportDialog(props: {
 
   const run = async () => {
     const opId = progress.start();
+    setOpId(opId);
     setPhase('exporting');
     setError(null);
     try {
@@ -141,9 +144,14 @@ export function ExportDialog(props: {
             </button>
           ) : (
             <>
-              <button type="button" className="secondary" onClick={close} disabled={working}>
-                Cancel
-              </button>
+              {/* While it writes, Cancel ends the export (its half-written file is removed). */}
+              {phase === 'exporting' && opId ? (
+                <CancelButton opId={opId} />
+              ) : (
+                <button type="button" className="secondary" onClick={close} disabled={working}>
+                  Cancel
+                </button>
+              )}
               <button type="submit" className="primary" disabled={working} aria-busy={working}>
                 Export
               </button>

@@ -2,6 +2,7 @@ import { useId, useMemo, useState } from 'react';
 import type { ImportResultT } from '../../../../electron/ipc/contract';
 import type { ErrorInfo } from '../../../../electron/ipc/errors';
 import { api } from '../../api/client';
+import { CancelButton } from '../../components/CancelButton';
 import { ErrorBox } from '../../components/ErrorBox';
 import { StateBadge } from '../../components/StateBadge';
 import { useOperationProgress } from '../../hooks/use-operation-progress';
@@ -29,6 +30,7 @@ export function ImportPanel({ fileId }: { fileId: string }) {
   const [name, setName] = useState('');
   const [count, setCount] = useState(1);
   const [running, setRunning] = useState(false);
+  const [opId, setOpId] = useState<string | null>(null);
   const [result, setResult] = useState<ImportResultT | null>(null);
   const [error, setError] = useState<ErrorInfo | null>(null);
   const progress = useOperationProgress();
@@ -40,6 +42,7 @@ export function ImportPanel({ fileId }: { fileId: string }) {
   const run = async () => {
     if (!engineId) return;
     const opId = progress.start();
+    setOpId(opId);
     setRunning(true);
     setResult(null);
     setError(null);
@@ -117,6 +120,8 @@ export function ImportPanel({ fileId }: { fileId: string }) {
           >
             Import
           </button>
+          {/* Cancelling undoes it: the containers it made are removed, as on a failure. */}
+          {running && opId && <CancelButton key={opId} opId={opId} />}
         </div>
       </form>
       {progress.lines.length > 0 && (

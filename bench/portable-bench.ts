@@ -1,0 +1,195 @@
+// npm run bench -- portable: export and import of a redis holding ~100 MB, with each compression,
+// beside the same work by hand in the same run: `tar | zstd -3` (or gzip -6, or plain tar) of the
+// checkpoint folder, and for import `docker create` + unpacking the archive's checkpoint/ into the
+// new container's checkpoints folder + `docker start --checkpoint`. Time and size, as ratios.
+// Target: export within 1.1× of tar | zstd at the same level.
+import { execFile } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { median, report, runMain, timed } from './bench-util';
+import { Services } from '../electron/app/services';
+import { unwrap } from '../electron/ipc/dispatcher';
+import { COMPRESSIONS, extensionOf, ZSTD_LEVEL, type Compression } from '../electron/portable/compression';
+import { Containers, dockerFor, eventually, execIn, REDIS_SERVER, testbed } from '../testbed/support';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const tb = testbed();
+const docker = dockerFor(tb.dockerHost);
+const containers = new Containers(docker);
+const suffix = () => crypto.randomBytes(3).toString('hex');
+
+function sh(script: string): Promise<string> {
+  return new Promise((resolve, reject) =>
+    execFile(
+      'bash',
+      ['-o', 'pipefail', '-c', script],
+      { env: { ...process.env, DOCKER_HOST: tb.dockerHost }, maxBuffer: 1 << 24 },
+      (e, out, err) => (e ? reject(new Error(`${script}: ${err}`)) : resolve(out.trim())),
+    ),
+  );
+}
+const q = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
+
+const BY_HAND: Record<Compression, { pack: string; unpack: string }> = {
+  zstd: { pack: `zstd -${ZSTD_LEVEL} -q -T2`, unpack: 'zstd -d -q' },
+  gzip: { pack: 'gzip -6', unpack: 'gzip -d' },
+  none: { pack: 'cat', unpack: 'cat' },
+};
+
+interface Row {
+  compression: Compression;
+  exportMs: number[];
+  handMs: number[];
+  appBytes: number;
+  handBytes: number;
+  importMs: number[];
+  handImportMs: number[];
+}
+
+async function main(): Promise<void> {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-pbench-'));
+  const s = new Services({
+    engines: [{ id: 'e', name: 'bench', host: tb.dockerHost }],
+    dataDir: path.join(tmp, 'data'),
+    host: 'browser',
+  });
+  const rows: Row[] = [];
+  try {
+    if (!(await s.registry.get('e').whenOnline(15_000))) throw new Error('the engine is offline');
+    await s.capabilities.ensure('e');
+    const redis = await containers.run({
+      image: tb.redisImage,
+      cmd: [...REDIS_SERVER, '--enable-debug-command', 'yes'],
+    });
+    await eventually(
+      async () => (await execIn(docker, redis.id, ['redis-cli', 'ping'])) === 'PONG',
+      15_000,
+      'redis',
+    );
+    const filled = await execIn(docker, redis.id, [
+      'redis-cli',
+      'debug',
+      'populate',
+      '100000',
+      'key',
+      '1000',
+    ]);
+    if (filled !== 'OK') throw new Error(`redis did not fill: ${filled}`);
+    unwrap<'checkpoint.create'>(
+      await s.dispatcher.dispatch('checkpoint.create', {
+        engineId: 'e',
+        container: redis.id,
+        name: 'bench',
+        leaveRunning: true,
+      }),
+    );
+    const root = (await docker.info()).DockerRootDir as string;
+    const folder = path.join(root, 'containers', redis.id, 'checkpoints', 'bench');
+    const made: string[] = [];
+    for (const compression of COMPRESSIONS) {
+      const row: Row = {
+        compression,
+        exportMs: [],
+        handMs: [],
+        appBytes: 0,
+        handBytes: 0,
+        importMs: [],
+        handImportMs: [],
+      };
+      for (let run = 0; run < RUNS; run++) {
+        // Alternated, so that neither side always finds the page cache warm.
+        const appFile = path.join(tmp, `app-${compression}-${run}${extensionOf(compression)}`);
+        const handFile = path.join(tmp, `hand-${compression}-${run}${extensionOf(compression)}`);
+        const [appMs] = await timed(() =>
+          s.portable.export({
+            engineId: 'e',
+            container: redis.id,
+            checkpoint: 'bench',
+            compression,
+            file: appFile,
+          }),
+        );
+        const [handMs] = await timed(() =>
+          sh(`tar -C ${q(folder)} -c . | ${BY_HAND[compression].pack} > ${q(handFile)}`),
+        );
+        row.exportMs.push(appMs);
+        row.handMs.push(handMs);
+        row.appBytes = fs.statSync(appFile).size;
+        row.handBytes = fs.statSync(handFile).size;
+
+        const name = `pbench-app-${suffix()}`;
+        const [importMs, imported] = await timed(() =>
+          s.portable.import({ file: appFile, label: path.basename(appFile), engineId: 'e', name, count: 1 }),
+        );
+        const failed = imported.instances.find((i) => i.error);
+        if (failed) throw new Error(`the import failed: ${failed.error}`);
+        made.push(...imported.instances.map((i) => i.id!));
+        // By hand: the same archive into a container made like the original, then started from it.
+        const handName = `pbench-hand-${suffix()}`;
+        const [handImportMs] = await timed(async () => {
+          const id = await sh(
+            `docker create --network none --name ${handName} ${q(tb.redisImage)} ${[...REDIS_SERVER, '--enable-debug-command', 'yes'].map(q).join(' ')}`,
+          );
+          made.push(id);
+          const into = path.join(root, 'containers', id, 'checkpoints', 'bench');
+          await sh(
+            `mkdir -p ${q(into)} && ${BY_HAND[compression].unpack} < ${q(appFile)} | tar -C ${q(into)} -x --strip-components=1 checkpoint`,
+          );
+          await sh(`docker start --checkpoint bench ${handName}`);
+        });
+        row.importMs.push(importMs);
+        row.handImportMs.push(handImportMs);
+        for (const id of made.splice(0))
+          await docker
+            .getContainer(id)
+            .remove({ force: true })
+            .catch(() => undefined);
+        fs.rmSync(appFile, { force: true });
+        fs.rmSync(handFile, { force: true });
+      }
+      rows.push(row);
+    }
+  } finally {
+    await containers.cleanup();
+    s.dispose();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  const mb = (n: number) => `${(n / 1024 ** 2).toFixed(1)} MB`;
+  const ms = (n: number) => `${Math.round(n)} ms`;
+  const out = rows.map((r) => {
+    const e = median(r.exportMs);
+    const h = median(r.handMs);
+    const i = median(r.importMs);
+    const hi = median(r.handImportMs);
+    return {
+      compression: r.compression,
+      exportMedianMs: Math.round(e),
+      byHandMedianMs: Math.round(h),
+      exportRatio: +(e / h).toFixed(2),
+      appBytes: r.appBytes,
+      byHandBytes: r.handBytes,
+      sizeRatio: +(r.appBytes / r.handBytes).toFixed(3),
+      importMedianMs: Math.round(i),
+      importByHandMedianMs: Math.round(hi),
+      importRatio: +(i / hi).toFixed(2),
+    };
+  });
+  const lines = [
+    `export and import of a ~100 MB redis checkpoint (Docker ${(await docker.version()).Version}), ${RUNS} runs, medians`,
+    '',
+    `${'compression'.padEnd(13)}${'export'.padEnd(10)}${'by hand'.padEnd(10)}${'ratio'.padEnd(7)}${'app size'.padEnd(11)}${'hand size'.padEnd(11)}${'import'.padEnd(10)}${'by hand'.padEnd(10)}ratio`,
+    ...out.map(
+      (r) =>
+        `${r.compression.padEnd(13)}${ms(r.exportMedianMs).padEnd(10)}${ms(r.byHandMedianMs).padEnd(10)}${r.exportRatio.toFixed(2).padEnd(7)}${mb(r.appBytes).padEnd(11)}${mb(r.byHandBytes).padEnd(11)}${ms(r.importMedianMs).padEnd(10)}${ms(r.importByHandMedianMs).padEnd(10)}${r.importRatio.toFixed(2)}`,
+    ),
+    '',
+    'by hand: tar of the checkpoint folder piped through the same compressor (zstd -3 -T2, gzip -6); import by hand:',
+    'docker create + the archive’s checkpoint/ unpacked into its checkpoints folder + docker start --checkpoint.',
+    'target: export within 1.1× of by hand.',
+  ];
+  report('portable', lines, { runs: RUNS, rows: out });
+}
+
+runMain(main);
