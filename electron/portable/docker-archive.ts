@@ -7,6 +7,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
 import { likeSource } from '../checkpoints/backends/docker-backend';
@@ -14,6 +15,7 @@ import { checkpointsDir, type Target } from '../checkpoints/container-target';
 import { createHelper, getArchive } from '../engines/docker/helper-container';
 import { changedRoots } from '../rootfs/changed-roots';
 import { LAYOUT } from './archive-layout';
+import { append, tarBody } from './tar-splice';
 
 export const NOTE_FORMAT = 1;
 
@@ -86,14 +88,14 @@ async function rootfsDiff(t: Target, carried: string[], file: string): Promise<v
       const prefix = path.posix.dirname(p).slice(1);
       const extract = tar.extract();
       res.pipe(extract as unknown as NodeJS.WritableStream);
+      const rooted = (n: string) => (prefix ? `${prefix}/${n}` : n);
       for await (const e of extract) {
-        const name = prefix ? `${prefix}/${e.header.name}` : e.header.name;
+        // A hard link names another entry of the same archive: it moves with it. (A symbolic
+        // link's target is the container's business and stays as it is.)
         const header = {
           ...e.header,
-          name,
-          ...(e.header.type === 'link' && e.header.linkname
-            ? { linkname: `${prefix}/${e.header.linkname}` }
-            : {}),
+          name: rooted(e.header.name),
+          ...(e.header.type === 'link' && e.header.linkname ? { linkname: rooted(e.header.linkname) } : {}),
         };
         if (e.header.type === 'file') await streamEntry(pack, header, e);
         else {
@@ -113,13 +115,14 @@ async function rootfsDiff(t: Target, carried: string[], file: string): Promise<v
 }
 
 /**
- * Writes a Docker checkpoint as the archive layout into `pack` (the caller finalizes nothing: this
- * does). `onEntry` is told each file as it goes, for progress.
+ * Writes a Docker checkpoint as the archive layout into `dest` (a tar; `dest` is ended): the app's
+ * metadata, then the engine's own archive of the checkpoint folder passed through as it comes
+ * (its entries are already named checkpoint/…), then the file changes.
  */
-export async function packDockerCheckpoint(
+export async function writeDockerArchive(
   t: Target,
   name: string,
-  pack: tar.Pack,
+  dest: Writable,
   checkpointedAt: string | null,
 ): Promise<void> {
   const engine = t.conn.engine;
@@ -174,10 +177,16 @@ export async function packDockerCheckpoint(
     },
   };
   const json = (v: unknown) => Buffer.from(JSON.stringify(v, null, 2));
-  await entry(pack, { name: LAYOUT.note, mode: 0o644, mtime }, json(note));
-  await entry(pack, { name: LAYOUT.config, mode: 0o644, mtime }, json(config));
-  await entry(pack, { name: LAYOUT.spec, mode: 0o644, mtime }, json(spec));
-  await entry(pack, { name: LAYOUT.deletedFiles, mode: 0o644, mtime }, json(deleted));
+  const meta = tar.pack();
+  for (const [file, body] of [
+    [LAYOUT.note, note],
+    [LAYOUT.config, config],
+    [LAYOUT.spec, spec],
+    [LAYOUT.deletedFiles, deleted],
+  ] as const)
+    meta.entry({ name: file, mode: 0o644, mtime }, json(body));
+  meta.finalize();
+  await append(dest, tarBody(meta));
 
   // The file changes wait in a temporary file (a tar header needs the size first): gathered while
   // CRIU's images stream, and written after them.
@@ -186,46 +195,41 @@ export async function packDockerCheckpoint(
   diff.catch(() => undefined);
   let removing: Promise<void> | null = null;
   try {
-    // CRIU's images, straight from the engine's checkpoint folder through a helper.
-    await entry(pack, { name: `${LAYOUT.checkpointDir}/`, type: 'directory', mode: 0o755, mtime });
+    // CRIU's images, straight from the engine: the checkpoint's folder is the helper's
+    // /checkpoint, so the engine's archive of it is already named as the layout wants.
     const helper = await createHelper(engine, t.imageId, [
-      { host: checkpointsDir(t.conn, t.id), container: '/cs/src', readOnly: true },
+      {
+        host: path.posix.join(checkpointsDir(t.conn, t.id), name),
+        container: `/${LAYOUT.checkpointDir}`,
+        readOnly: true,
+      },
     ]);
-    let stats: Buffer | null = null;
     let res: Awaited<ReturnType<typeof getArchive>> | null = null;
     try {
-      res = await getArchive(engine, helper.id, `/cs/src/${name}`);
-      const extract = tar.extract();
-      res.pipe(extract as unknown as NodeJS.WritableStream);
-      for await (const e of extract) {
-        const file = e.header.name.split('/').slice(1).join('/');
-        if (e.header.type !== 'file' || !file || file.includes('/')) {
-          e.resume();
-          continue;
-        }
-        const header = { name: `${LAYOUT.checkpointDir}/${file}`, mode: 0o600, size: e.header.size, mtime };
-        if (file === LAYOUT.statsDump) {
-          // Podman keeps CRIU's statistics beside checkpoint/, where checkpointctl looks for them.
-          const parts: Buffer[] = [];
-          for await (const c of e) parts.push(c as Buffer);
-          stats = Buffer.concat(parts);
-          await entry(pack, header, stats);
-        } else await streamEntry(pack, header, e);
-      }
+      res = await getArchive(engine, helper.id, `/${LAYOUT.checkpointDir}`);
+      await append(dest, tarBody(res));
     } finally {
       // An export ended half-way (cancelled, the file's disk full) ends the engine's archive too.
       res?.destroy();
       // Removed while the rest is written; waited for before the export counts as done.
       removing = helper.remove();
     }
-    if (stats) await entry(pack, { name: LAYOUT.statsDump, mode: 0o644, mtime }, stats);
     await diff;
+    const last = tar.pack();
     const size = fs.statSync(tmp).size;
-    await streamEntry(pack, { name: LAYOUT.rootfsDiff, mode: 0o600, size, mtime }, fs.createReadStream(tmp));
+    const written = streamEntry(
+      last,
+      { name: LAYOUT.rootfsDiff, mode: 0o600, size, mtime },
+      fs.createReadStream(tmp),
+    );
+    const appended = append(dest, last);
+    await written;
+    last.finalize();
+    await appended;
   } finally {
     await diff.catch(() => undefined);
     fs.rmSync(tmp, { force: true });
     await removing;
   }
-  pack.finalize();
+  dest.end();
 }

@@ -4,9 +4,8 @@
 // before anything is made, and whatever did not come up is removed.
 import fs from 'node:fs';
 import path from 'node:path';
-import { Transform } from 'node:stream';
+import { PassThrough, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import tar from 'tar-stream';
 import {
   CANCELLED,
   CLONE_PARALLELISM,
@@ -25,7 +24,7 @@ import type { ContainerInspectInfo } from 'dockerode';
 import { ArchiveRefused, LAYOUT, type ArchiveOrigin } from './archive-layout';
 import { readArchive } from './archive-reader';
 import { compressor, type Compression } from './compression';
-import { packDockerCheckpoint, type DockerNote } from './docker-archive';
+import { writeDockerArchive, type DockerNote } from './docker-archive';
 import { imageHere, importBody, importIntoDocker, type ImportedInstance } from './docker-import';
 import { importableHostConfig, specHostReach } from './import-policy';
 
@@ -130,13 +129,13 @@ export class PortableService {
         // The catalog's record as it is: an export reads, it does not reconcile.
         const record = this.catalog.list(r.engineId, t.id).find((c) => c.name === r.checkpoint);
         const at = record ? new Date(record.createdAt).toISOString() : null;
-        const pack = tar.pack();
-        const written = z ? pipeline(pack, z, count, out) : pipeline(pack, count, out);
+        const body = new PassThrough();
+        const written = z ? pipeline(body, z, count, out) : pipeline(body, count, out);
         written.catch(() => undefined);
         try {
-          await packDockerCheckpoint(t, r.checkpoint, pack, at);
+          await writeDockerArchive(t, r.checkpoint, body, at);
         } catch (e) {
-          pack.destroy(e as Error);
+          body.destroy(e as Error);
           throw e;
         }
         await written;
