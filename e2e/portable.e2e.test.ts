@@ -1,6 +1,6 @@
 // Checkpoints as files, in Chromium against the test bed: a checkpoint exported as a download, the
-// container removed, the archive uploaded into the inspector and imported as two containers that
-// go on counting from where it stopped.
+// container removed, the archive dropped on the window (it opens in the inspector) and imported as
+// two containers that go on counting from where it stopped.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -42,7 +42,7 @@ afterAll(async () => {
 });
 
 describe('checkpoints as files', () => {
-  it('exports a checkpoint as a download and imports it as two containers that count on', async () => {
+  it('exports a checkpoint as a download, and imports it, dropped on the window, as two containers that count on', async () => {
     const name = uniqueName('e2e-export');
     const c = await containers.run({ name, image: tb.busyboxImage, cmd: ['sh', '-c', COUNTER_SCRIPT] });
     await eventually(async () => (await counterValues(docker, c.id)).length >= 3, 15_000, 'counting');
@@ -73,7 +73,19 @@ describe('checkpoints as files', () => {
     // Only the file is left.
     await docker.getContainer(c.id).remove({ force: true });
     await page.goto(`${app.origin}/#/containers`);
-    await page.locator('[data-open-checkpoint]').setInputFiles(file);
+    // Dropped on the window, as a user drags it from their file manager.
+    const b64 = JSON.stringify(fs.readFileSync(file).toString('base64'));
+    const dropped = await page.evaluateHandle(
+      // Run in the page (whose DOM this file's types do not know): a DataTransfer holding the file.
+      `(() => {
+        const bytes = Uint8Array.from(atob(${b64}), (c) => c.charCodeAt(0));
+        const dt = new DataTransfer();
+        dt.items.add(new File([bytes], ${JSON.stringify(download.suggestedFilename())}, { type: 'application/zstd' }));
+        return dt;
+      })()`,
+    );
+    await page.dispatchEvent('body', 'dragover', { dataTransfer: dropped });
+    await page.dispatchEvent('body', 'drop', { dataTransfer: dropped });
     await page.locator('#inspect-title').getByText(download.suggestedFilename()).waitFor({ timeout: 20_000 });
     const panel = page.locator('[data-import-panel]');
     const base = uniqueName('e2e-imported');
