@@ -251,10 +251,43 @@ describe('browser mode gate', () => {
     expect(JSON.parse(res.body).ok).toBe(true);
   }, 60_000);
 
-  it('never writes a link token or a session to its log', () => {
+  const tickets: string[] = [];
+
+  it('hands an export over once: a ticket asked with the session, the file fetched once by it', async () => {
+    const p = services.files.reserve('web-cp1.tar.zst');
+    fs.writeFileSync(p, 'archive bytes');
+    const f = services.files.adopt(p, 'web-cp1.tar.zst');
+    const ask = (id: string, headers: Record<string, string> = signedIn()) =>
+      request({ path: `/api/download?id=${id}`, method: 'POST', headers });
+    expect((await ask(f.id, {})).status).toBe(401);
+    expect((await ask('0'.repeat(24))).status).toBe(404);
+    // A file the user picked is theirs: never served back.
+    const picked = services.files.register(path.join(dir, 'index.html'));
+    expect((await ask(picked.id)).status).toBe(404);
+    const r = await ask(f.id);
+    expect(r.status).toBe(200);
+    const url = (JSON.parse(r.body) as { value: { url: string } }).value.url;
+    expect(url).toMatch(/^\/download\/[0-9a-f]{64}$/);
+    tickets.push(url.slice('/download/'.length));
+    // A HEAD (a link checker) does not spend it; the first GET does.
+    expect((await request({ path: url, method: 'HEAD' })).status).toBe(404);
+    const got = await request({ path: url });
+    expect(got.status).toBe(200);
+    expect(got.body).toBe('archive bytes');
+    expect(got.headers['content-disposition']).toBe('attachment; filename="web-cp1.tar.zst"');
+    expect((await request({ path: url })).status).toBe(404);
+    // Downloaded: the app's copy is gone.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(fs.existsSync(p)).toBe(false);
+    expect(() => services.files.get(f.id)).toThrow(/no longer open/);
+  });
+
+  it('never writes a link token, a session or a download ticket to its log', () => {
     expect(logged.length).toBeGreaterThan(5);
     const all = logged.join('\n');
     expect(all).not.toContain(server.token);
     expect(all).not.toContain(session);
+    expect(tickets.length).toBe(1);
+    for (const t of tickets) expect(all).not.toContain(t);
   });
 });

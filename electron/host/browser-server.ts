@@ -2,6 +2,7 @@
 // and a WebSocket (events), on 127.0.0.1 only, behind sessions (see auth.ts). Whatever a request
 // holds, the server answers it (400, 401, 413…) and goes on: every path runs inside one error
 // boundary, and nothing from a request is trusted before it is parsed.
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -23,8 +24,11 @@ export const MAX_JSON_DEPTH = 64;
 const HELLO_TIMEOUT_MS = 5000;
 const CALL_PREFIX = '/api/call/';
 const UPLOAD_PATH = '/api/upload';
-/** An export made in browser mode, fetched once (POST, with the session: never a plain link). */
+/** An export made in browser mode: a ticket for it is asked with the session (POST)… */
 const DOWNLOAD_PATH = '/api/download';
+/** …and the browser fetches it once by that ticket, streaming it to disk as any download. */
+const TICKET_PREFIX = '/download/';
+const TICKET_MS = 60_000;
 const SESSION_PATH = '/api/session';
 const EVENTS_PATH = '/api/events';
 
@@ -163,6 +167,8 @@ export async function startBrowserServer(
   opts: BrowserServerOptions,
 ): Promise<BrowserServer> {
   const sessions = new Sessions();
+  /** Download tickets: which app-made file each opens, and until when. */
+  const tickets = new Map<string, { fileId: string; until: number }>();
   const token = sessions.newLink(opts.token);
   const log = opts.log ?? (() => undefined);
   let port = 0;
@@ -180,7 +186,9 @@ export async function startBrowserServer(
       log(`${req.method ?? '?'} (malformed target) 400`);
       return send(res, 400, 'malformed request target', 'text/plain');
     }
-    res.on('finish', () => log(`${req.method} ${target.pathname} ${res.statusCode}`));
+    // A download ticket is a credential for one file: never written to the log.
+    const logged = target.pathname.startsWith(TICKET_PREFIX) ? `${TICKET_PREFIX}…` : target.pathname;
+    res.on('finish', () => log(`${req.method} ${logged} ${res.statusCode}`));
     if (!hostAllowed(req, port)) return send(res, 421, 'wrong Host header', 'text/plain');
     const origin = req.headers.origin;
     const foreign = origin !== undefined && !originAllowed(origin, port);
@@ -229,21 +237,14 @@ export async function startBrowserServer(
         }
         // Only what the app made to be taken away: never an upload or a file the user picked.
         if (!f.download) return sendError(res, 404, { code: 'not-found', message: 'no such download' });
-        const ascii = f.name.replace(/[^a-zA-Z0-9_.-]/g, '_');
-        res.writeHead(200, {
-          'Content-Type': 'application/octet-stream',
-          'Content-Length': String(f.size ?? fs.statSync(f.path).size),
-          'Content-Disposition': `attachment; filename="${ascii}"`,
-          'Cache-Control': 'no-store',
-          ...securityHeaders(),
-        });
-        const id = f.id;
-        const body = fs.createReadStream(f.path);
-        body.pipe(res);
-        // Downloaded once: the app's copy goes (the user has theirs).
-        res.on('finish', () => services.files.release(id));
-        body.on('error', () => res.destroy());
-        return;
+        const ticket = crypto.randomBytes(32).toString('hex');
+        tickets.set(ticket, { fileId: f.id, until: Date.now() + TICKET_MS });
+        return send(
+          res,
+          200,
+          JSON.stringify({ ok: true, value: { url: `${TICKET_PREFIX}${ticket}` } }),
+          'application/json',
+        );
       }
       if (pathname.startsWith(CALL_PREFIX)) {
         const name = safeDecode(pathname.slice(CALL_PREFIX.length));
@@ -259,6 +260,35 @@ export async function startBrowserServer(
 
     if (req.method !== 'GET' && req.method !== 'HEAD')
       return send(res, 405, 'GET only', 'text/plain', { Allow: 'GET, HEAD' });
+    if (pathname.startsWith(TICKET_PREFIX)) {
+      // A ticket is spent by the first GET that shows it, and dies unused after a minute.
+      const ticket = pathname.slice(TICKET_PREFIX.length);
+      const t = req.method === 'GET' ? tickets.get(ticket) : undefined;
+      if (t) tickets.delete(ticket);
+      for (const [k, v] of tickets) if (v.until < Date.now()) tickets.delete(k);
+      let f: ReturnType<typeof services.files.get> | null = null;
+      try {
+        f = t && t.until >= Date.now() ? services.files.get(t.fileId) : null;
+      } catch {
+        f = null;
+      }
+      if (!f?.download) return send(res, 404, 'no such download (a download link works once)', 'text/plain');
+      const ascii = f.name.replace(/[^a-zA-Z0-9_.-]/g, '_');
+      res.writeHead(200, {
+        'Content-Type': 'application/octet-stream',
+        'Content-Length': String(f.size ?? fs.statSync(f.path).size),
+        'Content-Disposition': `attachment; filename="${ascii}"`,
+        'Cache-Control': 'no-store',
+        ...securityHeaders(),
+      });
+      const id = f.id;
+      // Downloaded once: the app's copy goes (the user has theirs).
+      res.on('finish', () => services.files.release(id));
+      fs.createReadStream(f.path)
+        .on('error', () => res.destroy())
+        .pipe(res);
+      return;
+    }
     // Only a GET opens a link: a HEAD (a link checker, a preview) must not spend it.
     if (query.has('token') && req.method === 'GET') {
       // Opening the printed link: its token is spent here, whoever presents it.

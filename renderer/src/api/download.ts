@@ -1,11 +1,8 @@
-// Browser mode: a file the app made to be taken away (an export) is fetched once and handed to the
-// browser's own download, under the name the app chose.
+// Browser mode: a file the app made to be taken away (an export) is handed to the browser's own
+// download, under the name the app chose: a one-time ticket is asked with the session (the
+// session never leaves the page), then the browser fetches the file by it.
 import { StudioError, type Envelope } from '../../../electron/ipc/errors';
 import { sessionHeaders } from './client';
-
-// Revoking the URL in the same turn as the click can abort the download in some browsers; a
-// minute is far more than any needs to start reading the blob.
-const REVOKE_AFTER_MS = 60_000;
 
 export async function downloadFile(fileId: string, name: string): Promise<void> {
   let res: Response;
@@ -27,13 +24,14 @@ export async function downloadFile(fileId: string, name: string): Promise<void> 
     if (env && !env.ok) throw StudioError.fromInfo(env.error);
     throw new StudioError('internal', `The download of ${name} failed (HTTP ${res.status}).`);
   }
-  const url = URL.createObjectURL(await res.blob());
+  // The browser fetches it itself by a one-time ticket: streamed to disk, never held in memory.
+  const env = (await res.json()) as Envelope<{ url: string }>;
+  if (!env.ok) throw StudioError.fromInfo(env.error);
   const a = document.createElement('a');
-  a.href = url;
+  a.href = new URL(`.${env.value.url}`, document.baseURI).href;
   a.download = name;
   a.hidden = true;
   document.body.append(a);
   a.click();
   a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), REVOKE_AFTER_MS);
 }

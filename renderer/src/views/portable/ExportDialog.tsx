@@ -73,7 +73,7 @@ export function ExportDialog(props: {
         setDownloading(r.name);
         setPhase('downloading');
         await downloadFile(r.fileId, r.name);
-        setOutcome(`Downloaded ${r.name} (${bytes(r.bytes)})`);
+        setOutcome(`${r.name} (${bytes(r.bytes)}) is in your browser’s downloads`);
         setPhase('done');
       } else {
         // The user closed the save dialog: that was their answer, nothing to report.
