@@ -9,7 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
 import { decompressed } from '../criu/sources';
 import { ArchiveRefused, judgeEntry, LAYOUT, originOf, type ArchiveOrigin } from './archive-layout';
-import { streamEntry } from './docker-archive';
+import { streamEntry } from './tar-splice';
 
 export interface ReadArchive {
   meta: Map<string, Buffer>;

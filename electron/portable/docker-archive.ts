@@ -15,7 +15,7 @@ import { checkpointsDir, type Target } from '../checkpoints/container-target';
 import { createHelper, getArchive } from '../engines/docker/helper-container';
 import { changedRoots } from '../rootfs/changed-roots';
 import { LAYOUT } from './archive-layout';
-import { append, tarBody } from './tar-splice';
+import { append, streamEntry, tarBody, type EntryHeader } from './tar-splice';
 
 export const NOTE_FORMAT = 1;
 
@@ -37,35 +37,10 @@ export interface DockerNote {
   deleted: string[];
 }
 
-type EntryHeader = Parameters<tar.Pack['entry']>[0];
-
 function entry(pack: tar.Pack, header: EntryHeader, body?: Buffer | string): Promise<void> {
   return new Promise((resolve, reject) => {
     pack.entry(header, body ?? '', (e) => (e ? reject(e) : resolve()));
   });
-}
-
-/** Copies `from` into a new entry of `pack` of exactly `header.size` bytes, minding back-pressure. */
-export async function streamEntry(
-  pack: tar.Pack,
-  header: EntryHeader,
-  from: AsyncIterable<unknown>,
-): Promise<void> {
-  let done!: (e?: Error | null) => void;
-  const written = new Promise<void>((resolve, reject) => (done = (e) => (e ? reject(e) : resolve())));
-  written.catch(() => undefined);
-  // Throws at once when the archive was ended meanwhile (cancelled, or its file failed).
-  const sink = pack.entry(header, done);
-  try {
-    for await (const c of from) {
-      if (!sink.write(c as Buffer)) await new Promise<void>((r) => sink.once('drain', () => r()));
-    }
-  } catch (e) {
-    sink.destroy(e as Error);
-    throw e;
-  }
-  (sink as unknown as { end(): void }).end();
-  await written;
 }
 
 /**

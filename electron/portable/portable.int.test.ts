@@ -34,6 +34,25 @@ const tmpDir = () => {
 const SCRIPT =
   'echo hello > /data/made; rm /etc/group; i=0; while true; do echo $i; i=$((i+1)); sleep 0.3; done';
 
+/** The counter on the engine, checkpointed as cp1 and left running. */
+async function runningCheckpoint(s: Services, containers: Containers): Promise<{ id: string; name: string }> {
+  const c = await containers.run({ image: testbed().busyboxImage, cmd: ['sh', '-c', SCRIPT] });
+  await eventually(
+    async () => (await counterValues(containers.docker, c.id)).length >= 2,
+    15_000,
+    'counting',
+  );
+  unwrap<'checkpoint.create'>(
+    await s.dispatcher.dispatch('checkpoint.create', {
+      engineId: 'e',
+      container: c.name,
+      name: 'cp1',
+      leaveRunning: true,
+    }),
+  );
+  return c;
+}
+
 async function withServices<T>(host: string, fn: (s: Services) => Promise<T>): Promise<T> {
   const s = new Services({
     engines: [{ id: 'e', name: 'engine', host }],
@@ -126,16 +145,7 @@ describe('cancelled half-way', () => {
     const containers = new Containers(docker);
     try {
       await withServices(host, async (s) => {
-        const c = await containers.run({ image: testbed().busyboxImage, cmd: ['sh', '-c', SCRIPT] });
-        await eventually(async () => (await counterValues(docker, c.id)).length >= 2, 15_000, 'counting');
-        unwrap<'checkpoint.create'>(
-          await s.dispatcher.dispatch('checkpoint.create', {
-            engineId: 'e',
-            container: c.name,
-            name: 'cp1',
-            leaveRunning: true,
-          }),
-        );
+        const c = await runningCheckpoint(s, containers);
         const file = path.join(tmpDir(), 'cancel.tar');
         await s.portable.export({
           engineId: 'e',
@@ -195,16 +205,7 @@ describe('checkpointctl reads what the app exports', () => {
     const file = path.join(root.sharedTmp, `${uniqueName('ctl')}.tar.zst`);
     try {
       await withServices(host, async (s) => {
-        const c = await containers.run({ image: testbed().busyboxImage, cmd: ['sh', '-c', SCRIPT] });
-        await eventually(async () => (await counterValues(docker, c.id)).length >= 2, 15_000, 'counting');
-        unwrap<'checkpoint.create'>(
-          await s.dispatcher.dispatch('checkpoint.create', {
-            engineId: 'e',
-            container: c.name,
-            name: 'cp1',
-            leaveRunning: true,
-          }),
-        );
+        const c = await runningCheckpoint(s, containers);
         await s.portable.export({
           engineId: 'e',
           container: c.name,

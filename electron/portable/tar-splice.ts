@@ -7,6 +7,7 @@
 // blocks at the end. Only headers are read here; the data is never looked at, so a file ending in
 // zeros is passed whole.
 import type { Writable } from 'node:stream';
+import type tar from 'tar-stream';
 
 const BLOCK = 512;
 
@@ -83,4 +84,29 @@ export async function append(dest: Writable, src: AsyncIterable<unknown>): Promi
         dest.once('close', closed);
       });
   }
+}
+
+export type EntryHeader = Parameters<tar.Pack['entry']>[0];
+
+/** Copies `from` into a new entry of `pack` of exactly `header.size` bytes, minding back-pressure. */
+export async function streamEntry(
+  pack: tar.Pack,
+  header: EntryHeader,
+  from: AsyncIterable<unknown>,
+): Promise<void> {
+  let done!: (e?: Error | null) => void;
+  const written = new Promise<void>((resolve, reject) => (done = (e) => (e ? reject(e) : resolve())));
+  written.catch(() => undefined);
+  // Throws at once when the archive was ended meanwhile (cancelled, or its file failed).
+  const sink = pack.entry(header, done);
+  try {
+    for await (const c of from) {
+      if (!sink.write(c as Buffer)) await new Promise<void>((r) => sink.once('drain', () => r()));
+    }
+  } catch (e) {
+    sink.destroy(e as Error);
+    throw e;
+  }
+  (sink as unknown as { end(): void }).end();
+  await written;
 }
