@@ -62,7 +62,7 @@ APT_PACKAGES=(
   docker.io containerd runc podman conmon curl chromium busybox-static redis-server redis-tools xz-utils zstd ca-certificates
   build-essential pkg-config libprotobuf-dev libprotobuf-c-dev protobuf-c-compiler protobuf-compiler
   python3-protobuf libnl-3-dev libnet1-dev libcap-dev libbsd-dev uuid-dev libnftables-dev
-  libgnutls28-dev libdrm-dev iproute2 debootstrap qemu-user-static openssl openssh-client
+  libgnutls28-dev libdrm-dev iproute2 debootstrap qemu-user-static openssl openssh-client docker-registry
 )
 
 install_packages() {
@@ -294,6 +294,25 @@ import_images() {
 
 # A user-defined bridge per engine, each with its own Linux bridge name so two engines never share
 # one: containers on it can publish ports (through docker-proxy on 127.0.0.1 here).
+# A registry on loopback for checkpoint images (push and pull); every engine here shares the host's
+# loopback, and Docker trusts a plain-HTTP registry on 127.0.0.0/8 without being told.
+REGISTRY_ADDR=127.0.0.1:5055
+start_registry() {
+  local d="$RUN/registry"
+  mkdir -p "$d" "$DATA/registry"
+  if alive "$d/registry.pid" && curl -fsS "http://$REGISTRY_ADDR/v2/" >/dev/null 2>&1; then return; fi
+  cat >"$d/config.yml" <<YML
+version: 0.1
+log: {level: warn}
+storage: {filesystem: {rootdirectory: $DATA/registry}, delete: {enabled: true}}
+http: {addr: $REGISTRY_ADDR}
+YML
+  setsid docker-registry serve "$d/config.yml" >"$d/registry.log" 2>&1 </dev/null &
+  echo $! >"$d/registry.pid"
+  wait_for 20 curl -fsS "http://$REGISTRY_ADDR/v2/" || die "the registry did not start (see $d/registry.log)"
+  say "registry: http://$REGISTRY_ADDR"
+}
+
 ensure_network() {
   local e=$1
   dock "$e" network inspect cs-net >/dev/null 2>&1 && return
@@ -336,6 +355,7 @@ write_env() {
     echo "CS_TESTBED_REDIS_IMAGE=checkpoint-studio-test/redis:$IMAGE_REV"
     echo "CS_TESTBED_PI_IMAGE=checkpoint-studio-test/pi:$IMAGE_REV"
     echo "CS_TESTBED_NETWORK=cs-net"
+    alive "$RUN/registry/registry.pid" && echo "CS_TESTBED_REGISTRY=$REGISTRY_ADDR"
     for s in sid trixie; do
       [ -e "$(ns_file "$s")" ] && echo "CS_TESTBED_NS_$(echo "$s" | tr a-z A-Z)=$(ns_file "$s")"
     done
@@ -368,6 +388,7 @@ cmd_up() {
   if [ -n "$roots_pid" ]; then wait "$roots_pid" || die "the engines' roots could not be built"; fi
   for s in "${suites[@]}"; do enter_root "$s"; done
   start_containerd
+  start_registry
   for e in "${engines[@]}"; do
     if is_host_engine "$e"; then
       start_host "$e"
@@ -421,6 +442,7 @@ cmd_down() {
   # Shims outlive containerd by design; stop the ones that belong to the test bed.
   pkill -f "containerd-shim-runc-v2 -namespace cs-" 2>/dev/null || true
   release_roots
+  stop_pidfile "$RUN/registry/registry.pid" registry
   rm -f "$RUN/env"
   say "down (data kept in $DATA)"
 }
@@ -438,6 +460,7 @@ cmd_status() {
       else say "dockerd $e: stopped"; fi
     fi
   done
+  if alive "$RUN/registry/registry.pid"; then say "registry: http://$REGISTRY_ADDR"; else say "registry: stopped"; fi
   if [ -x "$CRIU_LINK" ]; then say "criu: $("$CRIU_LINK" --version | head -1)"; else say "criu: not installed"; fi
 }
 

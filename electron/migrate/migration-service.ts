@@ -27,6 +27,7 @@ import { likelyCause } from '../checkpoints/criu-diagnosis';
 import { deleteCheckpoint, startFromCheckpoint } from '../engines/docker/docker-checkpoints';
 import type { EngineRegistry } from '../engines/engine-registry';
 import type { EngineConnection } from '../engines/engine-connection';
+import { crossEngineRefusal, isEngineKind } from '../portable/cross-engine';
 import { toolArch } from '../engines/tools/tool-program';
 import { outcomeOf } from '../capabilities/capability-rules';
 import { KIND_WORDS, networkKindOf } from '../capabilities/network-kind';
@@ -114,8 +115,13 @@ export class MigrationService {
     }
     const a = srcConn.identity!;
     const b = target.identity!;
-    if (a.kind !== 'docker' || b.kind !== 'docker')
-      problems.push('migration works between Docker engines; Podman is not supported yet');
+    const across = isEngineKind(a.kind) && isEngineKind(b.kind) ? crossEngineRefusal(a.kind, b.kind) : null;
+    if (across)
+      problems.push(
+        `${across.message.replace(/\.$/, '')} (export the checkpoint and import it into an engine of the same kind instead)`,
+      );
+    else if (a.kind !== 'docker' || b.kind !== 'docker')
+      problems.push('migration works between Docker engines; between Podman engines it is not supported yet');
     // Docker says x86_64 where Podman says amd64: one architecture, two names.
     if ((toolArch(a.arch) ?? a.arch) !== (toolArch(b.arch) ?? b.arch))
       problems.push(

@@ -24,6 +24,7 @@ import type { ContainerInspectInfo } from 'dockerode';
 import { ArchiveRefused, LAYOUT, type ArchiveOrigin } from './archive-layout';
 import { readArchive } from './archive-reader';
 import { compressor, type Compression } from './compression';
+import { crossEngineRefusal } from './cross-engine';
 import { writeDockerArchive, type DockerNote } from './docker-archive';
 import { imageHere, importBody, importIntoDocker, type ImportedInstance } from './docker-import';
 import { importableHostConfig, specHostReach } from './import-policy';
@@ -189,17 +190,20 @@ export class PortableService {
     }
     try {
       const origin = archive.origin;
-      if (origin.engineKind !== kind)
+      if (origin.engineKind === null)
         throw new StudioError(
           'unsupported',
-          `${r.label} was made by ${origin.madeBy}; ${conn.spec.name} is ${kind === 'docker' ? 'Docker' : 'Podman'}, which cannot restore it.`,
+          `${r.label} was made by ${origin.madeBy}, which ${conn.spec.name} cannot restore.`,
           {
-            hint:
-              origin.engineKind === null
-                ? 'Only archives of Docker (exported by this app) and of Podman can be imported so far.'
-                : `Import it into a ${origin.engineKind === 'docker' ? 'Docker' : 'Podman'} engine. Nothing was created.`,
+            hint: 'Only archives of Docker (exported by this app) and of Podman can be imported so far. Nothing was created.',
           },
         );
+      const across = crossEngineRefusal(origin.engineKind, kind);
+      if (across)
+        throw new StudioError('unsupported', `${r.label} was made by ${origin.madeBy}. ${across.message}`, {
+          hint: `Import it into a ${origin.engineKind === 'docker' ? 'Docker' : 'Podman'} engine. Nothing was created.`,
+          details: across.reasons,
+        });
       const notes: string[] = [];
       let note: DockerNote | null = null;
       let hostConfig: Record<string, unknown> = {};

@@ -330,7 +330,7 @@ describe('archives someone else made', () => {
         .catch((err: unknown) => err);
       expect(e).toBeInstanceOf(StudioError);
       expect((e as StudioError).message).toMatch(
-        /made by checkpoint-studio \(Docker\).*Podman, which cannot restore it/,
+        /made by checkpoint-studio \(Docker\)\. A checkpoint made under Docker cannot be restored under Podman: Docker binds \/etc\/resolv\.conf/,
       );
     });
   });
