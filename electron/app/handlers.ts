@@ -3,7 +3,7 @@ import { runDoctor } from '../doctor/doctor';
 import { diffInspections } from '../criu/diff';
 import { inspectCheckpoint, InspectError } from '../criu/inspect';
 import { searchMemory } from '../criu/memsearch';
-import { pathSource, SourceError, type CheckpointSource } from '../criu/sources';
+import { archiveFileSource, pathSource, SourceError, type CheckpointSource } from '../criu/sources';
 import type { InspectSourceT } from '../ipc/contract';
 import { StudioError } from '../ipc/errors';
 import type { Handlers } from '../ipc/dispatcher';
@@ -19,6 +19,10 @@ export function createHandlers(s: Services): Handlers {
       const t = await s.checkpoints.target(src.engineId, src.container);
       return s.checkpoints.backend(t.conn).inspectSource(t, src.checkpoint);
     }
+    if (src.kind === 'image') {
+      const layer = await s.images.inspectLayer(src.engineId, src.image);
+      return { ...archiveFileSource(layer.file), label: layer.label };
+    }
     // Named as the user knows the file, not as the app stored it.
     const f = s.files.get(src.fileId);
     return { ...pathSource(f.path), label: f.name };
@@ -33,6 +37,21 @@ export function createHandlers(s: Services): Handlers {
         throw new StudioError('invalid-argument', e.message, { cause: e });
       throw e;
     }
+  };
+  // A few lines a second at most: what a person reads.
+  const imageProgress = (opId: string | undefined, what: string): PortableProgress => {
+    let last = 0;
+    return (p) => {
+      if (!opId || (!p.instance && Date.now() - last < 250)) return;
+      last = Date.now();
+      const message = p.instance
+        ? `${p.instance}: ${p.stage}…`
+        : `${what}: ${p.stage}${p.bytes ? ` ${bytes(p.bytes)}` : ''}`;
+      s.bus.emit('operation.progress', { opId, kind: 'image', message, done: false });
+    };
+  };
+  const done = (opId: string | undefined, message: string) => {
+    if (opId) s.bus.emit('operation.progress', { opId, kind: 'image', message, done: true });
   };
   return {
     'app.info': async () => ({
@@ -180,6 +199,29 @@ export function createHandlers(s: Services): Handlers {
       if (opId) s.bus.emit('operation.progress', { opId, kind: 'import', message: 'Done', done: true });
       return r;
     },
+    'images.list': async ({ engineId }) => s.images.list(engineId),
+    'image.create': async ({ opId, ...r }) => {
+      const progress = imageProgress(opId, `Making ${r.image}`);
+      const out = await s.images.create({ ...r, opId }, progress);
+      done(opId, `${r.image} is ready`);
+      return out;
+    },
+    'image.restore': async ({ opId, ...r }) => {
+      const out = await s.images.restore({ ...r, opId }, imageProgress(opId, `Restoring ${r.image}`));
+      done(opId, 'Done');
+      return out;
+    },
+    'image.push': async ({ opId, ...r }) => {
+      const out = await s.images.push(r, imageProgress(opId, `Pushing ${r.to}`));
+      done(opId, `Pushed ${r.to}`);
+      return out;
+    },
+    'image.pull': async ({ opId, ...r }) => {
+      const out = await s.images.pull(r, imageProgress(opId, `Pulling ${r.image}`));
+      done(opId, `Pulled ${r.image}`);
+      return out;
+    },
+    'image.remove': async (r) => s.images.remove(r),
     'files.pick': async ({ kind }) => {
       if (!s.options.pickPath) {
         throw new StudioError('unsupported', 'Browser mode cannot show a file picker for the app.', {

@@ -24,6 +24,7 @@ import { recover } from './recovery';
 import { Journal } from '../catalog/journal';
 import { CapabilityService } from '../capabilities/capability-service';
 import { CapabilityStore } from '../capabilities/capability-store';
+import { ImageService } from '../portable/image-service';
 import { PortableService } from '../portable/portable-service';
 
 /** How soon, then at most how rarely, what is owed to an engine is asked again. */
@@ -63,6 +64,7 @@ export class Services {
   readonly migrations: MigrationService;
   /** Checkpoints as files: export and import. */
   readonly portable: PortableService;
+  readonly images: ImageService;
   readonly capabilities: CapabilityService;
   readonly dispatcher: Dispatcher;
   /** What long operations made or stopped, until they are over (see catalog/journal.ts). */
@@ -112,6 +114,7 @@ export class Services {
     for (const spec of options.engines) this.registry.add(spec);
     this.engines = new EngineManager(this.registry, options.dataDir, this.bus);
     this.portable = new PortableService(this.registry, this.checkpoints, this.catalog);
+    this.images = new ImageService(this.registry, this.checkpoints, this.portable);
     this.migrations = new MigrationService(
       this.registry,
       this.checkpoints,
@@ -210,6 +213,7 @@ export class Services {
     this.schedules.scheduler.stop();
     this.logs.stopAll();
     this.files.dispose();
+    this.images.dispose();
     this.registry.stopAll();
     this.catalog.close();
   }

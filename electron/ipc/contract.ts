@@ -275,7 +275,7 @@ export const MigrationResult = z.object({
 
 export const OperationProgress = z.object({
   opId: OperationId,
-  kind: z.enum(['checkpoint', 'restore', 'clone', 'migrate', 'export', 'import']),
+  kind: z.enum(['checkpoint', 'restore', 'clone', 'migrate', 'export', 'import', 'image']),
   message: z.string(),
   done: z.boolean(),
   instances: z.array(CloneInstance).optional(),
@@ -428,6 +428,25 @@ export const ArchiveOrigin = z.object({
   checkpointedAt: z.string().nullable(),
 });
 
+/** An image name as engines accept it: [registry[:port]/]path[:tag], checked again where it is used. */
+export const ImageRef = z
+  .string()
+  .min(1, 'an image name is required')
+  .max(255, 'an image name has at most 255 characters')
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:/@-]*$/, 'an image name holds letters, digits and . _ : / @ - only');
+
+/** A checkpoint kept as an OCI image (Podman's `--create-image` layout) on an engine. */
+export const CheckpointImage = z.object({
+  id: z.string(),
+  refs: z.array(z.string()),
+  container: z.string(),
+  checkpoint: z.string().nullable(),
+  madeBy: z.enum(['docker', 'podman']),
+  rootfsImage: z.string(),
+  created: z.string(),
+  size: z.number(),
+});
+
 export const ImportResult = z.object({
   origin: ArchiveOrigin,
   instances: z.array(
@@ -459,6 +478,7 @@ export const InspectSource = z.discriminatedUnion('kind', [
       fileId: z.string().regex(/^[a-f0-9]{24}$/, 'a file id is 24 hex digits'),
     })
     .strict(),
+  z.object({ kind: z.literal('image'), engineId: EngineId, image: ImageRef }).strict(),
 ]);
 
 export const InspectProcess = z.object({
@@ -826,6 +846,53 @@ export const calls = {
     result: ImportResult,
     summary:
       'Make new containers from a checkpoint archive the user picked or uploaded, restored where it was.',
+  },
+  'images.list': {
+    args: z.object({ engineId: EngineId }).strict(),
+    result: z.array(CheckpointImage),
+    summary: "The engine's checkpoint images: the app's and Podman's own (--create-image), newest first.",
+  },
+  'image.create': {
+    args: z
+      .object({ ...Target, checkpoint: CheckpointName, image: ImageRef, opId: OperationId.optional() })
+      .strict(),
+    result: z.object({ id: z.string(), image: z.string(), bytes: z.number() }),
+    summary: 'Keep a checkpoint as an OCI image in the engine’s image store (one layer: its archive).',
+  },
+  'image.restore': {
+    args: z
+      .object({
+        engineId: EngineId,
+        image: ImageRef,
+        name: ContainerRef.refine((n) => n.length <= 100, 'a name has at most 100 characters').optional(),
+        count: z
+          .number()
+          .int()
+          .min(1, 'at least 1 container')
+          .max(50, 'at most 50 containers at once')
+          .default(1),
+        opId: OperationId.optional(),
+      })
+      .strict(),
+    result: ImportResult,
+    summary: 'Make new containers from a checkpoint image, restored where it was.',
+  },
+  'image.push': {
+    args: z
+      .object({ engineId: EngineId, image: ImageRef, to: ImageRef, opId: OperationId.optional() })
+      .strict(),
+    result: z.object({ pushed: z.string() }),
+    summary: 'Push a checkpoint image to a registry, with the engine’s own registry settings and logins.',
+  },
+  'image.pull': {
+    args: z.object({ engineId: EngineId, image: ImageRef, opId: OperationId.optional() }).strict(),
+    result: CheckpointImage,
+    summary: 'Pull a checkpoint image from a registry.',
+  },
+  'image.remove': {
+    args: z.object({ engineId: EngineId, image: ImageRef }).strict(),
+    result: z.object({ removed: z.boolean() }),
+    summary: 'Remove a checkpoint image (or one of its names) from the engine.',
   },
   'files.pick': {
     args: z.object({ kind: z.enum(['archive', 'folder']) }).strict(),

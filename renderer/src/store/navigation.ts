@@ -18,6 +18,12 @@ export function routeFromHash(hash: string): Route {
     };
   const f = /^#\/inspect\/file\/([a-f0-9]{24})$/.exec(hash);
   if (f) return { view: 'inspect', source: { kind: 'file', fileId: f[1]! } };
+  const i = /^#\/inspect\/image\/([a-z0-9-]+)\/([A-Za-z0-9%._-]+)$/.exec(hash);
+  if (i) {
+    const image = decodeURIComponent(i[2]!);
+    if (/^[A-Za-z0-9][A-Za-z0-9._:/@-]*$/.test(image))
+      return { view: 'inspect', source: { kind: 'image', engineId: i[1]!, image } };
+  }
   const m = /^#\/container\/([a-z0-9-]+)\/([a-zA-Z0-9_.-]+)$/.exec(hash);
   if (m) return { view: 'container', engineId: m[1]!, containerId: m[2]! };
   if (hash.startsWith('#/engines')) return { view: 'engines' };
@@ -28,15 +34,16 @@ export function hashFromRoute(r: Route): string {
   if (r.view === 'container') return `#/container/${r.engineId}/${r.containerId}`;
   if (r.view === 'inspect') {
     const s = r.source;
-    return s.kind === 'engine'
-      ? `#/inspect/engine/${s.engineId}/${s.container}/${s.checkpoint}`
-      : `#/inspect/file/${s.fileId}`;
+    return `#/inspect/${sourceKey(s)}`;
   }
   return `#/${r.view}`;
 }
 
 export function sourceKey(s: InspectSourceT): string {
-  return s.kind === 'engine' ? `engine/${s.engineId}/${s.container}/${s.checkpoint}` : `file/${s.fileId}`;
+  if (s.kind === 'engine') return `engine/${s.engineId}/${s.container}/${s.checkpoint}`;
+  // An image name holds slashes and colons: one path segment, escaped.
+  if (s.kind === 'image') return `image/${s.engineId}/${encodeURIComponent(s.image)}`;
+  return `file/${s.fileId}`;
 }
 
 /** Keep the chosen engine while it is online; otherwise the first online one; otherwise keep it. */
