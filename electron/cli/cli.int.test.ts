@@ -78,6 +78,44 @@ describe('checkpoint-studio CLI', () => {
     expect(clash.err()).toContain('already');
   });
 
+  it('image create, ls, restore, rm: a checkpoint kept as an image and made into a container again', async () => {
+    const name = uniqueName('cli-image');
+    const image = `checkpoint-studio-test/${name.toLowerCase()}:one`;
+    await containers.run({
+      name,
+      image: tb.busyboxImage,
+      cmd: ['sh', '-c', 'i=0; while true; do echo $i; i=$((i+1)); sleep 0.2; done'],
+    });
+    try {
+      expect(await main(['checkpoint', name, '--name', 'one', '--leave-running'], io().value)).toBe(0);
+      const made = io();
+      expect(await main(['image', 'create', name, '--checkpoint', 'one', '--name', image], made.value)).toBe(
+        0,
+      );
+      expect(made.out()).toContain(`${name}:one is the image ${image}`);
+      const ls = io();
+      expect(await main(['image', 'ls', '--json'], ls.value)).toBe(0);
+      expect(
+        (JSON.parse(ls.out()) as { refs: string[]; container: string }[]).find((i) => i.refs.includes(image))
+          ?.container,
+      ).toBe(name);
+      const r = io();
+      expect(await main(['image', 'restore', image, '--name', `${name}-img`, '--json'], r.value)).toBe(0);
+      const out = JSON.parse(r.out()) as { instances: { name: string; id: string | null; error?: string }[] };
+      expect(out.instances).toEqual([{ name: `${name}-img`, id: expect.any(String) }]);
+      containers.adopt(out.instances[0]!.id!);
+      // A name that no engine takes is refused with the rule, before the engine is asked.
+      const bad = io();
+      expect(await main(['image', 'create', name, '--checkpoint', 'one', '--name', '../Up'], bad.value)).toBe(
+        64,
+      );
+      expect(bad.err()).toContain('not an image name');
+    } finally {
+      const rm = io();
+      expect(await main(['image', 'rm', image], rm.value)).toBe(0);
+    }
+  });
+
   it('an engine that is not there: exit 1 and a hint', async () => {
     const t = io({ DOCKER_HOST: 'unix:///nonexistent/docker.sock' });
     expect(await main(['ps'], t.value)).toBe(1);

@@ -11,6 +11,7 @@ import { diffCommand, inspectCommand, memsearchCommand } from './commands/inspec
 import { scheduleCommand, schedulesCommand, unscheduleCommand } from './commands/schedules';
 import { enginesCommand } from './commands/engines';
 import { migrateCommand } from './commands/migrate';
+import { imageCommand } from './commands/images';
 import { exportCommand, importCommand } from './commands/portable';
 import {
   checkpointCommand,
@@ -44,6 +45,11 @@ commands:
   export <container> --checkpoint NAME --output FILE [--compress zstd|gzip|none]
                                one archive, in the layout Podman and checkpointctl read
   import FILE [--name NAME] [--count N]                  new containers from an archive, restored where it was
+  image ls                                                checkpoint images on the engine (the app's and Podman's)
+  image create <container> --checkpoint NAME --name IMAGE a checkpoint kept as an OCI image
+  image restore IMAGE [--name NAME] [--count N]           new containers from a checkpoint image
+  image push IMAGE --to IMAGE | image pull IMAGE | image rm IMAGE
+                               through the engine's own registry settings (loopback registries: plain HTTP)
   engines [ls]                                            the engines the app connects to, with their health
   engines add NAME ADDRESS [--tls DIR]                    unix:///path, tcp://host:2376 (with --tls), ssh://user@host
         [--identity FILE] [--host-key SHA256:…]           ssh: the key to log in with; the host key you expect
@@ -76,6 +82,7 @@ const COMMANDS = [
   'migrate',
   'export',
   'import',
+  'image',
   'engines',
   'schedule',
   'schedules',
@@ -231,6 +238,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       'migrate',
       'export',
       'import',
+      'image',
       'checkpoint',
       'checkpoints',
       'restore',
@@ -337,6 +345,15 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
           file: positionals[0]!,
           name: str('name'),
           count: str('count'),
+        });
+      case 'image':
+        return await imageCommand(io, {
+          ...verb,
+          args: positionals,
+          checkpoint: str('checkpoint'),
+          name: str('name'),
+          count: str('count'),
+          to: str('to'),
         });
       case 'engines':
         return await enginesCommand(io, {

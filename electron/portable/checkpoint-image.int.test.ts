@@ -106,6 +106,13 @@ describe.each(ENGINES)('checkpoint images on $id ($label)', (m) => {
         await s.dispatcher.dispatch('image.pull', { engineId: 'e', image: remote }),
       );
       expect(pulled).toMatchObject({ container: c.name, madeBy: m.kind });
+      // The inspector reads the image as it reads an archive.
+      const seen = unwrap<'inspect.open'>(
+        await s.dispatcher.dispatch('inspect.open', {
+          source: { kind: 'image', engineId: 'e', image: remote },
+        }),
+      );
+      expect(seen.processes.map((p) => p.comm)).toContain('sh');
 
       const base = uniqueName('from-image');
       const r = unwrap<'image.restore'>(
