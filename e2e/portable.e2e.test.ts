@@ -113,4 +113,66 @@ describe('checkpoints as files', () => {
     await screenshot(page, 'import-result');
     expect(pageErrors(page).filter((e) => !/Failed to load resource/.test(e))).toEqual([]);
   });
+
+  it('saves a checkpoint as an image, lists it, inspects it and restores it as two containers that count on', async () => {
+    const name = uniqueName('e2e-image');
+    const c = await containers.run({ name, image: tb.busyboxImage, cmd: ['sh', '-c', COUNTER_SCRIPT] });
+    await eventually(async () => (await counterValues(docker, c.id)).length >= 3, 15_000, 'counting');
+    const last = (await counterValues(docker, c.id)).at(-1)!;
+    execFileSync(tb.dockerCli, ['checkpoint', 'create', '--leave-running', c.id, 'warm'], {
+      env: { ...process.env, DOCKER_HOST: tb.dockerHost },
+    });
+    const image = `checkpoints/${name.toLowerCase()}:warm`;
+    try {
+      await page.goto(`${app.origin}/#/container/testbed/${c.id}`);
+      const row = page.locator('[data-checkpoint-row="warm"]');
+      await row.waitFor({ timeout: 30_000 });
+      await row.click();
+      await page.getByRole('button', { name: 'Save as image…' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Save as image' });
+      await expect(dialog.getByLabel('Image name').inputValue()).resolves.toBe(image);
+      await dialog.getByRole('button', { name: 'Save', exact: true }).click();
+      await dialog.locator('[data-image-done]').waitFor({ timeout: 60_000 });
+      await dialog.getByRole('button', { name: 'Show images' }).click();
+
+      const listed = page.locator(`[data-image="${image}"]`);
+      await listed.waitFor({ timeout: 20_000 });
+      await expect(listed.textContent()).resolves.toContain(name);
+      await screenshot(page, 'checkpoint-images');
+
+      await listed.getByRole('button', { name: 'Inspect' }).click();
+      await page.locator('#inspect-title').getByText(image).waitFor({ timeout: 30_000 });
+      await page.goBack();
+
+      await page.locator(`[data-image="${image}"]`).getByRole('button', { name: 'Restore…' }).click();
+      const restore = page.getByRole('dialog', { name: `Restore ${image}` });
+      const base = uniqueName('e2e-from-image');
+      await restore.getByLabel('Name').fill(base);
+      await restore.getByLabel('How many').fill('2');
+      await restore.getByRole('button', { name: 'Restore 2 containers' }).click();
+      const result = page.locator('[data-image-result]');
+      await result.locator('[data-import-results]').waitFor({ timeout: 60_000 });
+      for (const n of [`${base}-1`, `${base}-2`]) {
+        await result.locator(`[data-import="${n}"][data-state="running"]`).waitFor();
+        const made = await docker.getContainer(n).inspect();
+        containers.adopt(made.Id);
+        const values = await eventually(
+          async () => {
+            const v = await counterValues(docker, made.Id);
+            return v.some((x) => x > last) ? v : undefined;
+          },
+          15_000,
+          `${n} counting on`,
+        );
+        expect(values.includes(0)).toBe(false);
+      }
+      await screenshot(page, 'image-restored');
+      expect(pageErrors(page).filter((e) => !/Failed to load resource/.test(e))).toEqual([]);
+    } finally {
+      await docker
+        .getImage(image)
+        .remove({ force: true })
+        .catch(() => undefined);
+    }
+  });
 });

@@ -951,6 +951,7 @@ export type ClonePlanT = z.output<typeof ClonePlan>;
 export type CloneResultT = z.output<typeof CloneResult>;
 export type OperationProgressT = z.output<typeof OperationProgress>;
 export type ProcessInfoT = z.output<typeof ProcessInfo>;
+export type CheckpointImageT = z.infer<typeof CheckpointImage>;
 export type InspectSourceT = z.output<typeof InspectSource>;
 export type PolicyT = z.output<typeof Policy>;
 export type MigrateStageT = z.output<typeof MigrateStage>;

@@ -5,11 +5,12 @@ import { DoctorView } from './views/DoctorView';
 import { ContainerDetailView } from './views/ContainerDetailView';
 import { InspectView } from './views/inspect/InspectView';
 import { EnginesView } from './views/EnginesView';
+import { ImagesView } from './views/portable/ImagesView';
 import { useFileDrop } from './views/inspect/open-checkpoint';
 import { Banner } from './components/Banner';
 import { useApp } from './store/app-store';
 
-/** Alt+1 / Alt+2 switch views from anywhere. */
+/** Alt+1 … Alt+4 switch views from anywhere. */
 function useGlobalKeys() {
   const navigate = useApp((s) => s.navigate);
   useEffect(() => {
@@ -23,6 +24,9 @@ function useGlobalKeys() {
       } else if (e.altKey && e.key === '3') {
         e.preventDefault();
         navigate({ view: 'engines' });
+      } else if (e.altKey && e.key === '4') {
+        e.preventDefault();
+        navigate({ view: 'images' });
       }
     };
     window.addEventListener('keydown', onKey);
@@ -60,6 +64,8 @@ export function App() {
           <DoctorView />
         ) : route.view === 'engines' ? (
           <EnginesView />
+        ) : route.view === 'images' ? (
+          <ImagesView />
         ) : route.view === 'inspect' ? (
           <InspectView key={JSON.stringify(route.source)} source={route.source} />
         ) : route.view === 'container' ? (

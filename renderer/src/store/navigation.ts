@@ -5,6 +5,7 @@ export type Route =
   | { view: 'containers' }
   | { view: 'doctor' }
   | { view: 'engines' }
+  | { view: 'images' }
   | { view: 'container'; engineId: string; containerId: string }
   | { view: 'inspect'; source: InspectSourceT };
 export type View = Route['view'];
@@ -27,6 +28,7 @@ export function routeFromHash(hash: string): Route {
   const m = /^#\/container\/([a-z0-9-]+)\/([a-zA-Z0-9_.-]+)$/.exec(hash);
   if (m) return { view: 'container', engineId: m[1]!, containerId: m[2]! };
   if (hash.startsWith('#/engines')) return { view: 'engines' };
+  if (hash.startsWith('#/images')) return { view: 'images' };
   return hash.startsWith('#/doctor') ? { view: 'doctor' } : { view: 'containers' };
 }
 

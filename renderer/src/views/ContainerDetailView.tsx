@@ -18,10 +18,11 @@ import { ScheduleDialog } from './container/ScheduleDialog';
 import { MigrateDialog } from './container/MigrateDialog';
 import { ScheduleBar, scheduleGaps } from './container/ScheduleBar';
 import { ExportDialog } from './portable/ExportDialog';
+import { SaveImageDialog } from './portable/SaveImageDialog';
 import { useSchedules } from '../store/schedule-store';
 
 type Dialog =
-  null | 'checkpoint' | 'clone' | 'export' | 'delete' | 'restore-running' | 'schedule' | 'migrate';
+  null | 'checkpoint' | 'clone' | 'export' | 'image' | 'delete' | 'restore-running' | 'schedule' | 'migrate';
 
 /** One container: its checkpoints on a timeline, what each holds, and the actions on them. */
 export function ContainerDetailView(props: { engineId: string; containerId: string }) {
@@ -278,6 +279,7 @@ export function ContainerDetailView(props: { engineId: string; containerId: stri
             onRestore={() => (running ? setDialog('restore-running') : doRestore(false))}
             onClone={() => setDialog('clone')}
             onExport={() => setDialog('export')}
+            onSaveImage={() => setDialog('image')}
             onDelete={() => setDialog('delete')}
             onInspect={() =>
               navigate({
@@ -313,6 +315,15 @@ export function ContainerDetailView(props: { engineId: string; containerId: stri
         )}
         {current && dialog === 'export' && (
           <ExportDialog
+            engineId={engineId}
+            containerId={containerId}
+            containerName={container.name}
+            checkpoint={current.name}
+            onClose={() => setDialog(null)}
+          />
+        )}
+        {current && dialog === 'image' && (
+          <SaveImageDialog
             engineId={engineId}
             containerId={containerId}
             containerName={container.name}

@@ -76,8 +76,8 @@ export function EngineSidebar() {
         <li>
           <button
             type="button"
-            className={`nav ${view !== 'doctor' && view !== 'engines' ? 'selected' : ''}`}
-            aria-current={view !== 'doctor' && view !== 'engines' ? 'page' : undefined}
+            className={`nav ${!['doctor', 'engines', 'images'].includes(view) ? 'selected' : ''}`}
+            aria-current={!['doctor', 'engines', 'images'].includes(view) ? 'page' : undefined}
             onClick={() => navigate({ view: 'containers' })}
           >
             Containers <kbd>Alt+1</kbd>
@@ -101,6 +101,16 @@ export function EngineSidebar() {
             onClick={() => navigate({ view: 'engines' })}
           >
             Manage engines <kbd>Alt+3</kbd>
+          </button>
+        </li>
+        <li>
+          <button
+            type="button"
+            className={`nav ${view === 'images' ? 'selected' : ''}`}
+            aria-current={view === 'images' ? 'page' : undefined}
+            onClick={() => navigate({ view: 'images' })}
+          >
+            Checkpoint images <kbd>Alt+4</kbd>
           </button>
         </li>
         <li>

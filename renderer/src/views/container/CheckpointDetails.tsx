@@ -22,6 +22,7 @@ export function CheckpointDetails(props: {
   onRestore: () => void;
   onClone: () => void;
   onExport: () => void;
+  onSaveImage: () => void;
   onDelete: () => void;
   onInspect: () => void;
   onSaveNote: (note: string) => Promise<boolean>;
@@ -77,6 +78,15 @@ export function CheckpointDetails(props: {
             title="Write it to one archive file, for another host or Podman"
           >
             Export…
+          </button>
+          <button
+            type="button"
+            className="secondary"
+            onClick={props.onSaveImage}
+            disabled={missing}
+            title="Keep it as an OCI image, to push to a registry and restore anywhere"
+          >
+            Save as image…
           </button>
           <button
             type="button"

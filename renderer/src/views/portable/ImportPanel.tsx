@@ -137,7 +137,7 @@ export function ImportPanel({ fileId }: { fileId: string }) {
   );
 }
 
-function ImportResults({ result }: { result: ImportResultT }) {
+export function ImportResults({ result }: { result: ImportResultT }) {
   return (
     <div data-import-result>
       <p className="muted" data-import-origin>

@@ -1,0 +1,333 @@
+import { useEffect, useMemo, useState } from 'react';
+import type { CheckpointImageT, ImportResultT } from '../../../../electron/ipc/contract';
+import type { ErrorInfo } from '../../../../electron/ipc/errors';
+import { ago, bytes } from '../../../../electron/shared/format';
+import { api } from '../../api/client';
+import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { EmptyState } from '../../components/EmptyState';
+import { ErrorBox } from '../../components/ErrorBox';
+import { useOperationProgress } from '../../hooks/use-operation-progress';
+import { useApp } from '../../store/app-store';
+import { errorInfo } from '../../store/errors';
+import { imageNameProblem } from './image-text';
+import { ImportResults } from './ImportPanel';
+import { containerNameProblem } from './portable-text';
+
+type Action = { kind: 'restore' | 'push' | 'remove'; image: CheckpointImageT } | null;
+
+const nameOf = (i: CheckpointImageT) => i.refs[0] ?? i.id.replace(/^sha256:/, '').slice(0, 12);
+
+/**
+ * The checkpoint images of one engine — the app's and Podman's own — with what can be done to them:
+ * restore as new containers, push to a registry, pull one, inspect, remove.
+ */
+export function ImagesView() {
+  const engines = useApp((s) => s.engines);
+  const selectedEngineId = useApp((s) => s.selectedEngineId);
+  const navigate = useApp((s) => s.navigate);
+  const online = useMemo(() => engines.filter((e) => e.state === 'online'), [engines]);
+  const [chosen, setChosen] = useState<string | null>(null);
+  const engineId = (
+    online.find((e) => e.id === chosen) ??
+    online.find((e) => e.id === selectedEngineId) ??
+    online[0]
+  )?.id;
+  // Kept with the engine they are of, so another engine's list never shows under this one's name.
+  const [listed, setListed] = useState<{ engineId: string; images: CheckpointImageT[]; at: number } | null>(
+    null,
+  );
+  const images = listed && listed.engineId === engineId ? listed.images : null;
+  const [error, setError] = useState<ErrorInfo | null>(null);
+  const [action, setAction] = useState<Action>(null);
+  const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState<{ title: string; restored?: ImportResultT } | null>(null);
+  const [pullRef, setPullRef] = useState('');
+  const [form, setForm] = useState({ name: '', count: 1, to: '' });
+  const progress = useOperationProgress();
+
+  // Asked again after each action; an answer for an engine no longer shown is dropped.
+  const [reloads, setReloads] = useState(0);
+  useEffect(() => {
+    if (!engineId) return;
+    let live = true;
+    api.call('images.list', { engineId }).then(
+      (images) => live && setListed({ engineId, images, at: Date.now() }),
+      (e: unknown) => live && setError(errorInfo(e)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [engineId, reloads]);
+
+  const run = async (what: () => Promise<{ title: string; restored?: ImportResultT }>) => {
+    setBusy(true);
+    setError(null);
+    setResult(null);
+    try {
+      setResult(await what());
+      setAction(null);
+      setReloads((n) => n + 1);
+    } catch (e) {
+      setError(errorInfo(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const pullProblem = pullRef ? imageNameProblem(pullRef) : null;
+  const a = action;
+  const nameProblem = form.name ? containerNameProblem(form.name) : null;
+  const toProblem = form.to
+    ? imageNameProblem(form.to)
+    : 'Where to push it, e.g. registry.example:5000/team/name:tag.';
+
+  return (
+    <section className="view" aria-labelledby="images-title" data-images-view>
+      <header className="view-header">
+        <h1 id="images-title">Checkpoint images</h1>
+        {online.length > 1 && (
+          <label className="inline">
+            <span>Engine</span>
+            <select value={engineId ?? ''} onChange={(e) => setChosen(e.target.value)}>
+              {online.map((e) => (
+                <option key={e.id} value={e.id}>
+                  {e.name}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+      </header>
+      <form
+        className="inline-form"
+        data-image-pull
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (!engineId || !pullRef || pullProblem || busy) return;
+          const opId = progress.start();
+          void run(async () => {
+            const img = await api.call('image.pull', { engineId, image: pullRef, opId });
+            return {
+              title: `Pulled ${nameOf(img)}: ${img.container}${img.checkpoint ? `:${img.checkpoint}` : ''}`,
+            };
+          });
+        }}
+      >
+        <label>
+          <span>Pull a checkpoint image</span>
+          <input
+            value={pullRef}
+            placeholder="registry.example:5000/team/redis-warm:cp1"
+            onChange={(e) => setPullRef(e.target.value)}
+            aria-invalid={Boolean(pullProblem)}
+            spellCheck={false}
+          />
+        </label>
+        <button type="submit" className="secondary" disabled={!pullRef || Boolean(pullProblem) || busy}>
+          Pull
+        </button>
+        {pullProblem && <p className="field-error">{pullProblem}</p>}
+      </form>
+      {busy && progress.lines.length > 0 && <p aria-live="polite">{progress.lines.at(-1)}</p>}
+      {error && <ErrorBox error={error} />}
+      {result && (
+        <div role="status" data-image-result>
+          <p>{result.title}</p>
+          {result.restored && <ImportResults result={result.restored} />}
+        </div>
+      )}
+      {!engineId ? (
+        <EmptyState title="No engine is online">Connect an engine to see its checkpoint images.</EmptyState>
+      ) : images === null ? (
+        <p className="muted">Loading…</p>
+      ) : images.length === 0 ? (
+        <EmptyState title="No checkpoint images yet">
+          Open a container, choose a checkpoint and “Save as image…”, or pull one above.
+        </EmptyState>
+      ) : (
+        <table className="grid" data-images>
+          <thead>
+            <tr>
+              <th scope="col">Image</th>
+              <th scope="col">Container</th>
+              <th scope="col">Checkpoint</th>
+              <th scope="col">Made by</th>
+              <th scope="col">Size</th>
+              <th scope="col">Created</th>
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {images.map((i) => (
+              <tr key={i.id} data-image={nameOf(i)}>
+                <td className="name">{nameOf(i)}</td>
+                <td>{i.container}</td>
+                <td>{i.checkpoint ?? '—'}</td>
+                <td>{i.madeBy === 'docker' ? 'Docker' : 'Podman'}</td>
+                <td>{bytes(i.size)}</td>
+                <td>{i.created ? ago(Date.parse(i.created), listed?.at ?? 0) : '—'}</td>
+                <td>
+                  <div className="row-actions">
+                    <button
+                      type="button"
+                      className="primary"
+                      onClick={() => {
+                        setForm({ name: '', count: 1, to: '' });
+                        setAction({ kind: 'restore', image: i });
+                      }}
+                    >
+                      Restore…
+                    </button>
+                    <button
+                      type="button"
+                      className="secondary"
+                      onClick={() =>
+                        navigate({
+                          view: 'inspect',
+                          source: { kind: 'image', engineId: engineId, image: i.refs[0] ?? i.id },
+                        })
+                      }
+                    >
+                      Inspect
+                    </button>
+                    <button
+                      type="button"
+                      className="secondary"
+                      onClick={() => {
+                        setForm({ name: '', count: 1, to: '' });
+                        setAction({ kind: 'push', image: i });
+                      }}
+                    >
+                      Push…
+                    </button>
+                    <button
+                      type="button"
+                      className="danger"
+                      onClick={() => setAction({ kind: 'remove', image: i })}
+                    >
+                      Remove…
+                    </button>
+                  </div>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {a?.kind === 'restore' && engineId && (
+        <ConfirmDialog
+          open
+          title={`Restore ${nameOf(a.image)}`}
+          confirmLabel={
+            busy ? 'Restoring…' : `Restore ${form.count === 1 ? 'one container' : `${form.count} containers`}`
+          }
+          onCancel={() => !busy && setAction(null)}
+          onConfirm={() => {
+            if (busy || nameProblem || !(form.count >= 1 && form.count <= 50)) return;
+            const opId = progress.start();
+            void run(async () => {
+              const restored = await api.call('image.restore', {
+                engineId,
+                image: a.image.refs[0] ?? a.image.id,
+                count: form.count,
+                opId,
+                ...(form.name ? { name: form.name } : {}),
+              });
+              return { title: `From ${nameOf(a.image)}`, restored };
+            });
+          }}
+        >
+          <div className="form" data-image-restore>
+            <p className="muted">
+              New containers that go on where {a.image.container} was when it was checkpointed.
+            </p>
+            <label>
+              <span>Name</span>
+              <input
+                value={form.name}
+                placeholder={a.image.container}
+                onChange={(e) => setForm({ ...form, name: e.target.value })}
+                disabled={busy}
+              />
+            </label>
+            {nameProblem && <p className="field-error">{nameProblem}</p>}
+            <label>
+              <span>How many</span>
+              <input
+                type="number"
+                min={1}
+                max={50}
+                value={form.count}
+                onChange={(e) => setForm({ ...form, count: Number(e.target.value) })}
+                disabled={busy}
+              />
+            </label>
+            {busy && <p aria-live="polite">{progress.lines.at(-1) ?? 'Restoring…'}</p>}
+          </div>
+        </ConfirmDialog>
+      )}
+      {a?.kind === 'push' && engineId && (
+        <ConfirmDialog
+          open
+          title={`Push ${nameOf(a.image)}`}
+          confirmLabel={busy ? 'Pushing…' : 'Push'}
+          onCancel={() => !busy && setAction(null)}
+          onConfirm={() => {
+            if (busy || !form.to || imageNameProblem(form.to)) return;
+            const opId = progress.start();
+            void run(async () => {
+              const r = await api.call('image.push', {
+                engineId,
+                image: a.image.refs[0] ?? a.image.id,
+                to: form.to,
+                opId,
+              });
+              return { title: `Pushed ${r.pushed}` };
+            });
+          }}
+        >
+          <div className="form" data-image-push>
+            <p className="muted">
+              With the engine’s own registry settings and logins; a registry on this machine’s loopback is
+              spoken to over plain HTTP, as Docker does.
+            </p>
+            <label>
+              <span>Push to</span>
+              <input
+                value={form.to}
+                placeholder="registry.example:5000/team/name:tag"
+                onChange={(e) => setForm({ ...form, to: e.target.value })}
+                disabled={busy}
+                spellCheck={false}
+              />
+            </label>
+            {form.to && toProblem && <p className="field-error">{toProblem}</p>}
+            {busy && <p aria-live="polite">{progress.lines.at(-1) ?? 'Pushing…'}</p>}
+          </div>
+        </ConfirmDialog>
+      )}
+      {a?.kind === 'remove' && engineId && (
+        <ConfirmDialog
+          open
+          danger
+          title={`Remove ${nameOf(a.image)}?`}
+          confirmLabel="Remove"
+          onCancel={() => !busy && setAction(null)}
+          onConfirm={() =>
+            void run(async () => {
+              await api.call('image.remove', { engineId, image: a.image.refs[0] ?? a.image.id });
+              return { title: `Removed ${nameOf(a.image)}` };
+            })
+          }
+        >
+          <p>
+            The image goes from the engine{a.image.refs.length > 1 ? ' under this name (it has others)' : ''};
+            containers restored from it stay. A copy pushed to a registry stays there.
+          </p>
+        </ConfirmDialog>
+      )}
+    </section>
+  );
+}
