@@ -51,3 +51,23 @@ export function crossEngineRefusal(
     reasons,
   };
 }
+
+/**
+ * Why a Kubernetes (CRI-O) archive does not restore under Docker or Podman: its container ran in
+ * the kubelet's mount tree — binds of the pod's folders on the node that made it (hosts file,
+ * termination log, service account token…) — and CRIU restores only into the tree it saw, which no
+ * Docker or Podman container has (the same wall as between Docker and Podman, measured above).
+ * Not tried here: Debian ships neither CRI-O nor crictl, so no such archive can be made on this
+ * machine; the binds are read from the archive's own spec.dump.
+ */
+export function kubernetesRefusal(
+  spec: { mounts?: { destination?: string; type?: string; options?: string[] }[] } | null,
+): string {
+  const binds = (spec?.mounts ?? [])
+    .filter((m) => m.type === 'bind' || (m.options ?? []).some((o) => o === 'bind' || o === 'rbind'))
+    .map((m) => m.destination ?? '?');
+  const named = binds.length
+    ? ` (binds at ${binds.slice(0, 6).join(', ')}${binds.length > 6 ? ', …' : ''})`
+    : '';
+  return `Its container ran in the kubelet's mount tree${named}, and CRIU restores only into the tree it saw, which no Docker or Podman container has.`;
+}

@@ -24,7 +24,7 @@ import type { ContainerInspectInfo } from 'dockerode';
 import { ArchiveRefused, LAYOUT, type ArchiveOrigin } from './archive-layout';
 import { readArchive } from './archive-reader';
 import { compressor, type Compression } from './compression';
-import { crossEngineRefusal } from './cross-engine';
+import { crossEngineRefusal, kubernetesRefusal } from './cross-engine';
 import { writeDockerArchive, type DockerNote } from './docker-archive';
 import { imageHere, importBody, importIntoDocker, type ImportedInstance } from './docker-import';
 import { importableHostConfig, specHostReach } from './import-policy';
@@ -190,14 +190,16 @@ export class PortableService {
     }
     try {
       const origin = archive.origin;
-      if (origin.engineKind === null)
+      if (origin.engineKind === null) {
+        const spec = archive.meta.get(LAYOUT.spec);
         throw new StudioError(
           'unsupported',
-          `${r.label} was made by ${origin.madeBy}, which ${conn.spec.name} cannot restore.`,
+          `${r.label} was made by ${origin.madeBy}${origin.pod ? ` (pod ${origin.pod})` : ''}, which ${conn.spec.name} cannot restore.${origin.pod ? ` ${kubernetesRefusal(spec ? (JSON.parse(spec.toString('utf8')) as object) : null)}` : ''}`,
           {
-            hint: 'Only archives of Docker (exported by this app) and of Podman can be imported so far. Nothing was created.',
+            hint: 'Only archives of Docker (exported by this app) and of Podman can be imported. Nothing was created.',
           },
         );
+      }
       const across = crossEngineRefusal(origin.engineKind, kind);
       if (across)
         throw new StudioError('unsupported', `${r.label} was made by ${origin.madeBy}. ${across.message}`, {

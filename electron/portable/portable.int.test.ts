@@ -305,6 +305,31 @@ describe('archives someone else made', () => {
         ],
         /binds host folders \(\/\).*runs privileged.*shares the host's processes/,
       ],
+      [
+        'a Kubernetes (CRI-O) archive: named with its pod and the kubelet binds it ran with',
+        [
+          {
+            name: 'config.dump',
+            body: JSON.stringify({ id: 'x', name: 'k8s_web', rootfsImageName: 'docker.io/library/redis:7' }),
+          },
+          {
+            name: 'spec.dump',
+            body: JSON.stringify({
+              annotations: {
+                'io.kubernetes.pod.name': 'web-7d9',
+                'io.kubernetes.pod.namespace': 'shop',
+                'io.kubernetes.container.name': 'web',
+              },
+              mounts: [
+                { destination: '/etc/hosts', type: 'bind', source: '/var/lib/kubelet/pods/u/etc-hosts' },
+                { destination: '/dev/termination-log', type: 'bind', source: '/var/lib/kubelet/pods/u/c/t' },
+              ],
+            }),
+          },
+          inventory,
+        ],
+        /CRI-O \(Kubernetes\) \(pod shop\/web-7d9\).*kubelet's mount tree \(binds at \/etc\/hosts, \/dev\/termination-log\)/,
+      ],
     ];
     await withServices(host, async (s) => {
       const before = (await docker.listContainers({ all: true })).map((c) => c.Id).sort();
