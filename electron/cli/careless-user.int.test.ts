@@ -193,6 +193,59 @@ describe('interrupted', () => {
     },
   );
 
+  describe('an import of 10 from an archive', () => {
+    let archive: string;
+    beforeAll(async () => {
+      archive = path.join(HOME, 'warm.tar.zst');
+      const r = await cli('export', redis.name, '--checkpoint', 'warm', '--output', archive);
+      expect(r.code, r.err).toBe(0);
+    });
+
+    it('Ctrl+C: cancelled, exit 130, every container it made removed, nothing owed', async () => {
+      const before = await everything(dockerA);
+      const name = uniqueName('imp');
+      const run = start(['import', archive, '--name', name, '--count', '10']);
+      await eventually(
+        () => /: (creating|copying|restoring)/.test(run.err()),
+        60_000,
+        'the import under way',
+      );
+      run.child.kill('SIGINT');
+      const r = await run.done;
+      expect(r.code, r.err).toBe(130);
+      expect(r.err).toMatch(/was cancelled/);
+      expect(await everything(dockerA)).toEqual(before);
+      expect(await helpers(dockerA)).toBe(0);
+      expect(journalLines()).toBe(0);
+    });
+
+    it('kill -9: the next command removes what it left, and says so', async () => {
+      const before = await everything(dockerA);
+      const name = uniqueName('imk');
+      const run = start(['import', archive, '--name', name, '--count', '10']);
+      await eventually(() => /: (copying|restoring)/.test(run.err()), 60_000, 'the moment to kill');
+      run.child.kill('SIGKILL');
+      await run.done;
+      const unfinished = journalLines() > 0;
+      const made = (await everything(dockerA)).filter((c) => c.includes(name)).length;
+      const next = await cli('ps');
+      expect(next.code, next.err).toBe(0);
+      const after = await everything(dockerA);
+      if (unfinished) {
+        expect(after.filter((c) => c.includes(name))).toEqual([]);
+        if (made > 0) expect(next.err).toMatch(/put right/);
+      } else {
+        // Too late: the import was over, its containers are the user's.
+        expect(after.filter((c) => c.includes(name))).toHaveLength(10);
+        for (const c of await dockerA.listContainers({ all: true, filters: { name: [name] } }))
+          onA.adopt(c.Id);
+      }
+      expect(after.filter((c) => !c.includes(name))).toEqual(before);
+      expect(await helpers(dockerA)).toBe(0);
+      expect(journalLines()).toBe(0);
+    });
+  });
+
   it('Ctrl+C during a migration: the source runs on where it was, nothing is left on the target', async () => {
     const c = await counter();
     const beforeB = await everything(dockerB);
