@@ -2,7 +2,8 @@
 // beside the same work by hand in the same run: `tar | zstd -3` (or gzip -6, or plain tar) of the
 // checkpoint folder, and for import `docker create` + unpacking the archive's checkpoint/ into the
 // new container's checkpoints folder + `docker start --checkpoint`. Time and size, as ratios.
-// Target: export within 1.1× of tar | zstd at the same level.
+// Target: export within 1.1× of tar | zstd at the same level. Then the same on Podman beside
+// Podman's own CLI: checkpoint --export, restore --import, --create-image, restore of an image.
 import { execFile } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -12,7 +13,15 @@ import { median, report, runMain, timed } from './bench-util';
 import { Services } from '../electron/app/services';
 import { unwrap } from '../electron/ipc/dispatcher';
 import { COMPRESSIONS, extensionOf, ZSTD_LEVEL, type Compression } from '../electron/portable/compression';
-import { Containers, dockerFor, eventually, execIn, REDIS_SERVER, testbed } from '../testbed/support';
+import {
+  Containers,
+  dockerFor,
+  eventually,
+  execIn,
+  REDIS_SERVER,
+  testbed,
+  testbedEngine,
+} from '../testbed/support';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const tb = testbed();
@@ -189,7 +198,200 @@ async function main(): Promise<void> {
     'docker create + the archive’s checkpoint/ unpacked into its checkpoints folder + docker start --checkpoint.',
     'target: export within 1.1× of by hand.',
   ];
-  report('portable', lines, { runs: RUNS, rows: out });
+  const podman = await podmanRows();
+  lines.push(
+    '',
+    `the same on Podman ${podman.version} beside its own CLI (podman --url: the same service), ${RUNS} runs, medians`,
+    '',
+    `${'work'.padEnd(34)}${'app'.padEnd(10)}${'podman'.padEnd(10)}ratio`,
+    ...podman.rows.map(
+      (r) =>
+        `${r.work.padEnd(34)}${ms(r.appMedianMs).padEnd(10)}${ms(r.podmanMedianMs).padEnd(10)}${r.ratio.toFixed(2)}`,
+    ),
+    '',
+    'podman: container checkpoint --leave-running --export F --compress zstd; container restore --import F --name N;',
+    'container checkpoint --leave-running --create-image I; container restore --name N I.',
+  );
+  report('portable', lines, { runs: RUNS, rows: out, podman });
+}
+
+/**
+ * Podman's own export, import and checkpoint images against the app doing the same through the
+ * same Podman service: a checkpoint made and exported (zstd), imported as one, made into an image,
+ * an image restored as one.
+ */
+async function podmanRows(): Promise<{
+  version: string;
+  rows: { work: string; appMedianMs: number; podmanMedianMs: number; ratio: number }[];
+}> {
+  const host = testbedEngine('podman');
+  const pdocker = dockerFor(host);
+  const mine = new Containers(pdocker);
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-pbench-podman-'));
+  const s = new Services({
+    engines: [{ id: 'p', name: 'podman', host }],
+    dataDir: path.join(tmp, 'data'),
+    host: 'browser',
+  });
+  const podman = (args: string[]) => sh(['podman', '--url', host, ...args].map(q).join(' '));
+  const times: Record<string, { app: number[]; podman: number[] }> = {};
+  const add = (work: string, side: 'app' | 'podman', ms: number) => {
+    times[work] ??= { app: [], podman: [] };
+    times[work][side].push(ms);
+  };
+  const images: string[] = [];
+  try {
+    if (!(await s.registry.get('p').whenOnline(15_000))) throw new Error('the Podman engine is offline');
+    await s.capabilities.ensure('p');
+    const redis = await mine.run({
+      image: tb.redisImage,
+      cmd: [...REDIS_SERVER, '--enable-debug-command', 'yes'],
+    });
+    await eventually(
+      async () => (await execIn(pdocker, redis.id, ['redis-cli', 'ping'])) === 'PONG',
+      15_000,
+      'redis',
+    );
+    const filled = await execIn(pdocker, redis.id, [
+      'redis-cli',
+      'debug',
+      'populate',
+      '100000',
+      'key',
+      '1000',
+    ]);
+    if (filled !== 'OK') throw new Error(`redis did not fill: ${filled}`);
+    const drop = async (name: string) => {
+      const c = await pdocker
+        .getContainer(name)
+        .inspect()
+        .catch(() => null);
+      if (c) await pdocker.getContainer(c.Id).remove({ force: true });
+    };
+    for (let run = 0; run < RUNS; run++) {
+      const appFile = path.join(tmp, `app-${run}.tar.zst`);
+      const handFile = path.join(tmp, `podman-${run}.tar.zst`);
+      const cp = `b${run}`;
+      const [appMs] = await timed(async () => {
+        unwrap<'checkpoint.create'>(
+          await s.dispatcher.dispatch('checkpoint.create', {
+            engineId: 'p',
+            container: redis.id,
+            name: cp,
+            leaveRunning: true,
+          }),
+        );
+        await s.portable.export({
+          engineId: 'p',
+          container: redis.id,
+          checkpoint: cp,
+          compression: 'zstd',
+          file: appFile,
+        });
+      });
+      add('checkpoint + export (zstd)', 'app', appMs);
+      add(
+        'checkpoint + export (zstd)',
+        'podman',
+        (
+          await timed(() =>
+            podman([
+              'container',
+              'checkpoint',
+              '--leave-running',
+              '--export',
+              handFile,
+              '--compress',
+              'zstd',
+              redis.id,
+            ]),
+          )
+        )[0],
+      );
+
+      const appName = `pbench-app-${suffix()}`;
+      const [importMs, imported] = await timed(() =>
+        s.portable.import({ file: appFile, label: 'bench', engineId: 'p', name: appName, count: 1 }),
+      );
+      if (imported.instances.some((i) => i.error))
+        throw new Error(`the import failed: ${imported.instances[0]!.error}`);
+      add('import as one', 'app', importMs);
+      const handName = `pbench-hand-${suffix()}`;
+      add(
+        'import as one',
+        'podman',
+        (await timed(() => podman(['container', 'restore', '--import', handFile, '--name', handName])))[0],
+      );
+      await drop(appName);
+      await drop(handName);
+
+      const appImage = `localhost/pbench/app-${suffix()}:1`;
+      const handImage = `localhost/pbench/podman-${suffix()}:1`;
+      images.push(appImage, handImage);
+      const [imageMs] = await timed(async () => {
+        unwrap<'checkpoint.create'>(
+          await s.dispatcher.dispatch('checkpoint.create', {
+            engineId: 'p',
+            container: redis.id,
+            name: `i${run}`,
+            leaveRunning: true,
+          }),
+        );
+        await s.images.create({ engineId: 'p', container: redis.id, checkpoint: `i${run}`, image: appImage });
+      });
+      add('checkpoint + image', 'app', imageMs);
+      add(
+        'checkpoint + image',
+        'podman',
+        (
+          await timed(() =>
+            podman(['container', 'checkpoint', '--leave-running', '--create-image', handImage, redis.id]),
+          )
+        )[0],
+      );
+
+      const fromApp = `pbench-img-app-${suffix()}`;
+      const [restoreMs, restored] = await timed(() =>
+        s.images.restore({ engineId: 'p', image: appImage, name: fromApp, count: 1 }),
+      );
+      if (restored.instances.some((i) => i.error))
+        throw new Error(`the image restore failed: ${restored.instances[0]!.error}`);
+      add('image restored as one', 'app', restoreMs);
+      const fromHand = `pbench-img-podman-${suffix()}`;
+      add(
+        'image restored as one',
+        'podman',
+        (await timed(() => podman(['container', 'restore', '--name', fromHand, handImage])))[0],
+      );
+      await drop(fromApp);
+      await drop(fromHand);
+      fs.rmSync(appFile, { force: true });
+      fs.rmSync(handFile, { force: true });
+    }
+    const version = (await pdocker.version()).Version;
+    return {
+      version,
+      rows: Object.entries(times).map(([work, t]) => {
+        const a = median(t.app);
+        const p = median(t.podman);
+        return {
+          work,
+          appMedianMs: Math.round(a),
+          podmanMedianMs: Math.round(p),
+          ratio: +(a / p).toFixed(2),
+        };
+      }),
+    };
+  } finally {
+    await mine.cleanup();
+    for (const i of images)
+      await pdocker
+        .getImage(i)
+        .remove({ force: true })
+        .catch(() => undefined);
+    s.dispose();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
 }
 
 runMain(main);
