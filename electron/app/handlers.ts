@@ -199,6 +199,40 @@ export function createHandlers(s: Services): Handlers {
       if (opId) s.bus.emit('operation.progress', { opId, kind: 'import', message: 'Done', done: true });
       return r;
     },
+    'containers.action': async ({ engineId, containers, action, opId }) => {
+      const out = await s.containerActions.run(engineId, containers, action, (o, done) => {
+        if (opId)
+          s.bus.emit('operation.progress', {
+            opId,
+            kind: 'containers',
+            message: `${o.name ?? o.container}: ${o.ok ? 'done' : (o.error ?? 'failed')} (${done} of ${containers.length})`,
+            done: false,
+          });
+      });
+      if (opId) s.bus.emit('operation.progress', { opId, kind: 'containers', message: 'Done', done: true });
+      return out;
+    },
+    'checkpoints.summary': async ({ engineId }) => {
+      s.registry.get(engineId);
+      const per = new Map<
+        string,
+        { containerId: string; count: number; newestAt: number | null; bytes: number }
+      >();
+      for (const c of s.catalog.list(engineId)) {
+        if (c.status !== 'present') continue;
+        const e = per.get(c.containerId) ?? {
+          containerId: c.containerId,
+          count: 0,
+          newestAt: null,
+          bytes: 0,
+        };
+        e.count++;
+        e.newestAt = Math.max(e.newestAt ?? 0, c.createdAt);
+        e.bytes += c.sizeBytes ?? 0;
+        per.set(c.containerId, e);
+      }
+      return [...per.values()];
+    },
     'images.list': async ({ engineId }) => s.images.list(engineId),
     'image.create': async ({ opId, ...r }) => {
       const progress = imageProgress(opId, `Making ${r.image}`);

@@ -24,6 +24,7 @@ import { recover } from './recovery';
 import { Journal } from '../catalog/journal';
 import { CapabilityService } from '../capabilities/capability-service';
 import { CapabilityStore } from '../capabilities/capability-store';
+import { ContainerActions } from '../containers/container-actions';
 import { ImageService } from '../portable/image-service';
 import { PortableService } from '../portable/portable-service';
 
@@ -57,6 +58,7 @@ export class Services {
   readonly catalog: CheckpointCatalog;
   readonly checkpoints: CheckpointService;
   readonly clones: CloneService;
+  readonly containerActions: ContainerActions;
   readonly logs: LogFollowers;
   readonly files: FileRegistry;
   readonly schedules: ScheduleService;
@@ -115,6 +117,7 @@ export class Services {
     this.engines = new EngineManager(this.registry, options.dataDir, this.bus);
     this.portable = new PortableService(this.registry, this.checkpoints, this.catalog);
     this.images = new ImageService(this.registry, this.checkpoints, this.portable);
+    this.containerActions = new ContainerActions(this.registry, this.checkpoints.locks);
     this.migrations = new MigrationService(
       this.registry,
       this.checkpoints,

@@ -116,6 +116,35 @@ describe('checkpoint-studio CLI', () => {
     }
   });
 
+  it('stop and remove several containers; one that is not there fails alone, exit 1', async () => {
+    const a = await containers.run({
+      image: tb.busyboxImage,
+      cmd: ['sh', '-c', 'trap "exit 0" TERM; sleep 600 & wait'],
+    });
+    const b = await containers.run({
+      image: tb.busyboxImage,
+      cmd: ['sh', '-c', 'trap "exit 0" TERM; sleep 600 & wait'],
+    });
+    const stop = io();
+    expect(await main(['stop', a.name, b.name, '--json'], stop.value)).toBe(0);
+    expect((JSON.parse(stop.out()) as { name: string; ok: boolean }[]).map((r) => [r.name, r.ok])).toEqual([
+      [a.name, true],
+      [b.name, true],
+    ]);
+    const rm = io();
+    const missing = uniqueName('cli-missing');
+    expect(await main(['remove', a.name, missing, b.name], rm.value)).toBe(1);
+    expect(rm.out()).toMatch(new RegExp(`${a.name}\\s+removed`));
+    expect(rm.out()).toMatch(new RegExp(`${missing}\\s+failed\\s+No container`));
+    for (const c of [a, b])
+      expect(
+        await dockerFor(tb.dockerHost)
+          .getContainer(c.id)
+          .inspect()
+          .catch(() => null),
+      ).toBeNull();
+  });
+
   it('an engine that is not there: exit 1 and a hint', async () => {
     const t = io({ DOCKER_HOST: 'unix:///nonexistent/docker.sock' });
     expect(await main(['ps'], t.value)).toBe(1);

@@ -11,7 +11,9 @@ import { diffCommand, inspectCommand, memsearchCommand } from './commands/inspec
 import { scheduleCommand, schedulesCommand, unscheduleCommand } from './commands/schedules';
 import { enginesCommand } from './commands/engines';
 import { migrateCommand } from './commands/migrate';
+import { containerActionCommand } from './commands/containers';
 import { imageCommand } from './commands/images';
+import { CONTAINER_ACTIONS, type ContainerAction } from '../containers/container-actions';
 import { exportCommand, importCommand } from './commands/portable';
 import {
   checkpointCommand,
@@ -28,6 +30,9 @@ commands:
                                check CRIU, the kernel and the engine, with what the engine was
                                measured to do (--remeasure: measure it again); exit 1 if something blocks
   ps [--all] [--json]          list containers
+  start|stop|restart|kill|pause|unpause|remove <container>...
+                               each container on its own; remove is forced and keeps volumes
+                               (a Docker container's checkpoints go with it); exit 1 if any failed
   serve [--port N]             start browser mode on 127.0.0.1 and print its URL
 
   checkpoint <container> [--name NAME] [--leave-running] [--note TEXT] [--tcp-established] [--file-locks]
@@ -70,6 +75,7 @@ options for every command:
 const COMMANDS = [
   'doctor',
   'ps',
+  ...CONTAINER_ACTIONS,
   'serve',
   'checkpoint',
   'checkpoints',
@@ -234,6 +240,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   };
   try {
     const takesArgs = [
+      ...CONTAINER_ACTIONS,
       'engines',
       'migrate',
       'export',
@@ -256,6 +263,12 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
         `${command} takes no arguments (got "${positionals.join(' ')}")`,
       );
     }
+    if ((CONTAINER_ACTIONS as readonly string[]).includes(command))
+      return await containerActionCommand(io, {
+        ...verb,
+        action: command as ContainerAction,
+        containers: positionals,
+      });
     switch (command) {
       case 'checkpoint':
         return await checkpointCommand(io, {

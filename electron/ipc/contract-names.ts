@@ -30,6 +30,8 @@ export const callNames = [
   'inspect.memsearch',
   'checkpoint.export',
   'archive.import',
+  'containers.action',
+  'checkpoints.summary',
   'images.list',
   'image.create',
   'image.restore',

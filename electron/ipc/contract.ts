@@ -275,7 +275,7 @@ export const MigrationResult = z.object({
 
 export const OperationProgress = z.object({
   opId: OperationId,
-  kind: z.enum(['checkpoint', 'restore', 'clone', 'migrate', 'export', 'import', 'image']),
+  kind: z.enum(['checkpoint', 'restore', 'clone', 'migrate', 'export', 'import', 'image', 'containers']),
   message: z.string(),
   done: z.boolean(),
   instances: z.array(CloneInstance).optional(),
@@ -846,6 +846,42 @@ export const calls = {
     result: ImportResult,
     summary:
       'Make new containers from a checkpoint archive the user picked or uploaded, restored where it was.',
+  },
+  'containers.action': {
+    args: z
+      .object({
+        engineId: EngineId,
+        containers: z
+          .array(ContainerRef)
+          .min(1, 'choose at least one container')
+          .max(1000, 'at most 1000 containers at once'),
+        action: z.enum(['start', 'stop', 'restart', 'kill', 'pause', 'unpause', 'remove']),
+        opId: OperationId.optional(),
+      })
+      .strict(),
+    result: z.array(
+      z.object({
+        container: z.string(),
+        name: z.string().nullable(),
+        ok: z.boolean(),
+        error: z.string().optional(),
+      }),
+    ),
+    summary:
+      'Start, stop, restart, kill, pause, unpause or remove containers, each reported on its own (remove is forced; volumes stay).',
+  },
+  'checkpoints.summary': {
+    args: z.object({ engineId: EngineId }).strict(),
+    result: z.array(
+      z.object({
+        containerId: z.string(),
+        count: z.number(),
+        newestAt: z.number().nullable(),
+        bytes: z.number(),
+      }),
+    ),
+    summary:
+      "How many checkpoints the catalog knows per container of an engine, the newest one's time, their size.",
   },
   'images.list': {
     args: z.object({ engineId: EngineId }).strict(),

@@ -1,0 +1,43 @@
+// start | stop | restart | kill | pause | unpause | remove <container>...: each container reported
+// on its own; exit 1 when any of them failed.
+import type { ContainerAction } from '../../containers/container-actions';
+import { StudioError } from '../../ipc/errors';
+import type { CliIo } from '../cli-io';
+import { commandEngine } from '../engine-args';
+import { withCommandServices } from '../command-services';
+import { table } from '../table';
+import type { VerbOptions } from './checkpoints';
+
+export async function containerActionCommand(
+  io: CliIo,
+  o: VerbOptions & { action: ContainerAction; containers: string[] },
+): Promise<number> {
+  if (!o.containers.length)
+    throw new StudioError('invalid-argument', `${o.action} takes one or more containers`);
+  const spec = commandEngine(o.engine, io.env);
+  return withCommandServices(io, { engines: [spec], dataDir: o.dataDir, host: 'browser' }, async (s) => {
+    const out = await s.containerActions.run(spec.id, o.containers, o.action, (r, done) => {
+      if (!o.json && o.containers.length > 1)
+        io.err(`${done}/${o.containers.length} ${r.name ?? r.container}`);
+    });
+    if (o.json) io.out(JSON.stringify(out, null, 2));
+    else
+      io.out(
+        table(
+          ['CONTAINER', 'RESULT', 'ERROR'],
+          out.map((r) => [r.name ?? r.container, r.ok ? `${PAST[o.action]}` : 'failed', r.error ?? '']),
+        ),
+      );
+    return out.some((r) => !r.ok) ? 1 : 0;
+  });
+}
+
+const PAST: Record<ContainerAction, string> = {
+  start: 'started',
+  stop: 'stopped',
+  restart: 'restarted',
+  kill: 'killed',
+  pause: 'paused',
+  unpause: 'unpaused',
+  remove: 'removed',
+};
