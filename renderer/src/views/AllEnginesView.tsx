@@ -1,3 +1,4 @@
+import { naturalCompare } from './containers/list-rules';
 import { useState } from 'react';
 import { duration, shortId } from '../../../electron/shared/format';
 import { EmptyState } from '../components/EmptyState';
@@ -35,7 +36,7 @@ export function AllEnginesView() {
       {engines.map((e) => {
         const rows = Object.values(containers[e.id] ?? {})
           .filter((c) => !q || c.name.toLowerCase().includes(q) || c.image.toLowerCase().includes(q))
-          .sort((a, b) => a.name.localeCompare(b.name));
+          .sort((a, b) => naturalCompare(a.name, b.name));
         return (
           <section
             key={e.id}

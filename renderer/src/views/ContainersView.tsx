@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { ContainerSummaryT } from '../../../electron/ipc/contract';
-import { duration, shortId } from '../../../electron/shared/format';
+import { ago, duration, shortId } from '../../../electron/shared/format';
 import { Banner } from '../components/Banner';
 import { EmptyState } from '../components/EmptyState';
 import { StateBadge } from '../components/StateBadge';
@@ -9,12 +9,19 @@ import { selectedEngine, useApp } from '../store/app-store';
 import { ALL_ENGINES } from '../store/navigation';
 import { AllEnginesView } from './AllEnginesView';
 import { moveIndex } from '../keys';
-
-function ports(c: ContainerSummaryT): string {
-  return c.ports
-    .map((p) => (p.publicPort ? `${p.publicPort}→${p.privatePort}/${p.type}` : `${p.privatePort}/${p.type}`))
-    .join(', ');
-}
+import { useCheckpointFacts } from '../hooks/use-checkpoint-facts';
+import { BulkActions } from './containers/BulkActions';
+import {
+  clickSelect,
+  EMPTY_SELECTION,
+  keepShown,
+  nextSort,
+  portList,
+  sortRows,
+  type Selection,
+  type Sort,
+  type SortKey,
+} from './containers/list-rules';
 
 function matches(c: ContainerSummaryT, q: string): boolean {
   if (!q) return true;
@@ -39,18 +46,24 @@ function EngineContainers() {
   const [filter, setFilter] = useState('');
   const [showStopped, setShowStopped] = useState(true);
   const [active, setActive] = useState<string | null>(null);
+  const [sort, setSort] = useState<Sort>({ key: 'name', dir: 1 });
+  const [picked, setPicked] = useState<Selection>(EMPTY_SELECTION);
+  const facts = useCheckpointFacts(engine?.id ?? null);
   const filterRef = useRef<HTMLInputElement>(null);
   const navigate = useApp((s) => s.navigate);
   const tbodyRef = useRef<HTMLTableSectionElement>(null);
   const now = useNow();
 
   const rows = useMemo(() => {
-    const all = Object.values(rowsById ?? {});
-    return all
+    const all = Object.values(rowsById ?? {})
       .filter((c) => (showStopped ? true : c.state === 'running' || c.state === 'paused'))
-      .filter((c) => matches(c, filter.trim()))
-      .sort((a, b) => a.name.localeCompare(b.name));
-  }, [rowsById, filter, showStopped]);
+      .filter((c) => matches(c, filter.trim()));
+    return sortRows(all, sort, facts);
+  }, [rowsById, filter, showStopped, sort, facts]);
+  const order = useMemo(() => rows.map((r) => r.id), [rows]);
+  // What is selected and still shown (a filter or a removal takes the rest out).
+  const selection = keepShown(picked, order);
+  const selectedRows = rows.filter((r) => selection.ids.has(r.id));
 
   useEffect(() => {
     const onKey = (e: globalThis.KeyboardEvent) => {
@@ -78,17 +91,50 @@ function EngineContainers() {
   };
 
   const onRowKey = (e: KeyboardEvent<HTMLTableRowElement>, index: number) => {
-    if (e.key === 'Enter' && rows[index]) {
+    const row = rows[index];
+    if (e.key === 'Enter' && row) {
       e.preventDefault();
-      navigate({ view: 'container', engineId: rows[index].engineId, containerId: rows[index].id });
+      navigate({ view: 'container', engineId: row.engineId, containerId: row.id });
+      return;
+    }
+    // Space picks or drops the row; Ctrl+A picks every row shown; Esc drops them all.
+    if (e.key === ' ' && row) {
+      e.preventDefault();
+      setPicked(clickSelect(selection, order, row.id, { shift: e.shiftKey, toggle: !e.shiftKey }));
+      return;
+    }
+    if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'a') {
+      e.preventDefault();
+      setPicked({ ids: new Set(order), anchor: order[0] ?? null });
+      return;
+    }
+    if (e.key === 'Escape' && selection.ids.size) {
+      e.preventDefault();
+      setPicked(EMPTY_SELECTION);
       return;
     }
     const to = moveIndex(e.key, index, rows.length, 'vertical');
     if (to !== null) {
       e.preventDefault();
+      // Shift with a move extends the selection, as in a file manager.
+      if (e.shiftKey && rows[to]) {
+        const anchor = selection.anchor ?? row?.id ?? null;
+        setPicked(
+          clickSelect({ ids: selection.ids, anchor }, order, rows[to].id, { shift: true, toggle: false }),
+        );
+      }
       focusRow(to);
     }
   };
+
+  const header = (key: SortKey, label: string) => (
+    <th scope="col" aria-sort={sort.key === key ? (sort.dir === 1 ? 'ascending' : 'descending') : 'none'}>
+      <button type="button" className="sort" onClick={() => setSort(nextSort(sort, key))}>
+        {label}
+        <span aria-hidden="true">{sort.key === key ? (sort.dir === 1 ? ' ▲' : ' ▼') : ''}</span>
+      </button>
+    </th>
+  );
 
   if (!engine) {
     return (
@@ -150,6 +196,15 @@ function EngineContainers() {
         </Banner>
       )}
 
+      {selectedRows.length > 0 && (
+        <BulkActions
+          engineId={engine.id}
+          engineKind={engine.kind === 'podman' ? 'podman' : engine.kind === 'docker' ? 'docker' : null}
+          selected={selectedRows}
+          facts={facts}
+          onClear={() => setPicked(EMPTY_SELECTION)}
+        />
+      )}
       {!loaded && engine.state !== 'offline' ? (
         <EmptyState title={`Connecting to ${engine.name}…`} />
       ) : rows.length === 0 ? (
@@ -170,13 +225,20 @@ function EngineContainers() {
           </EmptyState>
         ) : null
       ) : (
-        <table className="grid" aria-label={`Containers on ${engine.name}`} aria-rowcount={rows.length}>
+        <table
+          className="grid"
+          aria-label={`Containers on ${engine.name}`}
+          aria-rowcount={rows.length}
+          aria-multiselectable="true"
+        >
           <thead>
             <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Image</th>
-              <th scope="col">State</th>
-              <th scope="col">Uptime</th>
+              {header('name', 'Name')}
+              {header('image', 'Image')}
+              {header('state', 'State')}
+              {header('uptime', 'Uptime')}
+              {header('checkpoints', 'Checkpoints')}
+              {header('newest', 'Newest')}
               <th scope="col">Ports</th>
               <th scope="col">ID</th>
             </tr>
@@ -188,10 +250,26 @@ function EngineContainers() {
                 data-id={c.id}
                 data-name={c.name}
                 tabIndex={i === activeIndex ? 0 : -1}
-                aria-selected={c.id === active}
-                className={c.id === active ? 'active' : undefined}
+                aria-selected={selection.ids.has(c.id)}
+                className={
+                  [c.id === active ? 'active' : '', selection.ids.has(c.id) ? 'picked' : '']
+                    .join(' ')
+                    .trim() || undefined
+                }
                 onFocus={() => setActive(c.id)}
-                onClick={() => setActive(c.id)}
+                // A shift- or ctrl-click picks rows; it must not also select the page's text.
+                onMouseDown={(e) => {
+                  if (e.shiftKey || e.ctrlKey || e.metaKey) e.preventDefault();
+                }}
+                onClick={(e) => {
+                  setActive(c.id);
+                  setPicked(
+                    clickSelect(selection, order, c.id, {
+                      shift: e.shiftKey,
+                      toggle: e.ctrlKey || e.metaKey,
+                    }),
+                  );
+                }}
                 onDoubleClick={() => navigate({ view: 'container', engineId: c.engineId, containerId: c.id })}
                 onKeyDown={(e) => onRowKey(e, i)}
               >
@@ -205,7 +283,11 @@ function EngineContainers() {
                   <StateBadge state={c.state} label={c.status} />
                 </td>
                 <td className="num">{c.startedAt ? duration(now - c.startedAt) : '—'}</td>
-                <td className="mono">{ports(c) || '—'}</td>
+                <td className="num" data-checkpoint-count>
+                  {facts[c.id]?.count ?? 0}
+                </td>
+                <td className="num">{facts[c.id]?.newestAt ? ago(facts[c.id]!.newestAt!, now) : '—'}</td>
+                <td className="mono">{portList(c) || '—'}</td>
                 <td className="mono muted">{shortId(c.id)}</td>
               </tr>
             ))}
