@@ -146,4 +146,56 @@ describe('the container list', () => {
     await page.keyboard.press('Escape');
     await expect(bar.count()).resolves.toBe(0);
   });
+
+  it('one click checkpoints with the options used last, the menu beside it opens the dialog; Restore newest brings it back', async () => {
+    const c = await containers.run({
+      name: uniqueName('oneclick'),
+      image: tb.busyboxImage,
+      cmd: ['sh', '-c', COUNTER_SCRIPT],
+    });
+    await eventually(async () => (await counterValues(docker, c.id)).length >= 2, 15_000, 'counting');
+    await page.goto(`${app.origin}/#/container/testbed/${c.id}`);
+    const now = page.locator('[data-checkpoint-now]');
+    await expect(now.textContent()).resolves.toContain('keeps running');
+    await now.click();
+    await page
+      .locator('.op-status')
+      .getByText(/Checkpoint cp-.* saved/)
+      .waitFor({ timeout: 30_000 });
+    await expect(page.locator('[data-checkpoint-row]').count()).resolves.toBe(1);
+    expect((await docker.getContainer(c.id).inspect()).State.Running).toBe(true);
+    await screenshot(page, 'one-click-checkpoint');
+
+    // The dialog, from the menu beside it: this time the container stops, and that is remembered.
+    await page.getByRole('button', { name: 'Checkpoint…', exact: true }).click();
+    await page.getByLabel('Name', { exact: true }).fill('before-stop');
+    await page.getByLabel(/Leave it running/).uncheck();
+    await page.getByRole('button', { name: 'Checkpoint', exact: true }).click();
+    await page
+      .locator('.op-status')
+      .getByText(/Checkpoint before-stop saved/)
+      .waitFor({ timeout: 30_000 });
+    await eventually(
+      async () => !(await docker.getContainer(c.id).inspect()).State.Running,
+      15_000,
+      'stopped',
+    );
+    await expect(now.textContent()).resolves.toContain('stops it');
+
+    // Stopped: one click brings it back from the newest checkpoint, and it counts on.
+    const last = (await counterValues(docker, c.id)).at(-1)!;
+    await page.getByRole('button', { name: 'Restore newest' }).click();
+    await eventually(
+      async () => (await docker.getContainer(c.id).inspect()).State.Running,
+      30_000,
+      'restored',
+    );
+    await eventually(
+      async () => (await counterValues(docker, c.id)).some((x) => x > last),
+      15_000,
+      'counting on',
+    );
+    // Back to the default for the other tests in this browser.
+    await page.evaluate("localStorage.removeItem('checkpoint-studio.leave-running')");
+  });
 });

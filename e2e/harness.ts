@@ -147,7 +147,7 @@ export async function checkpointFromUi(
 ): Promise<void> {
   await page.getByRole('button', { name: 'Checkpoint…', exact: true }).click();
   await page.getByLabel('Name', { exact: true }).fill(name);
-  if (opts.leaveRunning) await page.getByLabel(/Leave it running/).check();
+  await page.getByLabel(/Leave it running/).setChecked(opts.leaveRunning);
   await page.getByRole('button', { name: 'Checkpoint', exact: true }).click();
   await page
     .locator('.op-status')

@@ -20,6 +20,7 @@ import { ScheduleBar, scheduleGaps } from './container/ScheduleBar';
 import { ExportDialog } from './portable/ExportDialog';
 import { SaveImageDialog } from './portable/SaveImageDialog';
 import { useSchedules } from '../store/schedule-store';
+import { lastLeaveRunning } from '../store/checkpoint-prefs';
 
 type Dialog =
   null | 'checkpoint' | 'clone' | 'export' | 'image' | 'delete' | 'restore-running' | 'schedule' | 'migrate';
@@ -60,6 +61,13 @@ export function ContainerDetailView(props: { engineId: string; containerId: stri
     void restore(engineId, containerId, newest.name, false);
   };
 
+  // One click: the options used last time (leave running, unless the user chose to stop it).
+  const checkpointNow = () => {
+    void create(engineId, containerId, { leaveRunning: lastLeaveRunning() }).then(
+      (r) => r && setSelected(r.name),
+    );
+  };
+
   const doRestore = (replace: boolean) => {
     if (!current) return;
     setDialog(null);
@@ -71,6 +79,9 @@ export function ContainerDetailView(props: { engineId: string; containerId: stri
       const tag = (e.target as HTMLElement | null)?.tagName;
       if (dialog || tag === 'INPUT' || tag === 'TEXTAREA' || e.altKey || e.ctrlKey || e.metaKey) return;
       if (e.key === 'c' && running && !busy) {
+        e.preventDefault();
+        checkpointNow();
+      } else if (e.key === 'C' && running && !busy) {
         e.preventDefault();
         setDialog('checkpoint');
       } else if (e.key === 'r' && current && !busy) {
@@ -181,15 +192,33 @@ export function ContainerDetailView(props: { engineId: string; containerId: stri
             >
               Schedule…
             </button>
-            <button
-              type="button"
-              className="primary"
-              disabled={!running || busy}
-              onClick={() => setDialog('checkpoint')}
-              title={running ? 'Checkpoint (c)' : 'Only a running container can be checkpointed'}
-            >
-              Checkpoint…
-            </button>
+            <span className="split-button">
+              <button
+                type="button"
+                className="primary"
+                disabled={!running || busy}
+                onClick={checkpointNow}
+                title={
+                  running
+                    ? `Checkpoint now, ${lastLeaveRunning() ? 'leaving it running' : 'stopping it'} as last time (c)`
+                    : 'Only a running container can be checkpointed'
+                }
+                data-checkpoint-now
+              >
+                Checkpoint now
+                <small>{lastLeaveRunning() ? 'keeps running' : 'stops it'}</small>
+              </button>
+              <button
+                type="button"
+                className="primary"
+                disabled={!running || busy}
+                onClick={() => setDialog('checkpoint')}
+                aria-label="Checkpoint…"
+                title="Name, note and options (Shift+C)"
+              >
+                ▾
+              </button>
+            </span>
           </div>
         </header>
 
@@ -241,7 +270,7 @@ export function ContainerDetailView(props: { engineId: string; containerId: stri
           <EmptyState title="No checkpoints yet">
             <p>
               {running
-                ? 'Press Checkpoint (or c) to save this container’s whole state: memory, processes, open files.'
+                ? 'Press Checkpoint now (or c) to save this container’s whole state: memory, processes, open files; ▾ (or Shift+C) for a name, a note and options.'
                 : 'Start the container to checkpoint it.'}
             </p>
           </EmptyState>
@@ -293,16 +322,18 @@ export function ContainerDetailView(props: { engineId: string; containerId: stri
 
         <LogPane engineId={engineId} containerId={containerId} />
 
-        <CheckpointDialog
-          open={dialog === 'checkpoint'}
-          containerName={container.name}
-          taken={sorted.filter((c) => c.status === 'present').map((c) => c.name)}
-          onClose={() => setDialog(null)}
-          onCreate={(o) => {
-            setDialog(null);
-            void create(engineId, containerId, o).then((r) => r && setSelected(r.name));
-          }}
-        />
+        {dialog === 'checkpoint' && (
+          <CheckpointDialog
+            open
+            containerName={container.name}
+            taken={sorted.filter((c) => c.status === 'present').map((c) => c.name)}
+            onClose={() => setDialog(null)}
+            onCreate={(o) => {
+              setDialog(null);
+              void create(engineId, containerId, o).then((r) => r && setSelected(r.name));
+            }}
+          />
+        )}
         {current && dialog === 'clone' && (
           <CloneDialog
             open

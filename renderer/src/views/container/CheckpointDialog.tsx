@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { lastLeaveRunning, rememberLeaveRunning } from '../../store/checkpoint-prefs';
 import { Modal } from '../../components/Modal';
 
 const NAME_RULE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
@@ -20,7 +21,7 @@ export function CheckpointDialog(props: {
   onCreate: (o: { name?: string; leaveRunning: boolean; note?: string }) => void;
 }) {
   const [name, setName] = useState('');
-  const [leaveRunning, setLeaveRunning] = useState(false);
+  const [leaveRunning, setLeaveRunning] = useState(lastLeaveRunning);
   const [note, setNote] = useState('');
   const problem =
     nameProblem(name) ??
@@ -33,6 +34,7 @@ export function CheckpointDialog(props: {
         onSubmit={(e) => {
           e.preventDefault();
           if (problem) return;
+          rememberLeaveRunning(leaveRunning);
           props.onCreate({ leaveRunning, ...(name ? { name } : {}), ...(note ? { note } : {}) });
         }}
       >
