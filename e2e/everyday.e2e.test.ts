@@ -14,7 +14,15 @@ import {
   testbed,
   uniqueName,
 } from '../testbed/support';
-import { launchBrowser, openApp, pageErrors, screenshot, startApp, type RunningApp } from './harness';
+import {
+  launchBrowser,
+  openApp,
+  pageErrors,
+  screenshot,
+  startApp,
+  startCloneFromUi,
+  type RunningApp,
+} from './harness';
 
 const tb = testbed();
 const docker = dockerFor(tb.dockerHost);
@@ -145,6 +153,142 @@ describe('the container list', () => {
     await rows.first().focus();
     await page.keyboard.press('Escape');
     await expect(bar.count()).resolves.toBe(0);
+  });
+
+  it('clone groups: clones fold under their source, its page removes them all, the CLI lists them, the dialog removes what it made', async () => {
+    const source = await containers.run({
+      name: uniqueName('grp'),
+      image: tb.busyboxImage,
+      cmd: ['sh', '-c', COUNTER_SCRIPT],
+    });
+    await eventually(async () => (await counterValues(docker, source.id)).length >= 2, 15_000, 'counting');
+    const env = { ...process.env, DOCKER_HOST: tb.dockerHost, CHECKPOINT_STUDIO_HOME: app.dataDir };
+    const cli = (...args: string[]) =>
+      execFileSync(process.execPath, [BIN, ...args], { env, encoding: 'utf8' });
+    cli('checkpoint', source.name, '--name', 'warm', '--leave-running');
+    cli(
+      'clone',
+      source.name,
+      '--checkpoint',
+      'warm',
+      '--count',
+      '4',
+      '--prefix',
+      `${source.name}-c`,
+      '--ports',
+      'none',
+    );
+    const listed = JSON.parse(cli('clones', source.name, '--json')) as {
+      source: { id: string };
+      clones: { name: string; cloneOf: { sourceId: string; checkpoint: string } }[];
+    };
+    expect(listed.source.id).toBe(source.id);
+    expect(listed.clones.map((c) => [c.name, c.cloneOf.checkpoint])).toEqual(
+      [1, 2, 3, 4].map((i) => [`${source.name}-c-${i}`, 'warm']),
+    );
+
+    // The list: one row for the source, its clones folded under it until opened.
+    await page.goto(`${app.origin}/#/containers`);
+    await page.getByLabel('Filter containers').fill(source.name);
+    const rows = page.locator(`tbody tr[data-name^="${source.name}"]`);
+    const toggle = page.locator(`[data-clone-toggle="${source.name}"]`);
+    await toggle.waitFor({ timeout: 20_000 });
+    await expect(toggle.textContent()).resolves.toContain('4 clones');
+    await expect(rows.count()).resolves.toBe(1);
+    await toggle.click();
+    await eventually(async () => (await rows.count()) === 5, 5_000, 'the group opened');
+    await expect(page.locator('tbody td.clone-name').count()).resolves.toBe(4);
+
+    // The source's page: "4 clones of warm", removed in one go.
+    await page.goto(`${app.origin}/#/container/testbed/${source.id}`);
+    const group = page.locator('[data-clone-group="warm"]');
+    await group.waitFor({ timeout: 20_000 });
+    await expect(group.locator('.bulk-count').textContent()).resolves.toBe('4 clones of warm · 4 running');
+    await screenshot(page, 'clone-group');
+    await group.getByRole('button', { name: 'Remove all…' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Remove 4 containers?' });
+    await confirm.getByRole('button', { name: 'Remove 4' }).click();
+    await group.waitFor({ state: 'detached', timeout: 30_000 });
+    expect(await docker.listContainers({ all: true, filters: { name: [`${source.name}-c-`] } })).toEqual([]);
+
+    // The clone dialog's result: the two it just made, removed with one click.
+    const dialog = await startCloneFromUi(page, `${source.name}-d`, 2);
+    const removeThese = dialog.getByRole('button', { name: 'Remove these 2' });
+    await removeThese.waitFor({ timeout: 60_000 });
+    await removeThese.click();
+    await dialog
+      .locator('[data-clone-removed]')
+      .getByText('2 removed.', { exact: true })
+      .waitFor({ timeout: 30_000 });
+    expect(await docker.listContainers({ all: true, filters: { name: [`${source.name}-d-`] } })).toEqual([]);
+    expect(JSON.parse(cli('clones', source.name, '--json')).clones).toEqual([]);
+    await dialog.getByRole('button', { name: 'Close' }).click();
+  });
+
+  it('the library: every checkpoint, those of a removed container too, filtered, inspected and deleted many at once', async () => {
+    const base = uniqueName('lib');
+    const [kept, removed] = await Promise.all(
+      ['kept', 'removed'].map((n) =>
+        containers.run({ name: `${base}-${n}`, image: tb.busyboxImage, cmd: ['sh', '-c', COUNTER_SCRIPT] }),
+      ),
+    );
+    for (const [c, times] of [
+      [kept!, 2],
+      [removed!, 1],
+    ] as const) {
+      await page.goto(`${app.origin}/#/container/testbed/${c.id}`);
+      for (let i = 1; i <= times; i++) {
+        await page.locator('[data-checkpoint-now]').click();
+        await eventually(
+          async () => (await page.locator('[data-checkpoint-row]').count()) === i,
+          30_000,
+          `checkpoint ${i} of ${c.name}`,
+        );
+        await page.locator('[data-op-done="yes"]').waitFor({ timeout: 30_000 });
+      }
+    }
+    await docker.getContainer(removed!.id).remove({ force: true });
+
+    await page.goto(`${app.origin}/#/library`);
+    await page.getByLabel('Filter by container').fill(base);
+    const rows = page.locator('tbody tr[data-library-row]');
+    await eventually(async () => (await rows.count()) === 3, 15_000, 'three checkpoints listed');
+    await eventually(
+      async () => (await page.locator('tbody tr[data-kept="gone"]').count()) === 1,
+      15_000,
+      "the removed container's checkpoint shown as gone (Docker removes them with it)",
+    );
+    expect(Number(await page.locator('[data-disk-total]').getAttribute('data-disk-total'))).toBeGreaterThan(
+      0,
+    );
+    await page.getByLabel('Kept').selectOption('gone');
+    await expect(rows.count()).resolves.toBe(1);
+    await page.getByLabel('Kept').selectOption('');
+    await page.getByRole('button', { name: /^Size/ }).click();
+    await screenshot(page, 'library');
+
+    // Enter opens one in the inspector.
+    await page.locator('tbody tr[data-kept="engine"]').first().focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/#\/inspect\/engine\/testbed\//);
+    await page.locator('[data-inspect-tab], .inspect-view, h1').first().waitFor();
+    await page.goBack();
+    await page.getByLabel('Filter by container').fill(base);
+    await eventually(async () => (await rows.count()) === 3, 15_000, 'listed again');
+
+    await rows.first().click();
+    await rows.last().click({ modifiers: ['Shift'] });
+    await page.locator('[data-library-bar]').getByRole('button', { name: 'Delete…' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Delete 3 checkpoints?' });
+    await confirm.getByRole('button', { name: 'Delete 3' }).click();
+    const result = page.locator('[data-library-result]');
+    await result.waitFor({ timeout: 30_000 });
+    await expect(result.textContent()).resolves.toBe('3 deleted.');
+    await eventually(async () => (await rows.count()) === 0, 10_000, 'none left');
+    // Gone from the engine too (dockerode has the call, untyped; Docker answers "null" for none).
+    const engineSide = docker.getContainer(kept!.id) as unknown as { listCheckpoint(): Promise<unknown> };
+    const raw = await engineSide.listCheckpoint();
+    expect((Buffer.isBuffer(raw) ? JSON.parse(raw.toString()) : raw) ?? []).toEqual([]);
   });
 
   it('one click checkpoints with the options used last, the menu beside it opens the dialog; Restore newest brings it back', async () => {

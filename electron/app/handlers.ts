@@ -19,6 +19,7 @@ export function createHandlers(s: Services): Handlers {
       const t = await s.checkpoints.target(src.engineId, src.container);
       return s.checkpoints.backend(t.conn).inspectSource(t, src.checkpoint);
     }
+    if (src.kind === 'kept') return s.library.keptSource(src.engineId, src.containerId, src.checkpoint);
     if (src.kind === 'image') {
       const layer = await s.images.inspectLayer(src.engineId, src.image);
       return { ...archiveFileSource(layer.file), label: layer.label };
@@ -212,6 +213,8 @@ export function createHandlers(s: Services): Handlers {
       if (opId) s.bus.emit('operation.progress', { opId, kind: 'containers', message: 'Done', done: true });
       return out;
     },
+    'library.list': async () => s.library.list(),
+    'library.delete': async ({ items }) => s.library.delete(items),
     'checkpoints.summary': async ({ engineId }) => {
       s.registry.get(engineId);
       const per = new Map<

@@ -6,6 +6,7 @@ import { CheckpointService } from '../checkpoints/checkpoint-service';
 import { CloneService } from '../checkpoints/clone-service';
 import { DockerBackend, removedOrNot } from '../checkpoints/backends/docker-backend';
 import { PodmanArchives } from '../checkpoints/backends/podman-archives';
+import { Library } from '../checkpoints/library';
 import { PodmanBackend } from '../checkpoints/backends/podman-backend';
 import { EngineRegistry } from '../engines/engine-registry';
 import { LogFollowers } from '../engines/log-follower';
@@ -67,6 +68,7 @@ export class Services {
   /** Checkpoints as files: export and import. */
   readonly portable: PortableService;
   readonly images: ImageService;
+  readonly library: Library;
   readonly capabilities: CapabilityService;
   readonly dispatcher: Dispatcher;
   /** What long operations made or stopped, until they are over (see catalog/journal.ts). */
@@ -117,6 +119,7 @@ export class Services {
     this.engines = new EngineManager(this.registry, options.dataDir, this.bus);
     this.portable = new PortableService(this.registry, this.checkpoints, this.catalog);
     this.images = new ImageService(this.registry, this.checkpoints, this.portable);
+    this.library = new Library(this.catalog, podmanArchives, this.checkpoints, this.registry, this.bus);
     this.containerActions = new ContainerActions(this.registry, this.checkpoints.locks);
     this.migrations = new MigrationService(
       this.registry,

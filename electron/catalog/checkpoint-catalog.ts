@@ -145,6 +145,13 @@ export class CheckpointCatalog {
     return rows.map(toRecord);
   }
 
+  /** Every checkpoint of every engine, newest first: the library. */
+  all(): CheckpointRecordT[] {
+    return (
+      this.db.prepare('SELECT * FROM checkpoints ORDER BY created_at DESC, id DESC').all() as Row[]
+    ).map(toRecord);
+  }
+
   /** Records that need their files scanned (sizes, processes, stats). */
   unscanned(engineId: string, containerId: string): CheckpointRecordT[] {
     return (

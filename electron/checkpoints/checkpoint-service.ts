@@ -42,6 +42,12 @@ export interface RestoreOptions {
   opId?: string | undefined;
 }
 
+function freeName(base: string, taken: string[]): string {
+  let name = base;
+  for (let i = 2; taken.includes(name); i++) name = `${base}-${i}`;
+  return name;
+}
+
 /** A name nobody typed: sortable and readable, e.g. cp-20261129-142501. */
 export function defaultCheckpointName(now = new Date()): string {
   const p = (n: number) => String(n).padStart(2, '0');
@@ -111,9 +117,10 @@ export class CheckpointService {
         },
       );
     }
-    const name = o.name ?? defaultCheckpointName();
     return this.locks.run(o.engineId, t.id, 'checkpoint', async () => {
       const existing = await backend.list(t);
+      // Two one-click checkpoints in one second: the second is cp-…-2, not a refusal.
+      const name = o.name ?? freeName(defaultCheckpointName(), existing);
       if (existing.includes(name)) {
         throw new StudioError('conflict', `${t.name} already has a checkpoint named "${name}".`, {
           hint: 'Pick another name, or delete the old checkpoint first.',

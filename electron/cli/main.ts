@@ -11,8 +11,9 @@ import { diffCommand, inspectCommand, memsearchCommand } from './commands/inspec
 import { scheduleCommand, schedulesCommand, unscheduleCommand } from './commands/schedules';
 import { enginesCommand } from './commands/engines';
 import { migrateCommand } from './commands/migrate';
-import { containerActionCommand } from './commands/containers';
+import { clonesCommand, containerActionCommand } from './commands/containers';
 import { imageCommand } from './commands/images';
+import { libraryCommand } from './commands/library';
 import { CONTAINER_ACTIONS, type ContainerAction } from '../containers/container-actions';
 import { exportCommand, importCommand } from './commands/portable';
 import {
@@ -33,6 +34,7 @@ commands:
   start|stop|restart|kill|pause|unpause|remove <container>...
                                each container on its own; remove is forced and keeps volumes
                                (a Docker container's checkpoints go with it); exit 1 if any failed
+  clones <container> [--rm]    the clones made of it (from which checkpoint, state, ports); --rm removes them
   serve [--port N]             start browser mode on 127.0.0.1 and print its URL
 
   checkpoint <container> [--name NAME] [--leave-running] [--note TEXT] [--tcp-established] [--file-locks]
@@ -55,6 +57,8 @@ commands:
   image restore IMAGE [--name NAME] [--count N]           new containers from a checkpoint image
   image push IMAGE --to IMAGE | image pull IMAGE | image rm IMAGE
                                through the engine's own registry settings (loopback registries: plain HTTP)
+  library                                                 every checkpoint the app knows, of every engine and container
+                               (KEPT: engine, archive = the container is gone but the app kept it, gone)
   engines [ls]                                            the engines the app connects to, with their health
   engines add NAME ADDRESS [--tls DIR]                    unix:///path, tcp://host:2376 (with --tls), ssh://user@host
         [--identity FILE] [--host-key SHA256:…]           ssh: the key to log in with; the host key you expect
@@ -76,6 +80,7 @@ const COMMANDS = [
   'doctor',
   'ps',
   ...CONTAINER_ACTIONS,
+  'clones',
   'serve',
   'checkpoint',
   'checkpoints',
@@ -89,6 +94,7 @@ const COMMANDS = [
   'export',
   'import',
   'image',
+  'library',
   'engines',
   'schedule',
   'schedules',
@@ -124,6 +130,7 @@ const OPTIONS = {
   budget: { type: 'string' },
   'max-failures': { type: 'string' },
   pause: { type: 'boolean', default: false },
+  rm: { type: 'boolean', default: false },
   tls: { type: 'string' },
   identity: { type: 'string' },
   'host-key': { type: 'string' },
@@ -241,6 +248,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
   try {
     const takesArgs = [
       ...CONTAINER_ACTIONS,
+      'clones',
       'engines',
       'migrate',
       'export',
@@ -270,6 +278,10 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
         containers: positionals,
       });
     switch (command) {
+      case 'library':
+        return await libraryCommand(io, verb);
+      case 'clones':
+        return await clonesCommand(io, { ...verb, container: container(), remove: values.rm === true });
       case 'checkpoint':
         return await checkpointCommand(io, {
           ...verb,

@@ -6,6 +6,7 @@ import { mapLimit } from '../checkpoints/backends/docker-backend';
 import type { ContainerLocks } from '../checkpoints/container-target';
 import { HELPER_LABEL } from '../engines/docker/helper-container';
 import type { EngineRegistry } from '../engines/engine-registry';
+import type { ContainerSummaryT } from '../ipc/contract';
 import { StudioError } from '../ipc/errors';
 import { engineMessage } from '../checkpoints/backends/docker-backend';
 
@@ -59,6 +60,20 @@ export class ContainerActions {
       progress(o, ++done);
     });
     return out;
+  }
+
+  /** The clones the app made of a container (by their labels), in name order. */
+  async clonesOf(
+    engineId: string,
+    ref: string,
+  ): Promise<{ source: { id: string; name: string }; clones: ContainerSummaryT[] }> {
+    const conn = await this.registry.online(engineId);
+    const info = await conn.engine.inspect(ref);
+    if (!info) throw new StudioError('not-found', `No container "${ref}" on ${conn.spec.name}.`);
+    const clones = (await conn.list())
+      .filter((c) => c.cloneOf?.sourceId === info.Id && c.id !== info.Id)
+      .sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }));
+    return { source: { id: info.Id, name: (info.Name ?? '').replace(/^\//, '') }, clones };
   }
 
   private async act(

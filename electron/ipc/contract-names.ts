@@ -32,6 +32,8 @@ export const callNames = [
   'archive.import',
   'containers.action',
   'checkpoints.summary',
+  'library.list',
+  'library.delete',
   'images.list',
   'image.create',
   'image.restore',

@@ -94,6 +94,8 @@ export const ContainerSummary = z.object({
   /** ms since epoch when the container last started; null if it never ran or is not running. */
   startedAt: z.number().nullable(),
   ports: z.array(PortBinding),
+  /** A clone the app made: its source container and the checkpoint it came from. */
+  cloneOf: z.object({ sourceId: z.string(), checkpoint: z.string().nullable() }).nullable().optional(),
 });
 
 export const ContainersChanged = z.object({
@@ -185,6 +187,23 @@ export const CheckpointRecord = z.object({
   /** CRIU's own statistics, when its stats file was kept (Docker discards it). */
   criuStats: CriuDumpStats.nullable(),
 });
+
+/** A checkpoint as the library shows it: the catalog's record and where its state is kept now. */
+export const LibraryEntry = CheckpointRecord.extend({
+  /**
+   * 'engine': the engine has it; 'archive': its container is gone but the app's own archive of it
+   * is kept (Podman); 'gone': only the catalog remembers it.
+   */
+  kept: z.enum(['engine', 'archive', 'gone']),
+});
+
+export const LibraryItem = z
+  .object({
+    engineId: EngineId,
+    containerId: z.string().regex(/^[a-f0-9]{12,64}$/, 'a container id is 12 to 64 hex digits'),
+    name: CheckpointName,
+  })
+  .strict();
 
 export const RestoreResult = z.object({
   container: z.lazy(() => ContainerSummary),
@@ -479,6 +498,15 @@ export const InspectSource = z.discriminatedUnion('kind', [
     })
     .strict(),
   z.object({ kind: z.literal('image'), engineId: EngineId, image: ImageRef }).strict(),
+  /** A checkpoint the app kept after its container was removed (a Podman archive), by the ids the library shows. */
+  z
+    .object({
+      kind: z.literal('kept'),
+      engineId: EngineId,
+      containerId: z.string().regex(/^[a-f0-9]{12,64}$/, 'a container id is 12 to 64 hex digits'),
+      checkpoint: CheckpointName,
+    })
+    .strict(),
 ]);
 
 export const InspectProcess = z.object({
@@ -883,6 +911,26 @@ export const calls = {
     summary:
       "How many checkpoints the catalog knows per container of an engine, the newest one's time, their size.",
   },
+  'library.list': {
+    args: z.object({}).strict(),
+    result: z.array(LibraryEntry),
+    summary:
+      'Every checkpoint the catalog knows, of every engine and container, including removed containers and missing ones.',
+  },
+  'library.delete': {
+    args: z.object({ items: z.array(LibraryItem).min(1).max(1000) }).strict(),
+    result: z.array(
+      z.object({
+        engineId: z.string(),
+        containerId: z.string(),
+        name: z.string(),
+        ok: z.boolean(),
+        error: z.string().optional(),
+      }),
+    ),
+    summary:
+      'Delete checkpoints from the library, each reported: from the engine where it has them, else the archive the app kept and the record.',
+  },
   'images.list': {
     args: z.object({ engineId: EngineId }).strict(),
     result: z.array(CheckpointImage),
@@ -988,6 +1036,8 @@ export type CloneResultT = z.output<typeof CloneResult>;
 export type OperationProgressT = z.output<typeof OperationProgress>;
 export type ProcessInfoT = z.output<typeof ProcessInfo>;
 export type CheckpointImageT = z.infer<typeof CheckpointImage>;
+export type LibraryEntryT = z.infer<typeof LibraryEntry>;
+export type LibraryItemT = z.infer<typeof LibraryItem>;
 export type InspectSourceT = z.output<typeof InspectSource>;
 export type PolicyT = z.output<typeof Policy>;
 export type MigrateStageT = z.output<typeof MigrateStage>;

@@ -35,3 +35,18 @@ export function millis(ms: number): string {
 export function shortId(id: string): string {
   return id.slice(0, 12);
 }
+
+/** Published ports, each once (an engine lists the IPv4 and IPv6 bindings of one port apart). */
+export function portText(
+  ports: readonly { privatePort: number; publicPort?: number; type: string }[],
+  arrow = '→',
+): string {
+  const seen = new Set<string>();
+  for (const p of [...ports].sort(
+    (x, y) => (x.publicPort ?? 0) - (y.publicPort ?? 0) || x.privatePort - y.privatePort,
+  ))
+    seen.add(
+      p.publicPort ? `${p.publicPort}${arrow}${p.privatePort}/${p.type}` : `${p.privatePort}/${p.type}`,
+    );
+  return [...seen].join(', ');
+}

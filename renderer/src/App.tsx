@@ -6,6 +6,7 @@ import { ContainerDetailView } from './views/ContainerDetailView';
 import { InspectView } from './views/inspect/InspectView';
 import { EnginesView } from './views/EnginesView';
 import { ImagesView } from './views/portable/ImagesView';
+import { LibraryView } from './views/library/LibraryView';
 import { useFileDrop } from './views/inspect/open-checkpoint';
 import { Banner } from './components/Banner';
 import { useApp } from './store/app-store';
@@ -27,6 +28,9 @@ function useGlobalKeys() {
       } else if (e.altKey && e.key === '4') {
         e.preventDefault();
         navigate({ view: 'images' });
+      } else if (e.altKey && e.key === '5') {
+        e.preventDefault();
+        navigate({ view: 'library' });
       }
     };
     window.addEventListener('keydown', onKey);
@@ -66,6 +70,8 @@ export function App() {
           <EnginesView />
         ) : route.view === 'images' ? (
           <ImagesView />
+        ) : route.view === 'library' ? (
+          <LibraryView />
         ) : route.view === 'inspect' ? (
           <InspectView key={JSON.stringify(route.source)} source={route.source} />
         ) : route.view === 'container' ? (

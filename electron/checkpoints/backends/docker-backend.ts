@@ -34,7 +34,11 @@ import type { CheckpointBackend, CloneOutcome, CloneSpec, CreateOptions } from '
 export const CLONE_PARALLELISM = 4;
 /** The error of a clone that was never made, or undone, because the user cancelled. */
 export const CANCELLED = 'cancelled';
-export const CLONE_LABEL = 'dev.checkpointstudio.clone-of';
+export {
+  CLONE_OF_LABEL as CLONE_LABEL,
+  CLONE_CHECKPOINT_LABEL,
+} from '../../engines/docker/container-mapping';
+import { CLONE_CHECKPOINT_LABEL, CLONE_OF_LABEL } from '../../engines/docker/container-mapping';
 
 export async function mapLimit<T>(
   items: T[],
@@ -246,7 +250,7 @@ export class DockerBackend implements CheckpointBackend {
   ): Promise<CloneOutcome[]> {
     const engine = t.conn.engine;
     const out: CloneOutcome[] = clones.map((c) => ({ name: c.name, id: null, restoreMs: null }));
-    const body = await likeSource(engine, t.info, { [CLONE_LABEL]: t.id });
+    const body = await likeSource(engine, t.info, { [CLONE_OF_LABEL]: t.id, [CLONE_CHECKPOINT_LABEL]: name });
     await mapLimit(clones, CLONE_PARALLELISM, async (c, i) => {
       if (signal?.aborted) {
         out[i]!.error = CANCELLED;

@@ -41,8 +41,18 @@ export class PodmanArchives {
     }
   }
 
+  has(engineId: string, containerId: string, name: string): boolean {
+    return fs.existsSync(this.file(engineId, containerId, name));
+  }
+
   remove(engineId: string, containerId: string, name: string): void {
     fs.rmSync(this.file(engineId, containerId, name), { force: true });
+    // The last one of a container takes its folder along; a non-empty folder stays.
+    try {
+      fs.rmdirSync(this.dir(engineId, containerId));
+    } catch {
+      /* not empty, or already gone */
+    }
   }
 
   /** A restore in place gives the container a new id: its archives follow it. */

@@ -6,6 +6,7 @@ import type { CliIo } from '../cli-io';
 import { commandEngine } from '../engine-args';
 import { withCommandServices } from '../command-services';
 import { table } from '../table';
+import { portText, shortId } from '../../shared/format';
 import type { VerbOptions } from './checkpoints';
 
 export async function containerActionCommand(
@@ -41,3 +42,48 @@ const PAST: Record<ContainerAction, string> = {
   unpause: 'unpaused',
   remove: 'removed',
 };
+
+/** clones <container> [--rm]: the clones the app made of it; --rm removes them, each reported. */
+export async function clonesCommand(
+  io: CliIo,
+  o: VerbOptions & { container: string; remove: boolean },
+): Promise<number> {
+  const spec = commandEngine(o.engine, io.env);
+  return withCommandServices(io, { engines: [spec], dataDir: o.dataDir, host: 'browser' }, async (s) => {
+    const { source, clones } = await s.containerActions.clonesOf(spec.id, o.container);
+    if (!o.remove) {
+      if (o.json) io.out(JSON.stringify({ source, clones }, null, 2));
+      else if (!clones.length) io.err(`${source.name} has no clones.`);
+      else
+        io.out(
+          table(
+            ['NAME', 'CHECKPOINT', 'STATE', 'PORTS', 'ID'],
+            clones.map((c) => [
+              c.name,
+              c.cloneOf?.checkpoint ?? '-',
+              c.status,
+              portText(c.ports, '->') || '-',
+              shortId(c.id),
+            ]),
+          ),
+        );
+      return 0;
+    }
+    const out = await s.containerActions.run(
+      spec.id,
+      clones.map((c) => c.id),
+      'remove',
+      (r, done) => !o.json && io.err(`${done}/${clones.length} ${r.name ?? r.container}`),
+    );
+    if (o.json) io.out(JSON.stringify({ source, removed: out }, null, 2));
+    else if (!out.length) io.err(`${source.name} has no clones.`);
+    else
+      io.out(
+        table(
+          ['CLONE', 'RESULT', 'ERROR'],
+          out.map((r) => [r.name ?? r.container, r.ok ? 'removed' : 'failed', r.error ?? '']),
+        ),
+      );
+    return out.some((r) => !r.ok) ? 1 : 0;
+  });
+}

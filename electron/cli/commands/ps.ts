@@ -2,7 +2,7 @@ import { withCommandServices } from '../command-services';
 import { unwrap } from '../../ipc/dispatcher';
 import type { CliIo } from '../cli-io';
 import { commandEngine } from '../engine-args';
-import { duration, shortId } from '../../shared/format';
+import { duration, portText, shortId } from '../../shared/format';
 import { table } from '../table';
 
 export async function psCommand(
@@ -31,11 +31,7 @@ export async function psCommand(
             c.image,
             c.status,
             c.startedAt ? duration(now - c.startedAt) : '-',
-            c.ports
-              .map((p) =>
-                p.publicPort ? `${p.publicPort}->${p.privatePort}/${p.type}` : `${p.privatePort}/${p.type}`,
-              )
-              .join(', ') || '-',
+            portText(c.ports, '->') || '-',
             shortId(c.id),
           ]),
         ),

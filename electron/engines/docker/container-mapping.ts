@@ -85,5 +85,16 @@ export function containerFromInspect(engineId: string, info: ContainerInspectInf
     createdAt: parseTime(info.Created) ?? 0,
     startedAt: state === 'running' || state === 'paused' ? parseTime(info.State?.StartedAt) : null,
     ports: ports(info),
+    cloneOf: cloneOf(info),
   };
+}
+
+/** Labels the app puts on the clones it makes: the source's id, the checkpoint it came from. */
+export const CLONE_OF_LABEL = 'dev.checkpointstudio.clone-of';
+export const CLONE_CHECKPOINT_LABEL = 'dev.checkpointstudio.clone-checkpoint';
+
+function cloneOf(info: ContainerInspectInfo): ContainerSummaryT['cloneOf'] {
+  const labels = info.Config?.Labels ?? {};
+  const sourceId = labels[CLONE_OF_LABEL];
+  return sourceId ? { sourceId, checkpoint: labels[CLONE_CHECKPOINT_LABEL] ?? null } : null;
 }

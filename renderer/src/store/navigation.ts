@@ -6,6 +6,7 @@ export type Route =
   | { view: 'doctor' }
   | { view: 'engines' }
   | { view: 'images' }
+  | { view: 'library' }
   | { view: 'container'; engineId: string; containerId: string }
   | { view: 'inspect'; source: InspectSourceT };
 export type View = Route['view'];
@@ -16,6 +17,12 @@ export function routeFromHash(hash: string): Route {
     return {
       view: 'inspect',
       source: { kind: 'engine', engineId: e[1]!, container: e[2]!, checkpoint: e[3]! },
+    };
+  const k = /^#\/inspect\/kept\/([a-z0-9-]+)\/([a-f0-9]{12,64})\/([a-zA-Z0-9_.-]+)$/.exec(hash);
+  if (k)
+    return {
+      view: 'inspect',
+      source: { kind: 'kept', engineId: k[1]!, containerId: k[2]!, checkpoint: k[3]! },
     };
   const f = /^#\/inspect\/file\/([a-f0-9]{24})$/.exec(hash);
   if (f) return { view: 'inspect', source: { kind: 'file', fileId: f[1]! } };
@@ -29,6 +36,7 @@ export function routeFromHash(hash: string): Route {
   if (m) return { view: 'container', engineId: m[1]!, containerId: m[2]! };
   if (hash.startsWith('#/engines')) return { view: 'engines' };
   if (hash.startsWith('#/images')) return { view: 'images' };
+  if (hash.startsWith('#/library')) return { view: 'library' };
   return hash.startsWith('#/doctor') ? { view: 'doctor' } : { view: 'containers' };
 }
 
@@ -44,6 +52,7 @@ export function hashFromRoute(r: Route): string {
 export function sourceKey(s: InspectSourceT): string {
   if (s.kind === 'engine') return `engine/${s.engineId}/${s.container}/${s.checkpoint}`;
   // An image name holds slashes and colons: one path segment, escaped.
+  if (s.kind === 'kept') return `kept/${s.engineId}/${s.containerId}/${s.checkpoint}`;
   if (s.kind === 'image') return `image/${s.engineId}/${encodeURIComponent(s.image)}`;
   return `file/${s.fileId}`;
 }

@@ -11,6 +11,7 @@ import { key, useCheckpoints } from '../store/checkpoint-store';
 import { CheckpointDetails } from './container/CheckpointDetails';
 import { CheckpointDialog } from './container/CheckpointDialog';
 import { CloneDialog } from './container/CloneDialog';
+import { CloneGroups } from './container/CloneGroups';
 import { LogPane } from './container/LogPane';
 import { Timeline } from './container/Timeline';
 import { CheckpointList } from './container/CheckpointList';
@@ -265,6 +266,7 @@ export function ContainerDetailView(props: { engineId: string; containerId: stri
           />
         )}
         {listError && <ErrorBox error={listError} />}
+        <CloneGroups engineId={engineId} containerId={containerId} />
 
         {list && sorted.length === 0 ? (
           <EmptyState title="No checkpoints yet">

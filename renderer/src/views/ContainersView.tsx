@@ -14,6 +14,7 @@ import { BulkActions } from './containers/BulkActions';
 import {
   clickSelect,
   EMPTY_SELECTION,
+  groupClones,
   keepShown,
   nextSort,
   portList,
@@ -54,12 +55,25 @@ function EngineContainers() {
   const tbodyRef = useRef<HTMLTableSectionElement>(null);
   const now = useNow();
 
-  const rows = useMemo(() => {
+  const [grouped, setGrouped] = useState(true);
+  const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
+  const entries = useMemo(() => {
     const all = Object.values(rowsById ?? {})
       .filter((c) => (showStopped ? true : c.state === 'running' || c.state === 'paused'))
       .filter((c) => matches(c, filter.trim()));
-    return sortRows(all, sort, facts);
-  }, [rowsById, filter, showStopped, sort, facts]);
+    const sorted = sortRows(all, sort, facts);
+    return grouped
+      ? groupClones(sorted, expanded)
+      : sorted.map((row) => ({ row, depth: 0 as const, clones: 0 }));
+  }, [rowsById, filter, showStopped, sort, facts, grouped, expanded]);
+  const rows = useMemo(() => entries.map((e) => e.row), [entries]);
+  const toggleClones = (id: string) =>
+    setExpanded((old) => {
+      const next = new Set(old);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      return next;
+    });
   const order = useMemo(() => rows.map((r) => r.id), [rows]);
   // What is selected and still shown (a filter or a removal takes the rest out).
   const selection = keepShown(picked, order);
@@ -179,6 +193,10 @@ function EngineContainers() {
             <input type="checkbox" checked={showStopped} onChange={(e) => setShowStopped(e.target.checked)} />{' '}
             Show stopped
           </label>
+          <label className="check">
+            <input type="checkbox" checked={grouped} onChange={(e) => setGrouped(e.target.checked)} /> Clones
+            under their source
+          </label>
         </div>
       </header>
 
@@ -273,10 +291,26 @@ function EngineContainers() {
                 onDoubleClick={() => navigate({ view: 'container', engineId: c.engineId, containerId: c.id })}
                 onKeyDown={(e) => onRowKey(e, i)}
               >
-                <td className="name">
+                <td className={entries[i]!.depth ? 'name clone-name' : 'name'}>
+                  {entries[i]!.depth === 1 && <span aria-hidden="true">↳ </span>}
                   <a href={`#/container/${c.engineId}/${c.id}`} tabIndex={-1}>
                     {c.name}
                   </a>
+                  {entries[i]!.clones > 0 && (
+                    <button
+                      type="button"
+                      className="clone-toggle"
+                      aria-expanded={expanded.has(c.id)}
+                      data-clone-toggle={c.name}
+                      onClick={(e) => {
+                        e.stopPropagation();
+                        toggleClones(c.id);
+                      }}
+                    >
+                      {entries[i]!.clones} clone{entries[i]!.clones === 1 ? '' : 's'}{' '}
+                      {expanded.has(c.id) ? '▾' : '▸'}
+                    </button>
+                  )}
                 </td>
                 <td className="mono">{c.image}</td>
                 <td>

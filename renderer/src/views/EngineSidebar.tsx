@@ -76,8 +76,8 @@ export function EngineSidebar() {
         <li>
           <button
             type="button"
-            className={`nav ${!['doctor', 'engines', 'images'].includes(view) ? 'selected' : ''}`}
-            aria-current={!['doctor', 'engines', 'images'].includes(view) ? 'page' : undefined}
+            className={`nav ${!['doctor', 'engines', 'images', 'library'].includes(view) ? 'selected' : ''}`}
+            aria-current={!['doctor', 'engines', 'images', 'library'].includes(view) ? 'page' : undefined}
             onClick={() => navigate({ view: 'containers' })}
           >
             Containers <kbd>Alt+1</kbd>
@@ -111,6 +111,16 @@ export function EngineSidebar() {
             onClick={() => navigate({ view: 'images' })}
           >
             Checkpoint images <kbd>Alt+4</kbd>
+          </button>
+        </li>
+        <li>
+          <button
+            type="button"
+            className={`nav ${view === 'library' ? 'selected' : ''}`}
+            aria-current={view === 'library' ? 'page' : undefined}
+            onClick={() => navigate({ view: 'library' })}
+          >
+            Checkpoint library <kbd>Alt+5</kbd>
           </button>
         </li>
         <li>

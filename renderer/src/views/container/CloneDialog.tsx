@@ -82,6 +82,33 @@ export function CloneDialog(props: {
       ? [planError]
       : (plan?.problems ?? []);
   const instances = op?.progress?.instances ?? [];
+  const made = instances.filter((i) => i.id && i.state === 'running');
+  const [removal, setRemoval] = useState<{ busy: boolean; message: string | null; failed: boolean }>({
+    busy: false,
+    message: null,
+    failed: false,
+  });
+  // The user tried the clones and wants them gone: one click, each reported.
+  const removeThese = async () => {
+    setRemoval({ busy: true, message: `Removing ${made.length}…`, failed: false });
+    try {
+      const out = await api.call('containers.action', {
+        engineId: props.engineId,
+        containers: made.map((i) => i.id!),
+        action: 'remove',
+      });
+      const bad = out.filter((r) => !r.ok);
+      setRemoval({
+        busy: false,
+        failed: bad.length > 0,
+        message: bad.length
+          ? `${out.length - bad.length} removed; ${bad.map((r) => `${r.name ?? r.container}: ${r.error ?? 'failed'}`).join('; ')}`
+          : `${out.length} removed.`,
+      });
+    } catch (e) {
+      setRemoval({ busy: false, failed: true, message: errorInfo(e).message });
+    }
+  };
 
   const close = () => {
     if (running) return;
@@ -249,8 +276,24 @@ export function CloneDialog(props: {
             </p>
           )}
           {op?.error && <ErrorBox error={op.error} />}
+          {removal.message && (
+            <p role="status" className={removal.failed ? 'field-error' : 'muted'} data-clone-removed>
+              {removal.message}
+            </p>
+          )}
           <div className="modal-actions">
             {!finished && opId && <CancelButton opId={opId} />}
+            {finished && made.length > 0 && !removal.message && (
+              <button
+                type="button"
+                className="danger"
+                disabled={removal.busy}
+                onClick={() => void removeThese()}
+                title="Stop and remove the clones just made"
+              >
+                Remove these {made.length}
+              </button>
+            )}
             <button type="button" className="primary" onClick={close} disabled={!finished}>
               {finished ? 'Close' : 'Working…'}
             </button>

@@ -8,7 +8,7 @@ import { useOperationProgress } from '../../hooks/use-operation-progress';
 import { errorInfo } from '../../store/errors';
 import type { CheckpointFacts } from './list-rules';
 
-type Action = 'start' | 'stop' | 'restart' | 'kill' | 'pause' | 'unpause' | 'remove';
+export type Action = 'start' | 'stop' | 'restart' | 'kill' | 'pause' | 'unpause' | 'remove';
 
 const LABEL: Record<Action, [string, string]> = {
   start: ['Start', 'started'],
@@ -33,6 +33,10 @@ export function BulkActions(props: {
   selected: ContainerSummaryT[];
   facts: Record<string, CheckpointFacts | undefined>;
   onClear: () => void;
+  /** The actions offered (all by default); a clone group offers stop and remove. */
+  only?: Action[];
+  /** What the selection is called, e.g. "10 clones of warm". */
+  label?: string;
 }) {
   const { selected } = props;
   const [confirmRemove, setConfirmRemove] = useState(false);
@@ -86,9 +90,9 @@ export function BulkActions(props: {
   return (
     <div className="bulk-bar" role="toolbar" aria-label="Actions on the selected containers" data-bulk-bar>
       <span className="bulk-count" aria-live="polite">
-        {selected.length} selected
+        {props.label ?? `${selected.length} selected`}
       </span>
-      {(Object.keys(LABEL) as Action[]).map((a) => (
+      {(props.only ?? (Object.keys(LABEL) as Action[])).map((a) => (
         <button
           key={a}
           type="button"
@@ -97,12 +101,14 @@ export function BulkActions(props: {
           aria-busy={running === a}
           onClick={() => (a === 'remove' ? setConfirmRemove(true) : void run(a))}
         >
-          {LABEL[a][0]}
+          {props.only ? `${LABEL[a][0].replace('…', '')} all${a === 'remove' ? '…' : ''}` : LABEL[a][0]}
         </button>
       ))}
-      <button type="button" className="link" onClick={props.onClear} disabled={running !== null}>
-        Clear <kbd>Esc</kbd>
-      </button>
+      {!props.only && (
+        <button type="button" className="link" onClick={props.onClear} disabled={running !== null}>
+          Clear <kbd>Esc</kbd>
+        </button>
+      )}
       {running && (
         <p className="bulk-progress">{progress.lines.at(-1) ?? `${LABEL[running][0].replace('…', '')}…`}</p>
       )}

@@ -3,6 +3,7 @@ import type { ContainerSummaryT } from '../../../../electron/ipc/contract';
 import {
   clickSelect,
   EMPTY_SELECTION,
+  groupClones,
   keepShown,
   naturalCompare,
   nextSort,
@@ -73,5 +74,28 @@ describe('the container list', () => {
     s = clickSelect(s, order, 'e', { shift: true, toggle: true });
     expect([...s.ids].sort()).toEqual(['b', 'c', 'd', 'e']);
     expect([...keepShown(s, ['a', 'b', 'c']).ids].sort()).toEqual(['b', 'c']);
+  });
+});
+
+describe('clone groups', () => {
+  it('puts clones under their source, folded until opened; an orphan stands alone', () => {
+    const rows = [
+      row('warm'),
+      row('warm-1', { cloneOf: { sourceId: 'warm', checkpoint: 'cp' } }),
+      row('warm-2', { cloneOf: { sourceId: 'warm', checkpoint: 'cp' } }),
+      row('orphan-1', { cloneOf: { sourceId: 'gone', checkpoint: 'cp' } }),
+    ];
+    const folded = groupClones(rows, new Set());
+    expect(folded.map((e) => [e.row.name, e.depth, e.clones])).toEqual([
+      ['warm', 0, 2],
+      ['orphan-1', 0, 0],
+    ]);
+    const open = groupClones(rows, new Set(['warm']));
+    expect(open.map((e) => [e.row.name, e.depth])).toEqual([
+      ['warm', 0],
+      ['warm-1', 1],
+      ['warm-2', 1],
+      ['orphan-1', 0],
+    ]);
   });
 });

@@ -1,6 +1,7 @@
 // The container list's pure rules: order (names as people count: clone-2 before clone-10), one
 // entry per published port, sorting by column, and multi-selection by click, shift-click and keys.
 import type { ContainerSummaryT } from '../../../../electron/ipc/contract';
+import { portText } from '../../../../electron/shared/format';
 
 const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
 
@@ -11,18 +12,7 @@ export function naturalCompare(a: string, b: string): number {
 
 /** Published ports, each once: Docker lists the IPv4 and the IPv6 binding of one port separately. */
 export function portList(c: Pick<ContainerSummaryT, 'ports'>): string {
-  const seen = new Set<string>();
-  const out: string[] = [];
-  for (const p of [...c.ports].sort(
-    (x, y) => (x.publicPort ?? 0) - (y.publicPort ?? 0) || x.privatePort - y.privatePort,
-  )) {
-    const s = p.publicPort ? `${p.publicPort}→${p.privatePort}/${p.type}` : `${p.privatePort}/${p.type}`;
-    if (!seen.has(s)) {
-      seen.add(s);
-      out.push(s);
-    }
-  }
-  return out.join(', ');
+  return portText(c.ports);
 }
 
 export interface CheckpointFacts {
@@ -94,4 +84,34 @@ export function keepShown(sel: Selection, order: string[]): Selection {
   const ids = [...sel.ids].filter((i) => shown.has(i));
   if (ids.length === sel.ids.size) return sel;
   return { ids: new Set(ids), anchor: sel.anchor && shown.has(sel.anchor) ? sel.anchor : null };
+}
+
+export interface ListEntry {
+  row: ContainerSummaryT;
+  /** 1 for a clone shown under its source. */
+  depth: 0 | 1;
+  /** On a source: how many of its clones the list holds. */
+  clones: number;
+}
+
+/**
+ * Clones under their source (in the order given), shown only when the source is expanded; a clone
+ * whose source is not in the list (removed, or filtered out) stands on its own.
+ */
+export function groupClones(rows: ContainerSummaryT[], expanded: ReadonlySet<string>): ListEntry[] {
+  const present = new Set(rows.map((r) => r.id));
+  const bySource = new Map<string, ContainerSummaryT[]>();
+  for (const r of rows) {
+    const src = r.cloneOf?.sourceId;
+    if (src && src !== r.id && present.has(src)) bySource.set(src, [...(bySource.get(src) ?? []), r]);
+  }
+  const out: ListEntry[] = [];
+  for (const r of rows) {
+    const src = r.cloneOf?.sourceId;
+    if (src && src !== r.id && present.has(src)) continue;
+    const clones = bySource.get(r.id) ?? [];
+    out.push({ row: r, depth: 0, clones: clones.length });
+    if (expanded.has(r.id)) for (const c of clones) out.push({ row: c, depth: 1, clones: 0 });
+  }
+  return out;
 }

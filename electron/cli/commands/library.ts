@@ -1,0 +1,42 @@
+// library: every checkpoint the catalog knows, of every engine — where each is kept now.
+import { unwrap } from '../../ipc/dispatcher';
+import { ago, bytes } from '../../shared/format';
+import type { CliIo } from '../cli-io';
+import { withCommandServices } from '../command-services';
+import { commandEngine } from '../engine-args';
+import { table } from '../table';
+import type { VerbOptions } from './checkpoints';
+
+export async function libraryCommand(io: CliIo, o: VerbOptions): Promise<number> {
+  // The engine is asked only which containers are gone; the list itself is the catalog's.
+  const spec = commandEngine(o.engine, io.env);
+  return withCommandServices(io, { engines: [spec], dataDir: o.dataDir, host: 'browser' }, async (s) => {
+    const rows = unwrap<'library.list'>(await s.dispatcher.dispatch('library.list', {}));
+    if (o.json) {
+      io.out(JSON.stringify(rows, null, 2));
+      return 0;
+    }
+    if (!rows.length) {
+      io.err('No checkpoints yet.');
+      return 0;
+    }
+    const now = Date.now();
+    io.out(
+      table(
+        ['ENGINE', 'CONTAINER', 'CHECKPOINT', 'AGE', 'SIZE', 'ORIGIN', 'KEPT'],
+        rows.map((r) => [
+          r.engineId,
+          r.containerName,
+          r.name,
+          ago(r.createdAt, now),
+          r.sizeBytes === null ? '-' : bytes(r.sizeBytes),
+          r.origin,
+          r.kept,
+        ]),
+      ),
+    );
+    const kept = rows.filter((r) => r.kept !== 'gone');
+    io.err(`${rows.length} checkpoints, ${bytes(kept.reduce((n, r) => n + (r.sizeBytes ?? 0), 0))} on disk`);
+    return 0;
+  });
+}
