@@ -103,10 +103,12 @@ export function pageErrors(page: Page): string[] {
   return (page as Page & { errors?: string[] }).errors ?? [];
 }
 
-export async function screenshot(page: Page, name: string): Promise<string> {
+/** The whole page, or only `part` of it (a long page would shrink what matters to nothing). */
+export async function screenshot(page: Page, name: string, part?: Locator): Promise<string> {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   const file = path.join(ARTIFACTS, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
+  if (part) await part.screenshot({ path: file });
+  else await page.screenshot({ path: file, fullPage: true });
   return file;
 }
 

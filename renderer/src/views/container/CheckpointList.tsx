@@ -19,41 +19,43 @@ export function CheckpointList(props: {
     (e.currentTarget.parentElement?.children[to] as HTMLElement | undefined)?.focus();
   };
   return (
-    <table className="grid compact checkpoint-list" aria-label="Checkpoints">
-      <thead>
-        <tr>
-          <th scope="col">Checkpoint</th>
-          <th scope="col">Made</th>
-          <th scope="col">Container after</th>
-          <th scope="col">Size</th>
-          <th scope="col">Took</th>
-          <th scope="col">Origin</th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((c, i) => (
-          <tr
-            key={c.name}
-            data-checkpoint-row={c.name}
-            tabIndex={c.name === props.selected || (!props.selected && i === 0) ? 0 : -1}
-            aria-selected={c.name === props.selected}
-            className={`${c.name === props.selected ? 'active' : ''} ${c.status}`}
-            onClick={() => props.onSelect(c.name)}
-            onFocus={() => props.onSelect(c.name)}
-            onKeyDown={(e) => onKey(e, i)}
-          >
-            <td className="name">
-              {c.name}
-              {c.status === 'missing' && <span className="badge badge-dead"> missing</span>}
-            </td>
-            <td>{ago(c.createdAt, props.now)}</td>
-            <td>{c.mode === 'running' ? 'kept running' : c.mode === 'stopped' ? 'stopped' : '—'}</td>
-            <td className="num">{c.sizeBytes === null ? '…' : bytes(c.sizeBytes)}</td>
-            <td className="num">{c.durationMs === null ? '—' : millis(c.durationMs)}</td>
-            <td>{c.origin === 'external' ? 'elsewhere' : c.origin}</td>
+    <div className="checkpoint-list-scroll">
+      <table className="grid compact checkpoint-list" aria-label="Checkpoints">
+        <thead>
+          <tr>
+            <th scope="col">Checkpoint</th>
+            <th scope="col">Made</th>
+            <th scope="col">Container after</th>
+            <th scope="col">Size</th>
+            <th scope="col">Took</th>
+            <th scope="col">Origin</th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {rows.map((c, i) => (
+            <tr
+              key={c.name}
+              data-checkpoint-row={c.name}
+              tabIndex={c.name === props.selected || (!props.selected && i === 0) ? 0 : -1}
+              aria-selected={c.name === props.selected}
+              className={`${c.name === props.selected ? 'active' : ''} ${c.status}`}
+              onClick={() => props.onSelect(c.name)}
+              onFocus={() => props.onSelect(c.name)}
+              onKeyDown={(e) => onKey(e, i)}
+            >
+              <td className="name">
+                {c.name}
+                {c.status === 'missing' && <span className="badge badge-dead"> missing</span>}
+              </td>
+              <td>{ago(c.createdAt, props.now)}</td>
+              <td>{c.mode === 'running' ? 'kept running' : c.mode === 'stopped' ? 'stopped' : '—'}</td>
+              <td className="num">{c.sizeBytes === null ? '…' : bytes(c.sizeBytes)}</td>
+              <td className="num">{c.durationMs === null ? '—' : millis(c.durationMs)}</td>
+              <td>{c.origin === 'external' ? 'elsewhere' : c.origin}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }

@@ -1,0 +1,146 @@
+// The timeline at scale, in Chromium against the test bed: 200 checkpoints of one container made
+// with the one-click key, then read as a person would — no two labels overlap (their boxes are
+// measured), crowded stretches are clusters with counts, time ticks fit; zoom and pan by keyboard,
+// wheel and the overview strip; a cluster clicked opens up; arrows move between checkpoints.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Containers, COUNTER_SCRIPT, dockerFor, eventually, testbed, uniqueName } from '../testbed/support';
+import { launchBrowser, openApp, pageErrors, screenshot, startApp, type RunningApp } from './harness';
+
+const tb = testbed();
+const docker = dockerFor(tb.dockerHost);
+const containers = new Containers(docker);
+// Fewer while working on it: TIMELINE_CHECKPOINTS=20.
+const COUNT = Number(process.env.TIMELINE_CHECKPOINTS ?? 200);
+let app: RunningApp;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  app = await startApp([`testbed:Test bed=${tb.dockerHost}`]);
+  browser = await launchBrowser();
+  page = await openApp(browser, app);
+  await page.locator('.engine.selected').getByText('Test bed').waitFor();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+  await containers.cleanup();
+});
+
+type Box = { x: number; y: number; width: number; height: number; text: string };
+
+/** The boxes of every shown label, as the browser laid them out. */
+async function labelBoxes(selector: string): Promise<Box[]> {
+  return page.locator(selector).evaluateAll((els) =>
+    els.map((e) => {
+      const r = e.getBoundingClientRect();
+      return { x: r.x, y: r.y, width: r.width, height: r.height, text: e.textContent ?? '' };
+    }),
+  );
+}
+
+function overlaps(boxes: Box[]): [string, string][] {
+  const out: [string, string][] = [];
+  for (let i = 0; i < boxes.length; i++)
+    for (let j = i + 1; j < boxes.length; j++) {
+      const a = boxes[i]!;
+      const b = boxes[j]!;
+      if (a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height)
+        out.push([a.text, b.text]);
+    }
+  return out;
+}
+
+async function shownCount(): Promise<number> {
+  const singles = await page.locator('.timeline [data-marker]').count();
+  const clustered = await page
+    .locator('.timeline [data-cluster]')
+    .evaluateAll((els) => els.reduce((n, e) => n + Number(e.getAttribute('data-cluster')), 0));
+  return singles + clustered;
+}
+
+describe('the timeline', () => {
+  it(`stays readable with ${COUNT} checkpoints: no overlapping labels, clusters, ticks, zoom and pan`, async () => {
+    const c = await containers.run({
+      name: uniqueName('many'),
+      image: tb.busyboxImage,
+      cmd: ['sh', '-c', COUNTER_SCRIPT],
+    });
+    await page.goto(`${app.origin}/#/container/testbed/${c.id}`);
+    await page.locator('[data-checkpoint-now]').waitFor();
+    const rows = page.locator('[data-checkpoint-row]');
+    // One key press each, as a user would: the next only once the last is saved.
+    for (let i = 1; i <= COUNT; i++) {
+      await page.locator('[data-checkpoint-now]:not([disabled])').waitFor({ timeout: 30_000 });
+      await page.keyboard.press('c');
+      await eventually(async () => (await rows.count()) >= i, 30_000, `checkpoint ${i}`);
+    }
+    await eventually(async () => (await shownCount()) === COUNT, 15_000, `all ${COUNT} on the timeline`);
+
+    // The whole history: crowded stretches are clusters, and nothing overlaps.
+    if (COUNT >= 100) expect(await page.locator('.timeline [data-cluster]').count()).toBeGreaterThan(0);
+    const labels = await labelBoxes('.timeline .marker-label');
+    expect(labels.length).toBeGreaterThan(0);
+    expect(overlaps(labels)).toEqual([]);
+    const ticks = await labelBoxes('.timeline-time text');
+    expect(ticks.length).toBeGreaterThanOrEqual(3);
+    expect(overlaps(ticks)).toEqual([]);
+    expect(overlaps(await labelBoxes('.timeline .marker-size'))).toEqual([]);
+    await screenshot(page, 'timeline-200', page.locator('figure.timeline'));
+
+    // Zoom in by keyboard around the selected (the newest): fewer shown, more of them apart.
+    const fig = page.locator('figure.timeline');
+    await page.locator('.timeline [data-holds-selected]').focus();
+    for (let i = 0; i < 5; i++) await page.keyboard.press('+');
+    await expect(fig.getAttribute('data-zoomed')).resolves.toBe('yes');
+    const zoomedIn = await shownCount();
+    expect(zoomedIn).toBeLessThan(COUNT);
+    expect(await page.locator('.timeline [data-marker]').count()).toBeGreaterThan(0);
+    expect(overlaps(await labelBoxes('.timeline .marker-label'))).toEqual([]);
+    await screenshot(page, 'timeline-zoomed', page.locator('figure.timeline'));
+
+    // Left moves to the checkpoint before; the details follow.
+    const names = await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-checkpoint-row')));
+    await page.locator('.timeline [data-holds-selected]').focus();
+    await page.keyboard.press('ArrowLeft');
+    const before = [...names].sort().at(-2)!;
+    await eventually(
+      async () => (await page.locator(`[data-checkpoint-row="${before}"].active`).count()) === 1,
+      5_000,
+      'the one before selected',
+    );
+
+    // Shift+Left pans back in time; 0 shows everything again.
+    const windowBox = async () => page.locator('[data-overview-window]').boundingBox();
+    const x0 = (await windowBox())!.x;
+    await page.keyboard.press('Shift+ArrowLeft');
+    await eventually(async () => (await windowBox())!.x < x0, 5_000, 'panned');
+    await page.keyboard.press('0');
+    await expect(fig.getAttribute('data-zoomed')).resolves.toBe('no');
+
+    // A cluster clicked opens up; the wheel zooms back out.
+    const cluster = page.locator('.timeline [data-cluster]').first();
+    const inCluster = Number(await cluster.getAttribute('data-cluster'));
+    await cluster.locator('.cluster-pill').click();
+    await expect(fig.getAttribute('data-zoomed')).resolves.toBe('yes');
+    expect(await page.locator('.timeline [data-marker]').count()).toBeGreaterThan(0);
+    expect(overlaps(await labelBoxes('.timeline .marker-label'))).toEqual([]);
+    expect(inCluster).toBeGreaterThan(1);
+    const svg = page.locator('figure.timeline > svg').first();
+    await svg.hover();
+    for (let i = 0; i < 30; i++) await page.mouse.wheel(0, 400);
+    await eventually(async () => (await shownCount()) === COUNT, 5_000, 'zoomed out to all');
+
+    // The overview strip: a drag chooses the stretch shown.
+    const strip = (await page.locator('.timeline-overview').boundingBox())!;
+    await page.mouse.move(strip.x + strip.width * 0.4, strip.y + strip.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(strip.x + strip.width * 0.6, strip.y + strip.height / 2, { steps: 5 });
+    await page.mouse.up();
+    await expect(fig.getAttribute('data-zoomed')).resolves.toBe('yes');
+    expect(await shownCount()).toBeLessThan(COUNT);
+    expect(pageErrors(page).filter((e) => !/Failed to load resource/.test(e))).toEqual([]);
+  });
+});
