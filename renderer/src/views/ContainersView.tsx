@@ -1,3 +1,4 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { ContainerSummaryT } from '../../../electron/ipc/contract';
 import { ago, duration, shortId } from '../../../electron/shared/format';
@@ -53,6 +54,7 @@ function EngineContainers() {
   const filterRef = useRef<HTMLInputElement>(null);
   const navigate = useApp((s) => s.navigate);
   const tbodyRef = useRef<HTMLTableSectionElement>(null);
+  const scrollRef = useRef<HTMLDivElement>(null);
   const now = useNow();
 
   const [grouped, setGrouped] = useState(true);
@@ -96,12 +98,41 @@ function EngineContainers() {
     rows.findIndex((r) => r.id === active),
   );
 
+  // Only the rows in sight (and a few around) are in the page: thousands of containers stay smooth.
+  // TanStack Virtual hands back functions the React Compiler cannot memoise; this view is not compiled.
+  // eslint-disable-next-line react-hooks/incompatible-library
+  const virtual = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => 38,
+    overscan: 20,
+    getItemKey: (i) => rows[i]?.id ?? i,
+  });
+  const items = virtual.getVirtualItems();
+  const padTop = items[0]?.start ?? 0;
+  const padBottom = items.length ? virtual.getTotalSize() - items[items.length - 1]!.end : 0;
+
+  // A row reached by the keyboard may not be drawn yet: scroll to it, then focus it once it is.
+  const pendingFocus = useRef<string | null>(null);
+  useEffect(() => {
+    const id = pendingFocus.current;
+    if (!id) return;
+    const el = tbodyRef.current?.querySelector<HTMLElement>(`[data-id="${id}"]`);
+    if (el) {
+      pendingFocus.current = null;
+      el.focus();
+    }
+  });
   const focusRow = (index: number) => {
     const row = rows[index];
     if (!row) return;
     setActive(row.id);
     const el = tbodyRef.current?.querySelector<HTMLElement>(`[data-id="${row.id}"]`);
-    el?.focus();
+    if (el) el.focus();
+    else {
+      pendingFocus.current = row.id;
+      virtual.scrollToIndex(index, { align: 'auto' });
+    }
   };
 
   const onRowKey = (e: KeyboardEvent<HTMLTableRowElement>, index: number) => {
@@ -243,90 +274,101 @@ function EngineContainers() {
           </EmptyState>
         ) : null
       ) : (
-        <table
-          className="grid"
-          aria-label={`Containers on ${engine.name}`}
-          aria-rowcount={rows.length}
-          aria-multiselectable="true"
-        >
-          <thead>
-            <tr>
-              {header('name', 'Name')}
-              {header('image', 'Image')}
-              {header('state', 'State')}
-              {header('uptime', 'Uptime')}
-              {header('checkpoints', 'Checkpoints')}
-              {header('newest', 'Newest')}
-              <th scope="col">Ports</th>
-              <th scope="col">ID</th>
-            </tr>
-          </thead>
-          <tbody ref={tbodyRef}>
-            {rows.map((c, i) => (
-              <tr
-                key={c.id}
-                data-id={c.id}
-                data-name={c.name}
-                tabIndex={i === activeIndex ? 0 : -1}
-                aria-selected={selection.ids.has(c.id)}
-                className={
-                  [c.id === active ? 'active' : '', selection.ids.has(c.id) ? 'picked' : '']
-                    .join(' ')
-                    .trim() || undefined
-                }
-                onFocus={() => setActive(c.id)}
-                // A shift- or ctrl-click picks rows; it must not also select the page's text.
-                onMouseDown={(e) => {
-                  if (e.shiftKey || e.ctrlKey || e.metaKey) e.preventDefault();
-                }}
-                onClick={(e) => {
-                  setActive(c.id);
-                  setPicked(
-                    clickSelect(selection, order, c.id, {
-                      shift: e.shiftKey,
-                      toggle: e.ctrlKey || e.metaKey,
-                    }),
-                  );
-                }}
-                onDoubleClick={() => navigate({ view: 'container', engineId: c.engineId, containerId: c.id })}
-                onKeyDown={(e) => onRowKey(e, i)}
-              >
-                <td className={entries[i]!.depth ? 'name clone-name' : 'name'}>
-                  {entries[i]!.depth === 1 && <span aria-hidden="true">↳ </span>}
-                  <a href={`#/container/${c.engineId}/${c.id}`} tabIndex={-1}>
-                    {c.name}
-                  </a>
-                  {entries[i]!.clones > 0 && (
-                    <button
-                      type="button"
-                      className="clone-toggle"
-                      aria-expanded={expanded.has(c.id)}
-                      data-clone-toggle={c.name}
-                      onClick={(e) => {
-                        e.stopPropagation();
-                        toggleClones(c.id);
-                      }}
-                    >
-                      {entries[i]!.clones} clone{entries[i]!.clones === 1 ? '' : 's'}{' '}
-                      {expanded.has(c.id) ? '▾' : '▸'}
-                    </button>
-                  )}
-                </td>
-                <td className="mono">{c.image}</td>
-                <td>
-                  <StateBadge state={c.state} label={c.status} />
-                </td>
-                <td className="num">{c.startedAt ? duration(now - c.startedAt) : '—'}</td>
-                <td className="num" data-checkpoint-count>
-                  {facts[c.id]?.count ?? 0}
-                </td>
-                <td className="num">{facts[c.id]?.newestAt ? ago(facts[c.id]!.newestAt!, now) : '—'}</td>
-                <td className="mono">{portList(c) || '—'}</td>
-                <td className="mono muted">{shortId(c.id)}</td>
+        <div className="table-scroll" ref={scrollRef}>
+          <table
+            className="grid"
+            aria-label={`Containers on ${engine.name}`}
+            aria-rowcount={rows.length}
+            aria-multiselectable="true"
+          >
+            <thead>
+              <tr>
+                {header('name', 'Name')}
+                {header('image', 'Image')}
+                {header('state', 'State')}
+                {header('uptime', 'Uptime')}
+                {header('checkpoints', 'Checkpoints')}
+                {header('newest', 'Newest')}
+                <th scope="col">Ports</th>
+                <th scope="col">ID</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody ref={tbodyRef}>
+              {padTop > 0 && <tr aria-hidden="true" className="spacer" style={{ height: padTop }} />}
+              {items
+                .map(({ index: i }) => [rows[i]!, i] as const)
+                .map(([c, i]) => (
+                  <tr
+                    key={c.id}
+                    ref={virtual.measureElement}
+                    data-index={i}
+                    aria-rowindex={i + 2}
+                    data-id={c.id}
+                    data-name={c.name}
+                    tabIndex={i === activeIndex ? 0 : -1}
+                    aria-selected={selection.ids.has(c.id)}
+                    className={
+                      [c.id === active ? 'active' : '', selection.ids.has(c.id) ? 'picked' : '']
+                        .join(' ')
+                        .trim() || undefined
+                    }
+                    onFocus={() => setActive(c.id)}
+                    // A shift- or ctrl-click picks rows; it must not also select the page's text.
+                    onMouseDown={(e) => {
+                      if (e.shiftKey || e.ctrlKey || e.metaKey) e.preventDefault();
+                    }}
+                    onClick={(e) => {
+                      setActive(c.id);
+                      setPicked(
+                        clickSelect(selection, order, c.id, {
+                          shift: e.shiftKey,
+                          toggle: e.ctrlKey || e.metaKey,
+                        }),
+                      );
+                    }}
+                    onDoubleClick={() =>
+                      navigate({ view: 'container', engineId: c.engineId, containerId: c.id })
+                    }
+                    onKeyDown={(e) => onRowKey(e, i)}
+                  >
+                    <td className={entries[i]!.depth ? 'name clone-name' : 'name'}>
+                      {entries[i]!.depth === 1 && <span aria-hidden="true">↳ </span>}
+                      <a href={`#/container/${c.engineId}/${c.id}`} tabIndex={-1}>
+                        {c.name}
+                      </a>
+                      {entries[i]!.clones > 0 && (
+                        <button
+                          type="button"
+                          className="clone-toggle"
+                          aria-expanded={expanded.has(c.id)}
+                          data-clone-toggle={c.name}
+                          onClick={(e) => {
+                            e.stopPropagation();
+                            toggleClones(c.id);
+                          }}
+                        >
+                          {entries[i]!.clones} clone{entries[i]!.clones === 1 ? '' : 's'}{' '}
+                          {expanded.has(c.id) ? '▾' : '▸'}
+                        </button>
+                      )}
+                    </td>
+                    <td className="mono">{c.image}</td>
+                    <td>
+                      <StateBadge state={c.state} label={c.status} />
+                    </td>
+                    <td className="num">{c.startedAt ? duration(now - c.startedAt) : '—'}</td>
+                    <td className="num" data-checkpoint-count>
+                      {facts[c.id]?.count ?? 0}
+                    </td>
+                    <td className="num">{facts[c.id]?.newestAt ? ago(facts[c.id]!.newestAt!, now) : '—'}</td>
+                    <td className="mono">{portList(c) || '—'}</td>
+                    <td className="mono muted">{shortId(c.id)}</td>
+                  </tr>
+                ))}
+              {padBottom > 0 && <tr aria-hidden="true" className="spacer" style={{ height: padBottom }} />}
+            </tbody>
+          </table>
+        </div>
       )}
     </section>
   );
