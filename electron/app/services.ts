@@ -220,6 +220,7 @@ export class Services {
     this.logs.stopAll();
     this.files.dispose();
     this.images.dispose();
+    this.library.dispose();
     this.registry.stopAll();
     this.catalog.close();
   }

@@ -17,6 +17,8 @@ export interface LibraryOutcome extends LibraryItemT {
 }
 
 export class Library {
+  private readonly unsubscribe: () => void;
+
   constructor(
     private readonly catalog: CheckpointCatalog,
     private readonly archives: PodmanArchives,
@@ -26,11 +28,15 @@ export class Library {
   ) {
     // A container removed (by the app, the CLI or anyone): its checkpoints are no longer on the
     // engine. One an operation holds is being replaced (a Podman restore in place), not removed.
-    bus.on('containers.changed', (c) => {
+    this.unsubscribe = bus.on('containers.changed', (c) => {
       for (const id of c.removals)
         if (!checkpoints.locks.isBusy(c.engineId, id) && catalog.markContainerGone(c.engineId, id))
           bus.emit('catalog.changed', { engineId: c.engineId, containerId: id });
     });
+  }
+
+  dispose(): void {
+    this.unsubscribe();
   }
 
   list(): LibraryEntryT[] {

@@ -18,6 +18,7 @@ const identity: EngineIdentity = {
   cgroupVersion: '2',
   rootless: false,
   systemTime: null,
+  cpus: null,
 };
 
 function facts(patch: Partial<DoctorFacts> = {}): DoctorFacts {

@@ -10,6 +10,7 @@ import tar from 'tar-stream';
 import { decompressed } from '../criu/sources';
 import { ArchiveRefused, judgeEntry, LAYOUT, originOf, type ArchiveOrigin } from './archive-layout';
 import { streamEntry } from './tar-splice';
+import { transferReadStream } from '../engines/transfer';
 
 export interface ReadArchive {
   meta: Map<string, Buffer>;
@@ -55,7 +56,7 @@ export async function readArchive(file: string, o: ReadOptions): Promise<ReadArc
       ),
     );
   }
-  const raw = fs.createReadStream(file);
+  const raw = transferReadStream(file);
   if (o.onBytes) raw.on('data', (c) => o.onBytes!(c.length));
   const extract = tar.extract();
   try {

@@ -2,7 +2,6 @@
 // by import-policy.ts), the file changes and deletions applied, the checkpoint copied into each
 // one's checkpoints folder, and each started from it. Every container that did not come up is
 // removed; each is reported on its own.
-import fs from 'node:fs';
 import {
   CANCELLED,
   CLONE_PARALLELISM,
@@ -17,6 +16,7 @@ import { StudioError } from '../ipc/errors';
 import { deleteOnTarget } from '../rootfs/deleted-files';
 import type { ReadArchive } from './archive-reader';
 import type { DockerNote } from './docker-archive';
+import { transferReadStream } from '../engines/transfer';
 
 export const IMPORT_LABEL = 'dev.checkpointstudio.imported-from';
 
@@ -100,7 +100,7 @@ export async function importIntoDocker(
           method: 'PUT',
           path: `/containers/${created.Id}/archive`,
           query: { path: '/' },
-          file: fs.createReadStream(archive.rootfsDiff),
+          file: transferReadStream(archive.rootfsDiff),
           headers: { 'Content-Type': 'application/x-tar' },
           ok: [200],
           timeoutMs: 10 * 60_000,

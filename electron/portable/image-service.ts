@@ -25,6 +25,7 @@ import { specHostReach } from './import-policy';
 import type { ImportOutcome, PortableProgress, PortableService } from './portable-service';
 import { NAME_RULE } from './portable-service';
 import { LAYOUT } from './archive-layout';
+import { transferReadStream } from '../engines/transfer';
 
 /** What an image reference may look like ([registry[:port]/]path[:tag]), lowercase as engines want. */
 const LABEL = '[a-z0-9](?:[a-z0-9-]*[a-z0-9])?';
@@ -141,7 +142,7 @@ export class ImageService {
         progress,
       );
       const layerFile = path.join(tmp, 'layer.tar');
-      const layer = await writeLayer(fs.createReadStream(archive), layerFile);
+      const layer = await writeLayer(transferReadStream(archive), layerFile);
       fs.rmSync(archive);
       progress({ stage: 'loading', bytes: layer.size });
       const body = imageTar(layerFile, layer, r.image, {

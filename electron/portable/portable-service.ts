@@ -28,6 +28,7 @@ import { crossEngineRefusal, kubernetesRefusal } from './cross-engine';
 import { writeDockerArchive, type DockerNote } from './docker-archive';
 import { imageHere, importBody, importIntoDocker, type ImportedInstance } from './docker-import';
 import { importableHostConfig, specHostReach } from './import-policy';
+import { transferWriteStream } from '../engines/transfer';
 
 /** What Docker and Podman accept as a container name. */
 export const NAME_RULE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/;
@@ -91,7 +92,7 @@ export class PortableService {
       });
     const partial = `${file}.partial`;
     // O_EXCL: never another export's half-written file.
-    const out = fs.createWriteStream(partial, { flags: 'wx', mode: 0o644 });
+    const out = transferWriteStream(partial, { flags: 'wx', mode: 0o644 });
     await new Promise<void>((resolve, reject) => {
       out.once('open', () => resolve());
       out.once('error', (e) =>

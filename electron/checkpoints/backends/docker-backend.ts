@@ -39,6 +39,7 @@ export {
   CLONE_CHECKPOINT_LABEL,
 } from '../../engines/docker/container-mapping';
 import { CLONE_CHECKPOINT_LABEL, CLONE_OF_LABEL } from '../../engines/docker/container-mapping';
+import { transferReadStream, transferWriteStream } from '../../engines/transfer';
 
 export async function mapLimit<T>(
   items: T[],
@@ -148,10 +149,7 @@ async function fetchToTemp(t: Target, name: string): Promise<string> {
     t.imageId,
     [{ host: checkpointsDir(t.conn, t.id), container: '/cs/src', readOnly: true }],
     async (helper) => {
-      await pipeline(
-        await getArchive(t.conn.engine, helper, `/cs/src/${name}`),
-        fs.createWriteStream(tmp, { mode: 0o600 }),
-      );
+      await pipeline(await getArchive(t.conn.engine, helper, `/cs/src/${name}`), transferWriteStream(tmp));
     },
   );
   return tmp;
@@ -176,7 +174,7 @@ export async function copyInto(
     await mapLimit(targets, CLONE_PARALLELISM, async (c, i) => {
       onEach?.(i);
       try {
-        await putArchive(engine, helper, `/cs/dst/${i}`, fs.createReadStream(tarFile));
+        await putArchive(engine, helper, `/cs/dst/${i}`, transferReadStream(tarFile));
         const marker = JSON.stringify({ copy: c.label, at: new Date().toISOString() });
         await putArchive(
           engine,

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { transferWriteStream } from '../../engines/transfer';
 
 export class PodmanArchives {
   constructor(private readonly root: string) {}
@@ -34,7 +35,7 @@ export class PodmanArchives {
     fs.mkdirSync(path.dirname(final), { recursive: true, mode: 0o700 });
     const partial = `${final}.partial`;
     try {
-      await pipeline(body, fs.createWriteStream(partial, { mode: 0o600 }));
+      await pipeline(body, transferWriteStream(partial));
       fs.renameSync(partial, final);
     } finally {
       fs.rmSync(partial, { force: true });

@@ -19,6 +19,7 @@ import type { Target } from '../container-target';
 import type { CheckpointBackend, CloneOutcome, CloneSpec, CreateOptions } from './backend';
 import { CANCELLED, CLONE_PARALLELISM, engineMessage, mapLimit, removeContainer } from './docker-backend';
 import type { PodmanArchives } from './podman-archives';
+import { transferReadStream } from '../../engines/transfer';
 
 export class PodmanBackend implements CheckpointBackend {
   readonly kind = 'podman' as const;
@@ -60,7 +61,7 @@ export class PodmanBackend implements CheckpointBackend {
     await rename(t.conn.engine, t.id, aside);
     let newId: string;
     try {
-      newId = await restoreImport(t.conn.engine, fs.createReadStream(file), { name: t.name });
+      newId = await restoreImport(t.conn.engine, transferReadStream(file), { name: t.name });
     } catch (e) {
       await rename(t.conn.engine, t.id, t.name).catch(() => undefined);
       throw e;
@@ -80,7 +81,7 @@ export class PodmanBackend implements CheckpointBackend {
   }
 
   async exportTar(t: Target, name: string): Promise<Readable> {
-    return fs.createReadStream(this.path(t, name));
+    return transferReadStream(this.path(t, name));
   }
 
   async failureLog(t: Target, e: unknown): Promise<string[]> {
@@ -106,7 +107,7 @@ export class PodmanBackend implements CheckpointBackend {
   ): Promise<CloneOutcome[]> {
     const file = this.path(t, name);
     const out: CloneOutcome[] = clones.map((c) => ({ name: c.name, id: null, restoreMs: null }));
-    await mapLimit(out, CLONE_PARALLELISM, async (o) => {
+    await mapLimit(out, podmanClonesAtOnce(t.conn.identity?.cpus ?? null), async (o) => {
       if (signal?.aborted) {
         o.error = CANCELLED;
         return;
@@ -124,10 +125,18 @@ export class PodmanBackend implements CheckpointBackend {
   }
 }
 
+/**
+ * How many Podman imports run at once: one more than the engine host's processors (each import is
+ * mostly CPU — untar, CRIU — with some waiting on the disk). Measured on 2 cores: 3 at once beat 5.
+ */
+export function podmanClonesAtOnce(cpus: number | null): number {
+  return cpus ? Math.max(2, Math.min(8, cpus + 1)) : CLONE_PARALLELISM;
+}
+
 /** Imports a checkpoint archive as a new container named `name`; one left half-made is removed. */
 export async function importAs(engine: DockerEngine, file: string, name: string): Promise<string> {
   try {
-    return await restoreImport(engine, fs.createReadStream(file), { name });
+    return await restoreImport(engine, transferReadStream(file), { name });
   } catch (e) {
     const left = await engine.inspect(name).catch(() => null);
     if (left) await removeContainer(engine, left.Id).catch(() => undefined);

@@ -31,6 +31,8 @@ export interface EngineIdentity {
   rootless: boolean;
   /** The engine's clock, ms since epoch, when asked. */
   systemTime: number | null;
+  /** The engine host's processors, as /info reports them. */
+  cpus: number | null;
 }
 
 export interface EngineEvent {
@@ -59,6 +61,7 @@ interface DockerInfo {
   CgroupVersion?: string;
   SecurityOptions?: string[];
   SystemTime?: string;
+  NCPU?: number;
 }
 
 interface DockerVersion {
@@ -189,6 +192,7 @@ export class DockerEngine {
       cgroupVersion: info.CgroupVersion ?? 'unknown',
       rootless: (info.SecurityOptions ?? []).some((o) => o.includes('name=rootless')),
       systemTime: info.SystemTime ? Date.parse(info.SystemTime) || null : null,
+      cpus: typeof info.NCPU === 'number' && info.NCPU > 0 ? info.NCPU : null,
     };
   }
 
