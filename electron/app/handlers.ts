@@ -1,5 +1,6 @@
 // The contract's calls, implemented with the services. Arguments arrive already validated.
 import { runDoctor } from '../doctor/doctor';
+import { removeLeakedRestores } from '../doctor/leaked-restores';
 import { diffInspections } from '../criu/diff';
 import { inspectCheckpoint, InspectError } from '../criu/inspect';
 import { searchMemory } from '../criu/memsearch';
@@ -80,6 +81,7 @@ export function createHandlers(s: Services): Handlers {
       const conn = engineId ? s.registry.get(engineId) : s.registry.first();
       return runDoctor(conn, conn ? { capabilities: s.capabilities, remeasure } : undefined);
     },
+    'doctor.clean': async () => removeLeakedRestores(),
     'engines.capabilities': async ({ engineId, remeasure }) => {
       s.registry.get(engineId);
       await s.capabilities.ensure(engineId, remeasure);

@@ -27,9 +27,10 @@ import {
 const USAGE = `usage: checkpoint-studio <command> [options]
 
 commands:
-  doctor [--json] [--remeasure]
+  doctor [--json] [--remeasure] [--clean]
                                check CRIU, the kernel and the engine, with what the engine was
-                               measured to do (--remeasure: measure it again); exit 1 if something blocks
+                               measured to do (--remeasure: measure it again; --clean: remove the
+                               checkpoint copies containerd left in /tmp); exit 1 if something blocks
   ps [--all] [--json]          list containers
   start|stop|restart|kill|pause|unpause|remove <container>...
                                each container on its own; remove is forced and keeps volumes
@@ -105,6 +106,7 @@ const COMMANDS = [
 const OPTIONS = {
   json: { type: 'boolean', default: false },
   remeasure: { type: 'boolean', default: false },
+  clean: { type: 'boolean', default: false },
   plan: { type: 'boolean', default: false },
   all: { type: 'boolean', short: 'a', default: false },
   engine: { type: 'string', multiple: true },
@@ -400,6 +402,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
           json,
           dataDir,
           remeasure: values.remeasure === true,
+          clean: values.clean === true,
           ...(engines[0] ? { engine: engines[0] } : {}),
         });
       case 'ps':

@@ -45,6 +45,20 @@ function facts(patch: Partial<DoctorFacts> = {}): DoctorFacts {
 const item = (f: DoctorFacts, id: string) => buildReport(f).items.find((i) => i.id === id);
 
 describe('doctor rules', () => {
+  it("counts containerd's restore leftovers as a warning with a fix, and says so when there are none", () => {
+    const some = item(
+      facts({ leakedRestores: { dir: '/tmp', count: 407, bytes: 21.8 * 2 ** 30 } }),
+      'engine.leaked-restores',
+    );
+    expect(some).toMatchObject({ status: 'warning' });
+    expect(some!.detail).toMatch(/407 copies .* \/tmp .*22 GiB/);
+    expect(some!.fix).toMatch(/doctor --clean/);
+    expect(
+      item(facts({ leakedRestores: { dir: '/tmp', count: 0, bytes: 0 } }), 'engine.leaked-restores')?.status,
+    ).toBe('ok');
+    expect(item(facts(), 'engine.leaked-restores')).toBeUndefined();
+  });
+
   it('a healthy host has nothing to fix', () => {
     const r = buildReport(facts());
     expect(r.summary).toEqual({ ok: r.items.length, warning: 0, blocking: 0 });

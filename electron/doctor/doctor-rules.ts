@@ -5,6 +5,7 @@ import type { EngineIdentity } from '../engines/docker/docker-engine';
 import type { CriuProbe } from './criu-probe';
 import type { EngineCapabilitiesT } from '../ipc/contract';
 import { capabilityItems } from '../capabilities/capability-rules';
+import { bytes } from '../shared/format';
 
 export interface DoctorFacts {
   criu: CriuProbe;
@@ -18,6 +19,8 @@ export interface DoctorFacts {
     identity: EngineIdentity | null;
     error?: { message: string; hint?: string };
   };
+  /** Folders containerd left behind after restores, on this computer (a local Docker engine). */
+  leakedRestores?: { dir: string; count: number; bytes: number };
   /** The engine's measurement (capability probe), when one was asked for. */
   capabilities?: { value: EngineCapabilitiesT | null; measuring: boolean };
   now?: number;
@@ -277,6 +280,7 @@ function engineItems(f: DoctorFacts): DoctorItemT[] {
       : { fix: 'The engine did not say which cgroup version it uses; checkpoints may still work.' }),
   });
   if (f.capabilities) items.push(...capabilityItems(f.capabilities.value, f.capabilities.measuring));
+  if (f.leakedRestores) items.push(leakedItem(f.leakedRestores));
   if (!e.local) {
     // What can be known of another host comes through its engine: its kernel as the engine reports
     // it, and its CRIU as the probe measured it (above).
@@ -298,6 +302,25 @@ function engineItems(f: DoctorFacts): DoctorItemT[] {
     });
   }
   return items;
+}
+
+export const LEAKED_RESTORES_ID = 'engine.leaked-restores';
+
+function leakedItem(l: { dir: string; count: number; bytes: number }): DoctorItemT {
+  if (!l.count)
+    return {
+      id: LEAKED_RESTORES_ID,
+      title: 'Restore leftovers',
+      status: 'ok',
+      detail: `No folders left behind by containerd's restores in ${l.dir}.`,
+    };
+  return {
+    id: LEAKED_RESTORES_ID,
+    title: 'Restore leftovers',
+    status: 'warning',
+    detail: `containerd left ${l.count} copies of restored checkpoints in ${l.dir} (ctrd-checkpoint…, ${bytes(l.bytes)}): it never removes them, and every Docker restore adds one.`,
+    fix: 'Remove them (Remove leftovers here, or checkpoint-studio doctor --clean): only folders no process uses and no restore is writing.',
+  };
 }
 
 export function buildReport(f: DoctorFacts): DoctorReportT {

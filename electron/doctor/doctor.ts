@@ -7,6 +7,7 @@ import { isLocalHost } from '../engines/engine-spec';
 import { probeCriu } from './criu-probe';
 import { buildReport, type DoctorFacts } from './doctor-rules';
 import { readKernelConfig } from './kernel-config';
+import { findLeakedRestores } from './leaked-restores';
 import type { CapabilityService } from '../capabilities/capability-service';
 
 export async function runDoctor(
@@ -22,7 +23,13 @@ export async function runDoctor(
     const spec = engine.spec;
     const base = { id: spec.id, name: spec.name, host: spec.host, local: isLocalHost(spec.host) };
     try {
-      facts.engine = { ...base, identity: await engine.engine.identify() };
+      const identity = await engine.engine.identify();
+      facts.engine = { ...base, identity };
+      // Docker's containerd on this computer: its /tmp is ours to look in.
+      if (base.local && identity.kind === 'docker') {
+        const found = findLeakedRestores();
+        facts.leakedRestores = { dir: found.dir, count: found.folders.length, bytes: found.bytes };
+      }
       if (measured) {
         // What the engine itself can do, measured through it: its own CRIU, its own runtime.
         const caps = await measured.capabilities.ensure(spec.id, measured.remeasure).catch(() => null);

@@ -32,6 +32,7 @@ export const callNames = [
   'archive.import',
   'containers.action',
   'checkpoints.summary',
+  'doctor.clean',
   'library.list',
   'library.delete',
   'images.list',

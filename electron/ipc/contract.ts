@@ -708,6 +708,17 @@ export const calls = {
     summary:
       'Check CRIU, the kernel and an engine (with what the engine was measured to do); each item with a plain fix.',
   },
+  'doctor.clean': {
+    args: z.object({}).strict(),
+    result: z.object({
+      removed: z.number(),
+      bytes: z.number(),
+      busy: z.number(),
+      failed: z.array(z.string()),
+    }),
+    summary:
+      "Remove the copies of restored checkpoints containerd left in this computer's /tmp (only those no process uses and no restore is writing).",
+  },
   'engines.capabilities': {
     args: z.object({ engineId: EngineId, remeasure: z.boolean().default(false) }).strict(),
     result: CapabilityStatus,

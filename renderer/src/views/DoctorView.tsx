@@ -1,8 +1,10 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
+import { api } from '../api/client';
+import { errorInfo } from '../store/errors';
+import { ago, bytes } from '../../../electron/shared/format';
 import { Banner } from '../components/Banner';
 import { EmptyState } from '../components/EmptyState';
 import { selectedEngine, useApp } from '../store/app-store';
-import { ago } from '../../../electron/shared/format';
 import { useNow } from '../hooks/use-now';
 
 const ICON = { ok: '✓', warning: '!', blocking: '✕' } as const;
@@ -13,6 +15,23 @@ export function DoctorView() {
   const runDoctor = useApp((s) => s.runDoctor);
   const engine = useApp(selectedEngine);
   const now = useNow(5000);
+  const [cleaning, setCleaning] = useState<{ busy: boolean; message: string | null }>({
+    busy: false,
+    message: null,
+  });
+  const clean = async () => {
+    setCleaning({ busy: true, message: null });
+    try {
+      const c = await api.call('doctor.clean', {});
+      setCleaning({
+        busy: false,
+        message: `Removed ${c.removed} (${bytes(c.bytes)})${c.busy ? `; ${c.busy} left alone: in use or recent` : ''}${c.failed.length ? `; ${c.failed.length} could not be removed` : ''}.`,
+      });
+      void runDoctor();
+    } catch (e) {
+      setCleaning({ busy: false, message: errorInfo(e).message });
+    }
+  };
 
   useEffect(() => {
     void runDoctor();
@@ -84,6 +103,22 @@ export function DoctorView() {
                     <div className="doctor-fix">
                       <strong>Fix:</strong> {item.fix}
                     </div>
+                  )}
+                  {item.id === 'engine.leaked-restores' && item.status !== 'ok' && (
+                    <button
+                      type="button"
+                      className="secondary"
+                      data-clean-leftovers
+                      disabled={cleaning.busy}
+                      onClick={() => void clean()}
+                    >
+                      {cleaning.busy ? 'Removing…' : 'Remove leftovers'}
+                    </button>
+                  )}
+                  {item.id === 'engine.leaked-restores' && cleaning.message && (
+                    <p role="status" className="muted" data-cleaned>
+                      {cleaning.message}
+                    </p>
                   )}
                 </div>
               </li>
