@@ -308,6 +308,10 @@ describe('the container list', () => {
       .waitFor({ timeout: 30_000 });
     await expect(page.locator('[data-checkpoint-row]').count()).resolves.toBe(1);
     expect((await docker.getContainer(c.id).inspect()).State.Running).toBe(true);
+    // Docker keeps no CRIU statistics: the downtime is bounded by the app's own measurement.
+    await expect(page.locator('[data-downtime]').textContent()).resolves.toMatch(
+      /^at most \d+(\.\d+)? m?s: /,
+    );
     await screenshot(page, 'one-click-checkpoint');
 
     // The dialog, from the menu beside it: this time the container stops, and that is remembered.

@@ -130,6 +130,11 @@ describe("today's engines in the UI", () => {
     await execIn(p58, src.id, ['redis-cli', 'set', 'warm', 'yes']);
     await openContainer(page, name);
     await checkpointFromUi(page, 'warm', { leaveRunning: true });
+    // Podman's export keeps CRIU's statistics: the downtime is CRIU's own count of the freeze, once read.
+    await page
+      .locator('[data-downtime]')
+      .getByText(/^frozen \d+(\.\d+)? ms \(CRIU's own count\)$/)
+      .waitFor({ timeout: 30_000 });
 
     const prefix = uniqueName('lo');
     const dialog = await startCloneFromUi(page, prefix, 2);

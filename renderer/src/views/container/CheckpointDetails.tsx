@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { CheckpointRecordT } from '../../../../electron/ipc/contract';
 import { ago, bytes, millis } from '../../../../electron/shared/format';
+import { downtimeText } from './downtime';
 
 const ORIGIN: Record<CheckpointRecordT['origin'], string> = {
   manual: 'made by hand',
@@ -118,6 +119,8 @@ export function CheckpointDetails(props: {
         </dd>
         <dt>Processes</dt>
         <dd data-processes>{r.processes ? `${r.processes.length}: ${comms.join(', ')}` : '—'}</dd>
+        <dt>Downtime</dt>
+        <dd data-downtime>{downtimeText(r)}</dd>
         <dt>Checkpoint took</dt>
         <dd>
           {r.durationMs === null

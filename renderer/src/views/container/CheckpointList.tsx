@@ -2,6 +2,7 @@ import type { KeyboardEvent } from 'react';
 import type { CheckpointRecordT } from '../../../../electron/ipc/contract';
 import { ago, bytes, millis } from '../../../../electron/shared/format';
 import { moveIndex } from '../../keys';
+import { downtimeShort } from './downtime';
 
 /** The same checkpoints as the timeline, as rows: dense histories stay readable and reachable by keyboard. */
 export function CheckpointList(props: {
@@ -28,6 +29,9 @@ export function CheckpointList(props: {
             <th scope="col">Container after</th>
             <th scope="col">Size</th>
             <th scope="col">Took</th>
+            <th scope="col" title="How long the container was frozen (or that it stayed stopped)">
+              Downtime
+            </th>
             <th scope="col">Origin</th>
           </tr>
         </thead>
@@ -51,6 +55,7 @@ export function CheckpointList(props: {
               <td>{c.mode === 'running' ? 'kept running' : c.mode === 'stopped' ? 'stopped' : '—'}</td>
               <td className="num">{c.sizeBytes === null ? '…' : bytes(c.sizeBytes)}</td>
               <td className="num">{c.durationMs === null ? '—' : millis(c.durationMs)}</td>
+              <td className="num">{downtimeShort(c)}</td>
               <td>{c.origin === 'external' ? 'elsewhere' : c.origin}</td>
             </tr>
           ))}
