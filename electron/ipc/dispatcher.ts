@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { calls, type CallName, type CallResult, type ParsedArgs } from './contract';
 import { isCallName } from './contract-names';
-import { StudioError, toErrorInfo, type Envelope } from './errors';
+import { openEnvelope, StudioError, toErrorInfo, type Envelope } from './errors';
 
 export type Handlers = { [N in CallName]: (args: ParsedArgs<N>) => Promise<CallResult<N>> };
 
@@ -122,6 +122,5 @@ export function createDispatcher(handlers: Handlers): Dispatcher {
 
 /** Throws the envelope's error as a StudioError; used by clients of any transport. */
 export function unwrap<N extends CallName>(envelope: Envelope<unknown>): CallResult<N> {
-  if (envelope.ok) return envelope.value as CallResult<N>;
-  throw StudioError.fromInfo(envelope.error);
+  return openEnvelope(envelope) as CallResult<N>;
 }

@@ -63,3 +63,9 @@ export function toErrorInfo(e: unknown): ErrorInfo {
 }
 
 export type Envelope<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo };
+
+/** An envelope's value, or its error thrown as a StudioError: one rule for every transport's client. */
+export function openEnvelope<T>(envelope: Envelope<T>): T {
+  if (envelope.ok) return envelope.value;
+  throw StudioError.fromInfo(envelope.error);
+}

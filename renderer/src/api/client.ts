@@ -9,7 +9,7 @@ import type {
   StudioApi,
 } from '../../../electron/ipc/contract';
 import type { StudioBridge } from '../../../electron/ipc/bridge';
-import { StudioError, type Envelope } from '../../../electron/ipc/errors';
+import { openEnvelope, StudioError, type Envelope } from '../../../electron/ipc/errors';
 
 declare global {
   interface Window {
@@ -28,8 +28,7 @@ export interface Client extends StudioApi {
 }
 
 function unwrap<N extends CallName>(env: Envelope<unknown>): CallResult<N> {
-  if (env.ok) return env.value as CallResult<N>;
-  throw StudioError.fromInfo(env.error);
+  return openEnvelope(env) as CallResult<N>;
 }
 
 type Listener = (payload: unknown) => void;

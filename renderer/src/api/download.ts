@@ -1,7 +1,7 @@
 // Browser mode: a file the app made to be taken away (an export) is handed to the browser's own
 // download, under the name the app chose: a one-time ticket is asked with the session (the
 // session never leaves the page), then the browser fetches the file by it.
-import { StudioError, type Envelope } from '../../../electron/ipc/errors';
+import { openEnvelope, StudioError, type Envelope } from '../../../electron/ipc/errors';
 import { sessionHeaders } from './client';
 
 export async function downloadFile(fileId: string, name: string): Promise<void> {
@@ -25,10 +25,9 @@ export async function downloadFile(fileId: string, name: string): Promise<void> 
     throw new StudioError('internal', `The download of ${name} failed (HTTP ${res.status}).`);
   }
   // The browser fetches it itself by a one-time ticket: streamed to disk, never held in memory.
-  const env = (await res.json()) as Envelope<{ url: string }>;
-  if (!env.ok) throw StudioError.fromInfo(env.error);
+  const { url } = openEnvelope((await res.json()) as Envelope<{ url: string }>);
   const a = document.createElement('a');
-  a.href = new URL(`.${env.value.url}`, document.baseURI).href;
+  a.href = new URL(`.${url}`, document.baseURI).href;
   a.download = name;
   a.hidden = true;
   document.body.append(a);

@@ -8,9 +8,8 @@ import type {
   DoctorReportT,
   EngineStatusT,
 } from '../../../electron/ipc/contract';
-import type { ErrorInfo } from '../../../electron/ipc/errors';
+import { toErrorInfo, type ErrorInfo } from '../../../electron/ipc/errors';
 import { api, type TransportState } from '../api/client';
-import { errorInfo } from './errors';
 import { hashFromRoute, pickEngine, routeFromHash, type Route } from './navigation';
 
 export type { Route };
@@ -124,7 +123,7 @@ export const useApp = create<AppState>((set, get) => {
         set({ info: await api.call('app.info', {}) });
         await loadAll();
       } catch (e) {
-        set({ fatal: errorInfo(e) });
+        set({ fatal: toErrorInfo(e) });
       }
     },
 
@@ -148,7 +147,7 @@ export const useApp = create<AppState>((set, get) => {
         const report = await api.call('doctor.run', engineId ? { engineId, remeasure } : {});
         set({ doctor: { report, running: false, error: null } });
       } catch (e) {
-        set((s) => ({ doctor: { ...s.doctor, running: false, error: errorInfo(e) } }));
+        set((s) => ({ doctor: { ...s.doctor, running: false, error: toErrorInfo(e) } }));
       }
     },
   };

@@ -8,9 +8,8 @@ import type {
   OperationProgressT,
   PortPlanT,
 } from '../../../electron/ipc/contract';
-import type { ErrorInfo } from '../../../electron/ipc/errors';
+import { toErrorInfo, type ErrorInfo } from '../../../electron/ipc/errors';
 import { api } from '../api/client';
-import { errorInfo } from './errors';
 
 export const key = (engineId: string, containerId: string) => `${engineId}/${containerId}`;
 
@@ -91,7 +90,7 @@ export const useCheckpoints = create<CheckpointState>((set, get) => {
       setOp(k, { kind, done: true });
       return value;
     } catch (e) {
-      setOp(k, { kind, done: true, error: errorInfo(e) });
+      setOp(k, { kind, done: true, error: toErrorInfo(e) });
       return null;
     } finally {
       opIds.delete(opId);
@@ -128,7 +127,7 @@ export const useCheckpoints = create<CheckpointState>((set, get) => {
         }));
       } catch (e) {
         set((s) => ({
-          listErrors: { ...s.listErrors, [k]: errorInfo(e) },
+          listErrors: { ...s.listErrors, [k]: toErrorInfo(e) },
           loading: { ...s.loading, [k]: false },
         }));
       }
@@ -193,7 +192,7 @@ export const useCheckpoints = create<CheckpointState>((set, get) => {
         await get().load(engineId, containerId);
         return true;
       } catch (e) {
-        setOp(key(engineId, containerId), { kind: 'checkpoint', done: true, error: errorInfo(e) });
+        setOp(key(engineId, containerId), { kind: 'checkpoint', done: true, error: toErrorInfo(e) });
         return false;
       }
     },

@@ -7,9 +7,8 @@ import type {
   InspectionT,
   MemSearchResultT,
 } from '../../../electron/ipc/contract';
-import { StudioError, type ErrorInfo, type Envelope } from '../../../electron/ipc/errors';
+import { openEnvelope, toErrorInfo, type ErrorInfo, type Envelope } from '../../../electron/ipc/errors';
 import { api, sessionHeaders } from '../api/client';
-import { errorInfo } from './errors';
 import { sourceKey } from './navigation';
 
 interface Loaded<T> {
@@ -48,7 +47,7 @@ export const useInspect = create<InspectState>((set, get) => {
           loading: false,
         });
       } catch (e) {
-        put('inspections', key, { data: null, error: errorInfo(e), loading: false });
+        put('inspections', key, { data: null, error: toErrorInfo(e), loading: false });
       }
     },
     async diff(a, b) {
@@ -57,7 +56,7 @@ export const useInspect = create<InspectState>((set, get) => {
       try {
         put('diffs', key, { data: await api.call('inspect.diff', { a, b }), error: null, loading: false });
       } catch (e) {
-        put('diffs', key, { data: null, error: errorInfo(e), loading: false });
+        put('diffs', key, { data: null, error: toErrorInfo(e), loading: false });
       }
     },
     async search(source, o) {
@@ -73,7 +72,7 @@ export const useInspect = create<InspectState>((set, get) => {
         });
         put('searches', key, { data, error: null, loading: false });
       } catch (e) {
-        put('searches', key, { data: null, error: errorInfo(e), loading: false });
+        put('searches', key, { data: null, error: toErrorInfo(e), loading: false });
       }
     },
   };
@@ -88,6 +87,5 @@ export async function uploadForInspection(file: File): Promise<{ fileId: string;
     body: file,
   });
   const env = (await res.json()) as Envelope<{ fileId: string; name: string }>;
-  if (!env.ok) throw StudioError.fromInfo(env.error);
-  return env.value;
+  return openEnvelope(env);
 }

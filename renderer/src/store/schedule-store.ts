@@ -2,10 +2,9 @@
 // raise a notice the container page shows until dismissed.
 import { create } from 'zustand';
 import type { PolicyRunT, PolicyT } from '../../../electron/ipc/contract';
-import type { ErrorInfo } from '../../../electron/ipc/errors';
+import { toErrorInfo, type ErrorInfo } from '../../../electron/ipc/errors';
 import { api } from '../api/client';
 import { key } from './checkpoint-store';
-import { errorInfo } from './errors';
 
 interface ScheduleState {
   policies: Record<string, PolicyT | null>;
@@ -32,7 +31,7 @@ interface ScheduleState {
 }
 
 export const useSchedules = create<ScheduleState>((set, get) => {
-  const fail = (k: string, e: unknown) => set((s) => ({ error: { ...s.error, [k]: errorInfo(e) } }));
+  const fail = (k: string, e: unknown) => set((s) => ({ error: { ...s.error, [k]: toErrorInfo(e) } }));
   return {
     policies: {},
     runs: {},

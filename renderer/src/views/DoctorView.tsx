@@ -1,11 +1,11 @@
 import { useEffect, useState } from 'react';
 import { api } from '../api/client';
-import { errorInfo } from '../store/errors';
 import { ago, bytes } from '../../../electron/shared/format';
 import { Banner } from '../components/Banner';
 import { EmptyState } from '../components/EmptyState';
 import { selectedEngine, useApp } from '../store/app-store';
 import { useNow } from '../hooks/use-now';
+import { toErrorInfo } from '../../../electron/ipc/errors';
 
 const ICON = { ok: '✓', warning: '!', blocking: '✕' } as const;
 const LABEL = { ok: 'OK', warning: 'Warning', blocking: 'Blocking' } as const;
@@ -29,7 +29,7 @@ export function DoctorView() {
       });
       void runDoctor();
     } catch (e) {
-      setCleaning({ busy: false, message: errorInfo(e).message });
+      setCleaning({ busy: false, message: toErrorInfo(e).message });
     }
   };
 

@@ -4,8 +4,7 @@ import { ConfirmDialog } from '../components/ConfirmDialog';
 import { ErrorBox } from '../components/ErrorBox';
 import { StateBadge } from '../components/StateBadge';
 import { useApp } from '../store/app-store';
-import { errorInfo } from '../store/errors';
-import type { ErrorInfo } from '../../../electron/ipc/errors';
+import { toErrorInfo, type ErrorInfo } from '../../../electron/ipc/errors';
 
 type Tested = {
   ok: boolean;
@@ -42,7 +41,7 @@ export function EnginesView() {
     try {
       await fn();
     } catch (e) {
-      setError(errorInfo(e));
+      setError(toErrorInfo(e));
     } finally {
       setBusy(false);
     }

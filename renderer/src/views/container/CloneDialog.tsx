@@ -8,7 +8,7 @@ import { ErrorBox } from '../../components/ErrorBox';
 import { Modal } from '../../components/Modal';
 import { StateBadge } from '../../components/StateBadge';
 import { key, newOpId, useCheckpoints } from '../../store/checkpoint-store';
-import { errorInfo } from '../../store/errors';
+import { toErrorInfo } from '../../../../electron/ipc/errors';
 
 /**
  * N clones from one checkpoint. Everything is checked before anything starts (the main process
@@ -56,7 +56,7 @@ export function CloneDialog(props: {
         })
         .catch((e) => {
           setPlan(null);
-          setPlanError(errorInfo(e).message);
+          setPlanError(toErrorInfo(e).message);
         });
     }, 250);
     return () => clearTimeout(t);
@@ -106,7 +106,7 @@ export function CloneDialog(props: {
           : `${out.length} removed.`,
       });
     } catch (e) {
-      setRemoval({ busy: false, failed: true, message: errorInfo(e).message });
+      setRemoval({ busy: false, failed: true, message: toErrorInfo(e).message });
     }
   };
 

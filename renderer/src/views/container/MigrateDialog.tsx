@@ -7,7 +7,7 @@ import { ErrorBox } from '../../components/ErrorBox';
 import { Modal } from '../../components/Modal';
 import { useApp } from '../../store/app-store';
 import { key, newOpId, useCheckpoints } from '../../store/checkpoint-store';
-import { errorInfo } from '../../store/errors';
+import { toErrorInfo } from '../../../../electron/ipc/errors';
 
 const STAGE_LABEL: Record<string, string> = {
   check: 'Check the target',
@@ -71,7 +71,7 @@ export function MigrateDialog(props: {
       .catch((e) => {
         if (!cancelled) {
           setCheck(null);
-          setCheckError(errorInfo(e).message);
+          setCheckError(toErrorInfo(e).message);
         }
       });
     return () => {

@@ -1,11 +1,10 @@
 import { useState } from 'react';
 import type { ContainerSummaryT } from '../../../../electron/ipc/contract';
-import type { ErrorInfo } from '../../../../electron/ipc/errors';
+import { toErrorInfo, type ErrorInfo } from '../../../../electron/ipc/errors';
 import { api } from '../../api/client';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorBox } from '../../components/ErrorBox';
 import { useOperationProgress } from '../../hooks/use-operation-progress';
-import { errorInfo } from '../../store/errors';
 import type { CheckpointFacts } from './list-rules';
 
 export type Action = 'start' | 'stop' | 'restart' | 'kill' | 'pause' | 'unpause' | 'remove';
@@ -78,7 +77,7 @@ export function BulkActions(props: {
       });
       if (action === 'remove' && out.every((r) => r.ok)) props.onClear();
     } catch (e) {
-      setError(errorInfo(e));
+      setError(toErrorInfo(e));
     } finally {
       setRunning(null);
     }

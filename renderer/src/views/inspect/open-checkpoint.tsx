@@ -3,8 +3,8 @@
 import { useEffect, useRef, useState } from 'react';
 import { api } from '../../api/client';
 import { useApp } from '../../store/app-store';
-import { errorInfo } from '../../store/errors';
 import { uploadForInspection } from '../../store/inspect-store';
+import { toErrorInfo } from '../../../../electron/ipc/errors';
 
 const ARCHIVE = /\.(tar|tar\.gz|tgz|tar\.zst|tzst)$/i;
 
@@ -27,7 +27,7 @@ function useOpenFile() {
       const f = await uploadForInspection(file);
       navigate({ view: 'inspect', source: { kind: 'file', fileId: f.fileId } });
     } catch (e) {
-      setError(errorInfo(e).message);
+      setError(toErrorInfo(e).message);
     } finally {
       setBusy(false);
     }

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { LibraryEntryT } from '../../../../electron/ipc/contract';
-import type { ErrorInfo } from '../../../../electron/ipc/errors';
+import { toErrorInfo, type ErrorInfo } from '../../../../electron/ipc/errors';
 import { ago, bytes } from '../../../../electron/shared/format';
 import { api } from '../../api/client';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
@@ -8,7 +8,6 @@ import { EmptyState } from '../../components/EmptyState';
 import { ErrorBox } from '../../components/ErrorBox';
 import { useNow } from '../../hooks/use-now';
 import { useApp } from '../../store/app-store';
-import { errorInfo } from '../../store/errors';
 import { clickSelect, EMPTY_SELECTION, keepShown, type Selection } from '../containers/list-rules';
 import { DiskChart } from './DiskChart';
 import {
@@ -54,7 +53,7 @@ export function LibraryView() {
           setAll(rows);
           setError(null);
         },
-        (e: unknown) => setError(errorInfo(e)),
+        (e: unknown) => setError(toErrorInfo(e)),
       ),
     [],
   );
@@ -115,7 +114,7 @@ export function LibraryView() {
       setPicked(EMPTY_SELECTION);
       await load();
     } catch (e) {
-      setError(errorInfo(e));
+      setError(toErrorInfo(e));
     } finally {
       setBusy(false);
     }

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { CompressionT } from '../../../../electron/ipc/contract';
-import type { ErrorInfo } from '../../../../electron/ipc/errors';
+import { toErrorInfo, type ErrorInfo } from '../../../../electron/ipc/errors';
 import { bytes } from '../../../../electron/shared/format';
 import { api } from '../../api/client';
 import { downloadFile } from '../../api/download';
@@ -9,7 +9,6 @@ import { ErrorBox } from '../../components/ErrorBox';
 import { Modal } from '../../components/Modal';
 import { useOperationProgress } from '../../hooks/use-operation-progress';
 import { useApp } from '../../store/app-store';
-import { errorInfo } from '../../store/errors';
 
 const COMPRESSIONS: { value: CompressionT; label: string }[] = [
   { value: 'zstd', label: 'zstd (small and quick)' },
@@ -80,7 +79,7 @@ export function ExportDialog(props: {
         props.onClose();
       }
     } catch (e) {
-      setError(errorInfo(e));
+      setError(toErrorInfo(e));
       setPhase('choose');
     }
   };

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { CheckpointImageT, ImportResultT } from '../../../../electron/ipc/contract';
-import type { ErrorInfo } from '../../../../electron/ipc/errors';
+import { toErrorInfo, type ErrorInfo } from '../../../../electron/ipc/errors';
 import { ago, bytes } from '../../../../electron/shared/format';
 import { api } from '../../api/client';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
@@ -8,7 +8,6 @@ import { EmptyState } from '../../components/EmptyState';
 import { ErrorBox } from '../../components/ErrorBox';
 import { useOperationProgress } from '../../hooks/use-operation-progress';
 import { useApp } from '../../store/app-store';
-import { errorInfo } from '../../store/errors';
 import { imageNameProblem } from './image-text';
 import { ImportResults } from './ImportPanel';
 import { containerNameProblem } from './portable-text';
@@ -52,7 +51,7 @@ export function ImagesView() {
     let live = true;
     api.call('images.list', { engineId }).then(
       (images) => live && setListed({ engineId, images, at: Date.now() }),
-      (e: unknown) => live && setError(errorInfo(e)),
+      (e: unknown) => live && setError(toErrorInfo(e)),
     );
     return () => {
       live = false;
@@ -68,7 +67,7 @@ export function ImagesView() {
       setAction(null);
       setReloads((n) => n + 1);
     } catch (e) {
-      setError(errorInfo(e));
+      setError(toErrorInfo(e));
     } finally {
       setBusy(false);
     }

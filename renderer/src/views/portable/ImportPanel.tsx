@@ -1,13 +1,12 @@
 import { useId, useMemo, useState } from 'react';
 import type { ImportResultT } from '../../../../electron/ipc/contract';
-import type { ErrorInfo } from '../../../../electron/ipc/errors';
+import { toErrorInfo, type ErrorInfo } from '../../../../electron/ipc/errors';
 import { api } from '../../api/client';
 import { CancelButton } from '../../components/CancelButton';
 import { ErrorBox } from '../../components/ErrorBox';
 import { StateBadge } from '../../components/StateBadge';
 import { useOperationProgress } from '../../hooks/use-operation-progress';
 import { useApp } from '../../store/app-store';
-import { errorInfo } from '../../store/errors';
 import { containerNameProblem, instanceRunning, originLine } from './portable-text';
 
 /**
@@ -51,7 +50,7 @@ export function ImportPanel({ fileId }: { fileId: string }) {
         await api.call('archive.import', { fileId, engineId, count, opId, ...(name ? { name } : {}) }),
       );
     } catch (e) {
-      setError(errorInfo(e));
+      setError(toErrorInfo(e));
     } finally {
       setRunning(false);
     }

@@ -1,12 +1,11 @@
 import { useState } from 'react';
-import type { ErrorInfo } from '../../../../electron/ipc/errors';
+import { toErrorInfo, type ErrorInfo } from '../../../../electron/ipc/errors';
 import { bytes } from '../../../../electron/shared/format';
 import { api } from '../../api/client';
 import { ErrorBox } from '../../components/ErrorBox';
 import { Modal } from '../../components/Modal';
 import { useOperationProgress } from '../../hooks/use-operation-progress';
 import { useApp } from '../../store/app-store';
-import { errorInfo } from '../../store/errors';
 import { defaultImageName, imageNameProblem } from './image-text';
 
 /** A checkpoint kept as an OCI image in the engine's image store, to push, pull and restore from. */
@@ -44,7 +43,7 @@ export function SaveImageDialog(props: {
       setOutcome(`${r.image} is in the engine’s images (${bytes(r.bytes)})`);
       setPhase('done');
     } catch (e) {
-      setError(errorInfo(e));
+      setError(toErrorInfo(e));
       setPhase('choose');
     }
   };
