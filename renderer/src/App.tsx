@@ -1,4 +1,3 @@
-import { useEffect } from 'react';
 import { EngineSidebar } from './views/EngineSidebar';
 import { ContainersView } from './views/ContainersView';
 import { DoctorView } from './views/DoctorView';
@@ -10,32 +9,13 @@ import { LibraryView } from './views/library/LibraryView';
 import { useFileDrop } from './views/inspect/open-checkpoint';
 import { Banner } from './components/Banner';
 import { useApp } from './store/app-store';
+import { useShortcuts } from './hooks/use-shortcuts';
 
-/** Alt+1 … Alt+4 switch views from anywhere. */
+/** Alt+1 … Alt+5 switch views from anywhere. */
 function useGlobalKeys() {
   const navigate = useApp((s) => s.navigate);
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.altKey && e.key === '1') {
-        e.preventDefault();
-        navigate({ view: 'containers' });
-      } else if (e.altKey && e.key === '2') {
-        e.preventDefault();
-        navigate({ view: 'doctor' });
-      } else if (e.altKey && e.key === '3') {
-        e.preventDefault();
-        navigate({ view: 'engines' });
-      } else if (e.altKey && e.key === '4') {
-        e.preventDefault();
-        navigate({ view: 'images' });
-      } else if (e.altKey && e.key === '5') {
-        e.preventDefault();
-        navigate({ view: 'library' });
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [navigate]);
+  const views = ['containers', 'doctor', 'engines', 'images', 'library'] as const;
+  useShortcuts(views.map((view, i) => ({ key: String(i + 1), alt: true, run: () => navigate({ view }) })));
 }
 
 export function App() {

@@ -22,6 +22,7 @@ import { ExportDialog } from './portable/ExportDialog';
 import { SaveImageDialog } from './portable/SaveImageDialog';
 import { useSchedules } from '../store/schedule-store';
 import { lastLeaveRunning } from '../store/checkpoint-prefs';
+import { useShortcuts } from '../hooks/use-shortcuts';
 
 type Dialog =
   null | 'checkpoint' | 'clone' | 'export' | 'image' | 'delete' | 'restore-running' | 'schedule' | 'migrate';
@@ -75,45 +76,28 @@ export function ContainerDetailView(props: { engineId: string; containerId: stri
     void restore(engineId, containerId, current.name, replace);
   };
 
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      const tag = (e.target as HTMLElement | null)?.tagName;
-      if (dialog || tag === 'INPUT' || tag === 'TEXTAREA' || e.altKey || e.ctrlKey || e.metaKey) return;
-      if (e.key === 'c' && running && !busy) {
-        e.preventDefault();
-        checkpointNow();
-      } else if (e.key === 'C' && running && !busy) {
-        e.preventDefault();
-        setDialog('checkpoint');
-      } else if (e.key === 'r' && current && !busy) {
-        e.preventDefault();
-        if (running) setDialog('restore-running');
-        else doRestore(false);
-      } else if (e.key === 'n' && current && !busy) {
-        e.preventDefault();
-        setDialog('clone');
-      } else if (e.key === 'm' && running && !busy) {
-        e.preventDefault();
-        setDialog('migrate');
-      } else if (e.key === 's' && (running || policy)) {
-        e.preventDefault();
-        setDialog('schedule');
-      } else if (e.key === 'i' && current) {
-        e.preventDefault();
-        navigate({
-          view: 'inspect',
-          source: { kind: 'engine', engineId, container: containerId, checkpoint: current.name },
-        });
-      } else if (e.key === 'Delete' && current && !busy) {
-        e.preventDefault();
-        setDialog('delete');
-      } else if (e.key === 'Escape') {
-        navigate({ view: 'containers' });
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  });
+  const free = !dialog && !busy;
+  const inspectCurrent = () =>
+    current &&
+    navigate({
+      view: 'inspect',
+      source: { kind: 'engine', engineId, container: containerId, checkpoint: current.name },
+    });
+  useShortcuts([
+    { key: 'c', when: free && running, run: checkpointNow },
+    { key: 'C', when: free && running, run: () => setDialog('checkpoint') },
+    {
+      key: 'r',
+      when: free && Boolean(current),
+      run: () => (running ? setDialog('restore-running') : doRestore(false)),
+    },
+    { key: 'n', when: free && Boolean(current), run: () => setDialog('clone') },
+    { key: 'm', when: free && running, run: () => setDialog('migrate') },
+    { key: 's', when: !dialog && (running || Boolean(policy)), run: () => setDialog('schedule') },
+    { key: 'i', when: !dialog && Boolean(current), run: inspectCurrent },
+    { key: 'Delete', when: free && Boolean(current), run: () => setDialog('delete') },
+    { key: 'Escape', when: !dialog, run: () => navigate({ view: 'containers' }) },
+  ]);
 
   // The migrate dialog sits first in both trees below, so that it stays open (with its progress)
   // when a migration removes this container from under it.
@@ -312,12 +296,7 @@ export function ContainerDetailView(props: { engineId: string; containerId: stri
             onExport={() => setDialog('export')}
             onSaveImage={() => setDialog('image')}
             onDelete={() => setDialog('delete')}
-            onInspect={() =>
-              navigate({
-                view: 'inspect',
-                source: { kind: 'engine', engineId, container: containerId, checkpoint: current.name },
-              })
-            }
+            onInspect={inspectCurrent}
             onSaveNote={(note) => saveNote(engineId, containerId, current.name, note)}
           />
         )}

@@ -11,6 +11,7 @@ import { ALL_ENGINES } from '../store/navigation';
 import { AllEnginesView } from './AllEnginesView';
 import { moveIndex } from '../keys';
 import { useCheckpointFacts } from '../hooks/use-checkpoint-facts';
+import { useShortcuts } from '../hooks/use-shortcuts';
 import { BulkActions } from './containers/BulkActions';
 import {
   clickSelect,
@@ -81,17 +82,7 @@ function EngineContainers() {
   const selection = keepShown(picked, order);
   const selectedRows = rows.filter((r) => selection.ids.has(r.id));
 
-  useEffect(() => {
-    const onKey = (e: globalThis.KeyboardEvent) => {
-      const target = e.target as HTMLElement | null;
-      if (e.key === '/' && target?.tagName !== 'INPUT' && target?.tagName !== 'TEXTAREA') {
-        e.preventDefault();
-        filterRef.current?.focus();
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, []);
+  useShortcuts([{ key: '/', run: () => filterRef.current?.focus() }]);
 
   const activeIndex = Math.max(
     0,
