@@ -78,7 +78,7 @@ async function main() {
   const services = new Services({
     engines: [{ id: ENGINE, name: 'Bench', host: tb.dockerHost }],
     dataDir,
-    host: 'browser',
+    host: 'headless',
   });
   await services.registry.get(ENGINE).whenOnline(10_000);
   const dataRoot = services.registry.get(ENGINE).identity!.dataRoot;

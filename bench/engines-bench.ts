@@ -104,7 +104,7 @@ async function benchEngine(m: MatrixEngine) {
   const services = new Services({
     engines: [{ id: m.id, name: m.label, host: m.host }],
     dataDir,
-    host: 'browser',
+    host: 'headless',
   });
   try {
     await services.registry.get(m.id).whenOnline(15_000);

@@ -37,7 +37,7 @@ async function child(mode: string, arg: string): Promise<void> {
     const s = new Services({
       engines: [{ id: 'b', name: 'b', host }],
       dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'cs-ib-')),
-      host: 'browser',
+      host: 'headless',
     });
     await s.registry.get('b').whenOnline(10_000);
     const t1 = performance.now();
@@ -82,7 +82,7 @@ async function main(): Promise<void> {
   const services = new Services({
     engines: [{ id: 'bench', name: 'Bench', host: tb.dockerHost }],
     dataDir: tmp,
-    host: 'browser',
+    host: 'headless',
   });
   try {
     await services.registry.get('bench').whenOnline(10_000);

@@ -67,7 +67,7 @@ async function main(): Promise<void> {
       { id: 'pm', name: 'Podman', host: podmanHost },
     ],
     dataDir: tmp,
-    host: 'browser',
+    host: 'headless',
   });
   const rootA = (await dA.info()).DockerRootDir as string;
   const rootB = (await dB.info()).DockerRootDir as string;

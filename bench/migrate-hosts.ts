@@ -123,7 +123,7 @@ export async function benchHosts(runs: number): Promise<{ rows: HostsRow[]; line
       const s = new Services({
         engines: specs[transport],
         dataDir: path.join(tmp, transport),
-        host: 'browser',
+        host: 'headless',
       });
       try {
         for (const id of ['h1', 'h2'])

@@ -62,7 +62,7 @@ async function main(): Promise<void> {
   const s = new Services({
     engines: [{ id: 'e', name: 'bench', host: tb.dockerHost }],
     dataDir: path.join(tmp, 'data'),
-    host: 'browser',
+    host: 'headless',
   });
   const rows: Row[] = [];
   try {
@@ -231,7 +231,7 @@ async function podmanRows(): Promise<{
   const s = new Services({
     engines: [{ id: 'p', name: 'podman', host }],
     dataDir: path.join(tmp, 'data'),
-    host: 'browser',
+    host: 'headless',
   });
   const podman = (args: string[]) => sh(['podman', '--url', host, ...args].map(q).join(' '));
   const times: Record<string, { app: number[]; podman: number[] }> = {};

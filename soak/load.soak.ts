@@ -132,7 +132,7 @@ describe(`${COUNT} containers, live`, () => {
     const s = new Services({
       engines: [{ id: 'tb', name: 'tb', host: tb.dockerHost }],
       dataDir: app.dataDir + '-soak',
-      host: 'browser',
+      host: 'headless',
     });
     try {
       await s.registry.get('tb').whenOnline(10_000);

@@ -36,7 +36,8 @@ const OWED_MAX_MS = 5 * 60_000;
 export interface ServicesOptions {
   engines: EngineSpec[];
   dataDir: string;
-  host: 'electron' | 'browser';
+  /** Who runs the services: the window, browser mode, the command line, or a test or benchmark. */
+  host: 'electron' | 'browser' | 'cli' | 'headless';
   /** The desktop file picker (Electron only): a path the user chose, or null if they cancelled. */
   pickPath?: (kind: 'archive' | 'folder') => Promise<string | null>;
   /** The desktop save dialog (Electron only): where to write a file, or null if they cancelled. */

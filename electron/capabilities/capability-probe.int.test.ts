@@ -17,7 +17,7 @@ afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true }
 async function measure(id: string, host: string) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-probe-'));
   dirs.push(dataDir);
-  const services = new Services({ engines: [{ id: 'e', name: id, host }], dataDir, host: 'browser' });
+  const services = new Services({ engines: [{ id: 'e', name: id, host }], dataDir, host: 'headless' });
   try {
     await services.registry.get('e').whenOnline(15_000);
     const before = (await dockerFor(host).listContainers({ all: true })).map((c) => c.Id).sort();
@@ -67,7 +67,7 @@ describe('a CRIU that hangs', () => {
     const host = testbedEngine('a');
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-probe-'));
     dirs.push(dataDir);
-    const services = new Services({ engines: [{ id: 'e', name: 'a', host }], dataDir, host: 'browser' });
+    const services = new Services({ engines: [{ id: 'e', name: 'a', host }], dataDir, host: 'headless' });
     try {
       const conn = services.registry.get('e');
       await conn.whenOnline(15_000);

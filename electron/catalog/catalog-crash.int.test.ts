@@ -74,7 +74,7 @@ describe('the catalog survives a crash', () => {
     const s = new Services({
       engines: [{ id: 'tb', name: 'tb', host: tb.dockerHost }],
       dataDir: dir,
-      host: 'browser',
+      host: 'headless',
     });
     try {
       await s.registry.get('tb').whenOnline(10_000);

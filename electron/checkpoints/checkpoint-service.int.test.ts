@@ -32,7 +32,7 @@ beforeAll(async () => {
   services = new Services({
     engines: [{ id: ENGINE, name: 'Test bed', host: tb.dockerHost }],
     dataDir,
-    host: 'browser',
+    host: 'headless',
   });
   await services.registry.get(ENGINE).whenOnline(10_000);
 });

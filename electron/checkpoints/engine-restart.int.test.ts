@@ -14,7 +14,7 @@ const hostB = tb.engines.b!;
 const docker = dockerFor(hostB);
 const containers = new Containers(docker);
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-restart-'));
-const services = new Services({ engines: [{ id: 'b', name: 'B', host: hostB }], dataDir, host: 'browser' });
+const services = new Services({ engines: [{ id: 'b', name: 'B', host: hostB }], dataDir, host: 'headless' });
 
 afterAll(async () => {
   services.dispose();

@@ -19,7 +19,7 @@ let dataDir: string;
 
 beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-int-'));
-  services = new Services({ engines: [{ id: 'plain', name: 'Plain', host }], dataDir, host: 'browser' });
+  services = new Services({ engines: [{ id: 'plain', name: 'Plain', host }], dataDir, host: 'headless' });
   await services.registry.get('plain').whenOnline(10_000);
 });
 

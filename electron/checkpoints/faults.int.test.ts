@@ -33,7 +33,7 @@ beforeAll(async () => {
       { id: 'tiny', name: 'Tiny', host: tiny },
     ],
     dataDir,
-    host: 'browser',
+    host: 'headless',
   });
   await Promise.all(['tb', 'tiny'].map((id) => services.registry.get(id).whenOnline(10_000)));
 });

@@ -21,7 +21,7 @@ describe.each(ENGINES)('the library on $id ($label)', (m) => {
     const containers = new Containers(docker);
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-library-'));
     dirs.push(dataDir);
-    const s = new Services({ engines: [{ id: 'e', name: m.id, host: m.host }], dataDir, host: 'browser' });
+    const s = new Services({ engines: [{ id: 'e', name: m.id, host: m.host }], dataDir, host: 'headless' });
     const call = async <K extends 'library.list' | 'library.delete' | 'inspect.open'>(
       name: K,
       args: unknown,

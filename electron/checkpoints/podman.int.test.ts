@@ -29,7 +29,7 @@ let dataDir: string;
 
 beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-podman-'));
-  services = new Services({ engines: [{ id: ENGINE, name: 'Podman', host }], dataDir, host: 'browser' });
+  services = new Services({ engines: [{ id: ENGINE, name: 'Podman', host }], dataDir, host: 'headless' });
   await services.registry.get(ENGINE).whenOnline(15_000);
 });
 

@@ -35,7 +35,7 @@ async function setUp(engine: string, enforceCapabilities = true) {
   const services = new Services({
     engines: [{ id: engine, name: engine, host }],
     dataDir: dir,
-    host: 'browser',
+    host: 'headless',
     enforceCapabilities,
   });
   const docker = dockerFor(host);
@@ -139,7 +139,7 @@ describe('a restore that fails loses nothing', () => {
     const guarded = new Services({
       engines: [{ id: 'd28', name: 'd28', host: testbedEngine('d28') }],
       dataDir: made.at(-1)!.dir,
-      host: 'browser',
+      host: 'headless',
     });
     try {
       await guarded.registry.get('d28').whenOnline(15_000);

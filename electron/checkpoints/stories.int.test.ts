@@ -51,7 +51,7 @@ describe.each(matrixEngines())('stories on $id: $label', (m: MatrixEngine) => {
     services = new Services({
       engines: [{ id: E, name: m.label, host: m.host }],
       dataDir,
-      host: 'browser',
+      host: 'headless',
       runSchedules: true,
     });
     await services.registry.get(E).whenOnline(15_000);

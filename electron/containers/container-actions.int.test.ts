@@ -25,7 +25,7 @@ describe.each(ENGINES)('container actions on $id ($label)', (m) => {
     const containers = new Containers(docker);
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-actions-'));
     dirs.push(dataDir);
-    const s = new Services({ engines: [{ id: 'e', name: m.id, host: m.host }], dataDir, host: 'browser' });
+    const s = new Services({ engines: [{ id: 'e', name: m.id, host: m.host }], dataDir, host: 'headless' });
     try {
       expect(await s.registry.get('e').whenOnline(15_000)).toBe(true);
       const made = await Promise.all(

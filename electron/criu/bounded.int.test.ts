@@ -31,7 +31,7 @@ beforeAll(() => {
   services = new Services({
     engines: [{ id: 'tb', name: 'Test bed', host: tb.dockerHost }],
     dataDir: path.join(dir, 'home'),
-    host: 'browser',
+    host: 'headless',
   });
 });
 

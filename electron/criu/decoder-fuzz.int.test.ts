@@ -24,7 +24,7 @@ beforeAll(async () => {
   services = new Services({
     engines: [{ id: 'tb', name: 'tb', host: tb.dockerHost }],
     dataDir: tmp,
-    host: 'browser',
+    host: 'headless',
   });
   await services.registry.get('tb').whenOnline(10_000);
   const r = await containers.run({ image: tb.redisImage, network: tb.network, ports: [6379] });

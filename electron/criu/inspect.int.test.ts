@@ -41,7 +41,7 @@ beforeAll(async () => {
   services = new Services({
     engines: [{ id: ENGINE, name: 'Test bed', host: tb.dockerHost }],
     dataDir: tmp,
-    host: 'browser',
+    host: 'headless',
   });
   await services.registry.get(ENGINE).whenOnline(10_000);
   dataRoot = services.registry.get(ENGINE).identity!.dataRoot;

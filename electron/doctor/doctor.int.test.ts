@@ -43,7 +43,7 @@ describe("the doctor on today's engines: what the engine itself runs, measured t
     const services = new Services({
       engines: [{ id: engine, name: engine, host: testbedEngine(engine) }],
       dataDir,
-      host: 'browser',
+      host: 'headless',
     });
     try {
       await services.registry.get(engine).whenOnline(15_000);

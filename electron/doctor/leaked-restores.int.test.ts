@@ -22,7 +22,7 @@ describe('restore leftovers on Docker 20.10 (containerd 1.6)', () => {
     const s = new Services({
       engines: [{ id: 'e', name: 'a', host: tb.dockerHost }],
       dataDir,
-      host: 'browser',
+      host: 'headless',
     });
     // As if the quiet time had passed: every folder there counts, whoever made it.
     const later = () => findLeakedRestores('/tmp', Date.now() + QUIET_MS + 60_000);

@@ -126,7 +126,7 @@ export const DoctorReport = z.object({
 export const AppInfo = z.object({
   name: z.string(),
   version: z.string(),
-  host: z.enum(['electron', 'browser']),
+  host: z.enum(['electron', 'browser', 'cli', 'headless']),
   platform: z.string(),
 });
 

@@ -45,7 +45,7 @@ beforeAll(async () => {
       { id: 'h2', name: 'Host 2', host: hosts.h2.tls, tlsDir: hosts.tlsDir },
     ],
     dataDir,
-    host: 'browser',
+    host: 'headless',
   });
   for (const id of ['h1', 'h2']) expect(await services.registry.get(id).whenOnline(20_000)).toBe(true);
 });

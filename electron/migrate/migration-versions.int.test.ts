@@ -45,7 +45,7 @@ beforeAll(async () => {
   services = new Services({
     engines: dockers.map((m) => ({ id: m.id, name: short(m.id), host: m.host })),
     dataDir,
-    host: 'browser',
+    host: 'headless',
   });
   await Promise.all(dockers.map((m) => services.registry.get(m.id).whenOnline(15_000)));
   await Promise.all(dockers.map((m) => services.capabilities.ensure(m.id)));

@@ -38,7 +38,7 @@ beforeAll(async () => {
       { id: 'b', name: 'B', host: hostB },
     ],
     dataDir,
-    host: 'browser',
+    host: 'headless',
     migrationHooks: {
       // A real CRIU failure on the target: its copy of the checkpoint loses the process's pages.
       afterTransfer: async ({ checkpointsDir, name }) => {

@@ -47,7 +47,7 @@ describe.each(ENGINES)('checkpoint images on $id ($label)', (m) => {
     const s = new Services({
       engines: [{ id: 'e', name: m.id, host: m.host }],
       dataDir: tmpDir(),
-      host: 'browser',
+      host: 'headless',
     });
     const repo = uniqueName('cs-image').toLowerCase();
     const local = `checkpoint-studio-test/${repo}:cp1`;
@@ -155,7 +155,7 @@ describe('Podman’s own checkpoint images', () => {
     const s = new Services({
       engines: [{ id: 'e', name: m.id, host: m.host }],
       dataDir: tmpDir(),
-      host: 'browser',
+      host: 'headless',
     });
     const ref = `localhost/checkpoint-studio-test/${uniqueName('native').toLowerCase()}:1`;
     try {

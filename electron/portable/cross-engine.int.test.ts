@@ -193,7 +193,7 @@ describe('the app refuses Docker ↔ Podman up front, with the reasons above', (
         { id: 'p', name: 'podman', host: pHost },
       ],
       dataDir: tmpDir(),
-      host: 'browser',
+      host: 'headless',
     });
     const dContainers = new Containers(dockerFor(dHost));
     const pContainers = new Containers(dockerFor(pHost));

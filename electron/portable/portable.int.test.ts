@@ -57,7 +57,7 @@ async function withServices<T>(host: string, fn: (s: Services) => Promise<T>): P
   const s = new Services({
     engines: [{ id: 'e', name: 'engine', host }],
     dataDir: tmpDir(),
-    host: 'browser',
+    host: 'headless',
   });
   try {
     expect(await s.registry.get('e').whenOnline(15_000)).toBe(true);

@@ -22,7 +22,7 @@ function services(
 ): Services {
   const dir = dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'cs-sched-int-'));
   if (!dataDir) dirs.push(dir);
-  const s = new Services({ engines, dataDir: dir, host: 'browser', runSchedules: true });
+  const s = new Services({ engines, dataDir: dir, host: 'headless', runSchedules: true });
   all.push(s);
   return s;
 }

@@ -16,7 +16,7 @@ export async function containerActionCommand(
   if (!o.containers.length)
     throw new StudioError('invalid-argument', `${o.action} takes one or more containers`);
   const spec = commandEngine(o.engine, io.env);
-  return withCommandServices(io, { engines: [spec], dataDir: o.dataDir, host: 'browser' }, async (s) => {
+  return withCommandServices(io, { engines: [spec], dataDir: o.dataDir, host: 'cli' }, async (s) => {
     const out = await s.containerActions.run(spec.id, o.containers, o.action, (r, done) => {
       if (!o.json && o.containers.length > 1)
         io.err(`${done}/${o.containers.length} ${r.name ?? r.container}`);
@@ -49,7 +49,7 @@ export async function clonesCommand(
   o: VerbOptions & { container: string; remove: boolean },
 ): Promise<number> {
   const spec = commandEngine(o.engine, io.env);
-  return withCommandServices(io, { engines: [spec], dataDir: o.dataDir, host: 'browser' }, async (s) => {
+  return withCommandServices(io, { engines: [spec], dataDir: o.dataDir, host: 'cli' }, async (s) => {
     const { source, clones } = await s.containerActions.clonesOf(spec.id, o.container);
     if (!o.remove) {
       if (o.json) io.out(JSON.stringify({ source, clones }, null, 2));

@@ -26,7 +26,7 @@ export async function doctorCommand(
   const spec = commandEngine(opts.engine, io.env);
   return withCommandServices(
     io,
-    { engines: [spec], dataDir: opts.dataDir, host: 'browser' },
+    { engines: [spec], dataDir: opts.dataDir, host: 'cli' },
     async (services) => {
       // The engine gets a moment to connect; the doctor reports it unreachable otherwise.
       await services.registry.get(spec.id).settled(10000);

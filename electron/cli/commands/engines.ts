@@ -18,7 +18,7 @@ interface Options {
 
 export async function enginesCommand(io: CliIo, o: Options): Promise<number> {
   const [sub, ...rest] = o.args;
-  const services = new Services({ engines: [], dataDir: o.dataDir, host: 'browser', savedEngines: true });
+  const services = new Services({ engines: [], dataDir: o.dataDir, host: 'cli', savedEngines: true });
   try {
     if (!sub || sub === 'ls' || sub === 'list') {
       // Give each engine a moment to answer, so the list shows health, not "connecting".

@@ -34,7 +34,7 @@ export async function imageCommand(
     if (!o.json && (p.instance || p.stage !== 'writing'))
       io.err(p.instance ? `${p.instance}: ${p.stage}` : p.stage);
   };
-  return withCommandServices(io, { engines: [spec], dataDir: o.dataDir, host: 'browser' }, async (s) => {
+  return withCommandServices(io, { engines: [spec], dataDir: o.dataDir, host: 'cli' }, async (s) => {
     switch (sub) {
       case 'ls': {
         if (arg) throw new StudioError('invalid-argument', 'image ls takes no arguments');

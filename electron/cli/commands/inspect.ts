@@ -54,7 +54,7 @@ async function withSources<T>(
     (services ??= new Services({
       engines: [commandEngine(o.engine, io.env)],
       dataDir: o.dataDir,
-      host: 'browser',
+      host: 'cli',
     }));
   const stop = onInterrupt(io, () => services);
   try {

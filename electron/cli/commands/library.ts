@@ -10,7 +10,7 @@ import type { VerbOptions } from './checkpoints';
 export async function libraryCommand(io: CliIo, o: VerbOptions): Promise<number> {
   // The engine is asked only which containers are gone; the list itself is the catalog's.
   const spec = commandEngine(o.engine, io.env);
-  return withCommandServices(io, { engines: [spec], dataDir: o.dataDir, host: 'browser' }, async (s) => {
+  return withCommandServices(io, { engines: [spec], dataDir: o.dataDir, host: 'cli' }, async (s) => {
     const rows = unwrap<'library.list'>(await s.dispatcher.dispatch('library.list', {}));
     if (o.json) {
       io.out(JSON.stringify(rows, null, 2));

@@ -30,7 +30,7 @@ export async function migrateCommand(
   if (target.host === source.host)
     throw new StudioError('invalid-argument', 'the target is the same engine as the source');
   if (target.id === source.id) target.id = 'target';
-  return withCommandServices(io, { engines: [source, target], dataDir: o.dataDir, host: 'browser' }, (s) =>
+  return withCommandServices(io, { engines: [source, target], dataDir: o.dataDir, host: 'cli' }, (s) =>
     run(s),
   );
 

@@ -31,7 +31,7 @@ export async function exportCommand(
     );
   const spec = commandEngine(o.engine, io.env);
   const file = path.resolve(o.output);
-  return withCommandServices(io, { engines: [spec], dataDir: o.dataDir, host: 'browser' }, async (s) => {
+  return withCommandServices(io, { engines: [spec], dataDir: o.dataDir, host: 'cli' }, async (s) => {
     let last = 0;
     const r = await s.portable.export(
       { engineId: spec.id, container: o.container, checkpoint: o.checkpoint!, compression, file },
@@ -58,7 +58,7 @@ export async function importCommand(
   if (count < 1 || count > 50) throw new StudioError('invalid-argument', '--count is between 1 and 50');
   const spec = commandEngine(o.engine, io.env);
   const file = path.resolve(o.file);
-  return withCommandServices(io, { engines: [spec], dataDir: o.dataDir, host: 'browser' }, async (s) => {
+  return withCommandServices(io, { engines: [spec], dataDir: o.dataDir, host: 'cli' }, async (s) => {
     const f = s.files.register(file);
     const r: ImportResultT = await s.portable.import(
       { file: f.path, label: f.name, engineId: spec.id, name: o.name, count },

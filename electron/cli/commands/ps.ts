@@ -12,7 +12,7 @@ export async function psCommand(
   const spec = commandEngine(opts.engine, io.env);
   return withCommandServices(
     io,
-    { engines: [spec], dataDir: opts.dataDir, host: 'browser' },
+    { engines: [spec], dataDir: opts.dataDir, host: 'cli' },
     async (services) => {
       const all = unwrap<'containers.list'>(
         await services.dispatcher.dispatch('containers.list', { engineId: spec.id }),

@@ -23,9 +23,7 @@ async function withServices<T>(
   fn: (s: Services, engineId: string) => Promise<T>,
 ): Promise<T> {
   const spec = commandEngine(o.engine, io.env);
-  return withCommandServices(io, { engines: [spec], dataDir: o.dataDir, host: 'browser' }, (s) =>
-    fn(s, spec.id),
-  );
+  return withCommandServices(io, { engines: [spec], dataDir: o.dataDir, host: 'cli' }, (s) => fn(s, spec.id));
 }
 
 function describePolicy(p: PolicyT): string {

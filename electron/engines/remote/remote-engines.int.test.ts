@@ -22,7 +22,7 @@ beforeAll(() => {
   services = new Services({
     engines: [{ id: 'local', name: 'Local', host: tb.dockerHost }],
     dataDir,
-    host: 'browser',
+    host: 'headless',
   });
 });
 
@@ -92,7 +92,7 @@ describe('remote engines over SSH and TLS', () => {
       },
       { id: 'fresh', name: 'Fresh', host: hosts.h2.ssh, sshKey: hosts.sshKey },
     ]);
-    const s2 = new Services({ engines: [], dataDir: dir, host: 'browser', savedEngines: true });
+    const s2 = new Services({ engines: [], dataDir: dir, host: 'headless', savedEngines: true });
     try {
       // A host busy with the rest of the suite can take a while to log in to.
       const fresh = s2.registry.get('fresh');
