@@ -9,6 +9,7 @@ import { Modal } from '../../components/Modal';
 import { StateBadge } from '../../components/StateBadge';
 import { key, newOpId, useCheckpoints } from '../../store/checkpoint-store';
 import { toErrorInfo } from '../../../../electron/ipc/errors';
+import { ProgressTable } from '../../components/ProgressTable';
 
 /**
  * N clones from one checkpoint. Everything is checked before anything starts (the main process
@@ -237,38 +238,40 @@ export function CloneDialog(props: {
           <p aria-live="polite" data-clone-status>
             {op?.message}
           </p>
-          <table className="grid compact" data-clone-results>
-            <thead>
-              <tr>
-                <th scope="col">Clone</th>
-                <th scope="col">State</th>
-                <th scope="col">Ports</th>
-                <th scope="col">Restore</th>
-                <th scope="col">Problem</th>
-              </tr>
-            </thead>
-            <tbody>
-              {instances.map((i) => (
-                <tr key={i.name} data-clone={i.name} data-state={i.state}>
-                  <td className="name">{i.name}</td>
-                  <td>
-                    <StateBadge
-                      state={i.state === 'running' ? 'running' : i.state === 'failed' ? 'dead' : 'created'}
-                      label={i.state}
-                    />
-                  </td>
-                  <td className="mono">
-                    {i.ports
-                      .filter((p) => p.publicPort)
-                      .map((p) => `${p.publicPort}→${p.privatePort}`)
-                      .join(', ') || 'none'}
-                  </td>
-                  <td className="num">{i.restoreMs === null ? '—' : millis(i.restoreMs)}</td>
-                  <td className="error-cell">{i.error ?? ''}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <ProgressTable
+            tableAttr="data-clone-results"
+            rows={instances}
+            rowKey={(i) => i.name}
+            rowState={(i) => i.state}
+            rowAttr="data-clone"
+            columns={[
+              { title: 'Clone', cell: (i) => i.name, className: 'name' },
+              {
+                title: 'State',
+                cell: (i) => (
+                  <StateBadge
+                    state={i.state === 'running' ? 'running' : i.state === 'failed' ? 'dead' : 'created'}
+                    label={i.state}
+                  />
+                ),
+              },
+              {
+                title: 'Ports',
+                cell: (i) =>
+                  i.ports
+                    .filter((p) => p.publicPort)
+                    .map((p) => `${p.publicPort}→${p.privatePort}`)
+                    .join(', ') || 'none',
+                className: 'mono',
+              },
+              {
+                title: 'Restore',
+                cell: (i) => (i.restoreMs === null ? '—' : millis(i.restoreMs)),
+                className: 'num',
+              },
+              { title: 'Problem', cell: (i) => i.error ?? '', className: 'error-cell' },
+            ]}
+          />
           {instances.some((i) => i.loopbackRepaired) && (
             <p className="muted" data-clone-loopback>
               This engine brings clones back with their loopback interface down; Checkpoint Studio brought it

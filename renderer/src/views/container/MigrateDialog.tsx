@@ -8,6 +8,7 @@ import { Modal } from '../../components/Modal';
 import { useApp } from '../../store/app-store';
 import { key, newOpId, useCheckpoints } from '../../store/checkpoint-store';
 import { toErrorInfo } from '../../../../electron/ipc/errors';
+import { ProgressTable } from '../../components/ProgressTable';
 
 const STAGE_LABEL: Record<string, string> = {
   check: 'Check the target',
@@ -153,28 +154,24 @@ export function MigrateDialog(props: {
           <p aria-live="polite" data-migrate-status>
             {op?.message}
           </p>
-          <table className="grid compact" data-migrate-stages>
-            <thead>
-              <tr>
-                <th scope="col">Stage</th>
-                <th scope="col">State</th>
-                <th scope="col">Bytes</th>
-                <th scope="col">Time</th>
-                <th scope="col">Detail</th>
-              </tr>
-            </thead>
-            <tbody>
-              {stages.map((s) => (
-                <tr key={s.name} data-stage={s.name} data-state={s.state}>
-                  <td>{STAGE_LABEL[s.name] ?? s.name}</td>
-                  <td>{s.state}</td>
-                  <td className="num">{s.bytes ? bytes(s.bytes) : '—'}</td>
-                  <td className="num">{s.ms ? millis(s.ms) : '—'}</td>
-                  <td className={s.state === 'failed' ? 'error-cell' : 'detail-cell'}>{s.detail}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <ProgressTable
+            tableAttr="data-migrate-stages"
+            rows={stages}
+            rowKey={(s) => s.name}
+            rowState={(s) => s.state}
+            rowAttr="data-stage"
+            columns={[
+              { title: 'Stage', cell: (s) => STAGE_LABEL[s.name] ?? s.name },
+              { title: 'State', cell: (s) => s.state },
+              { title: 'Bytes', cell: (s) => (s.bytes ? bytes(s.bytes) : '—'), className: 'num' },
+              { title: 'Time', cell: (s) => (s.ms ? millis(s.ms) : '—'), className: 'num' },
+              {
+                title: 'Detail',
+                cell: (s) => s.detail,
+                className: (s) => (s.state === 'failed' ? 'error-cell' : 'detail-cell'),
+              },
+            ]}
+          />
           {done && (
             <p data-migrate-times>
               Moved in {millis(done.durationMs)}; it was not running for{' '}

@@ -1,0 +1,47 @@
+import type { ReactNode } from 'react';
+
+export interface Column<T> {
+  title: string;
+  cell: (row: T) => ReactNode;
+  className?: string | ((row: T) => string);
+}
+
+/**
+ * A long operation's parts as rows (clones, migration stages), each with its state: one table for
+ * every dialog that shows work under way. Rows carry data-state and a data attribute naming them.
+ */
+export function ProgressTable<T>(props: {
+  /** The data attribute that names the table, e.g. 'data-clone-results'. */
+  tableAttr: `data-${string}`;
+  rows: T[];
+  columns: Column<T>[];
+  rowKey: (row: T) => string;
+  rowState: (row: T) => string;
+  /** The data attribute that names a row, e.g. 'data-clone'. */
+  rowAttr: `data-${string}`;
+}) {
+  return (
+    <table className="grid compact" {...{ [props.tableAttr]: '' }}>
+      <thead>
+        <tr>
+          {props.columns.map((c) => (
+            <th key={c.title} scope="col">
+              {c.title}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {props.rows.map((r) => (
+          <tr key={props.rowKey(r)} {...{ [props.rowAttr]: props.rowKey(r) }} data-state={props.rowState(r)}>
+            {props.columns.map((c) => (
+              <td key={c.title} className={typeof c.className === 'function' ? c.className(r) : c.className}>
+                {c.cell(r)}
+              </td>
+            ))}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
