@@ -21,6 +21,8 @@ export async function withServices<T>(
     expect(await s.registry.get('e').whenOnline(15_000)).toBe(true);
     return await fn(s, dataDir);
   } finally {
+    // Sizes and processes are read after a checkpoint: let that finish before the catalog closes.
+    await s.checkpoints.idle().catch(() => undefined);
     s.dispose();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }

@@ -22,6 +22,7 @@ import {
   testbedEngine,
   uniqueName,
 } from '../../testbed/support';
+import { expectStudioError, withServices } from '../../testbed/services-support';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
@@ -51,21 +52,6 @@ async function runningCheckpoint(s: Services, containers: Containers): Promise<{
     }),
   );
   return c;
-}
-
-async function withServices<T>(host: string, fn: (s: Services) => Promise<T>): Promise<T> {
-  const s = new Services({
-    engines: [{ id: 'e', name: 'engine', host }],
-    dataDir: tmpDir(),
-    host: 'headless',
-  });
-  try {
-    expect(await s.registry.get('e').whenOnline(15_000)).toBe(true);
-    return await fn(s);
-  } finally {
-    await s.checkpoints.idle().catch(() => undefined);
-    s.dispose();
-  }
 }
 
 // Docker 28.5 + containerd 2.1 restores nothing with or without a network (measured): not here.
@@ -350,11 +336,11 @@ describe('archives someone else made', () => {
     const file = await archiveOf([{ name: 'checkpoint-studio.json', body: note({}) }, inventory]);
     const host = testbedEngine('p58');
     await withServices(host, async (s) => {
-      const e = await s.portable
-        .import({ file, label: 'docker.tar', engineId: 'e', count: 1 })
-        .catch((err: unknown) => err);
-      expect(e).toBeInstanceOf(StudioError);
-      expect((e as StudioError).message).toMatch(
+      const e = await expectStudioError(
+        s.portable.import({ file, label: 'docker.tar', engineId: 'e', count: 1 }),
+        'unsupported',
+      );
+      expect(e.message).toMatch(
         /made by checkpoint-studio \(Docker\)\. A checkpoint made under Docker cannot be restored under Podman: Docker binds \/etc\/resolv\.conf/,
       );
     });
