@@ -1,7 +1,8 @@
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { CheckpointRecordT } from '../../../../electron/ipc/contract';
 import { ago, bytes, millis } from '../../../../electron/shared/format';
 import { moveIndex } from '../../keys';
+import { TimelineOverview } from './TimelineOverview';
 import {
   clusterMarkers,
   fitSpan,
@@ -22,7 +23,6 @@ const AXIS_Y = 66;
 const LABEL_ROWS = [AXIS_Y - 22, AXIS_Y - 40];
 const SIZE_Y = AXIS_Y + 34;
 const TICK_Y = AXIS_Y + 58;
-const OVERVIEW_H = 26;
 
 function radius(size: number | null): number {
   if (!size) return 6;
@@ -193,15 +193,6 @@ export function Timeline(props: {
     setZoomed(zoomSpan({ from: from - pad, to: to + pad }, 1, (from + to) / 2, whole));
   };
 
-  // The overview strip: the whole history, the window as a box; drag to choose a range, click to centre.
-  const [brush, setBrush] = useState<{ a: number; b: number } | null>(null);
-  const overviewX = (t: number) => PAD + ((W - 2 * PAD) * (t - whole.from)) / (whole.to - whole.from);
-  const overviewT = (e: PointerEvent<SVGSVGElement>) => {
-    const box = e.currentTarget.getBoundingClientRect();
-    const px = ((e.clientX - box.left) / box.width) * W;
-    return whole.from + ((px - PAD) / (W - 2 * PAD)) * (whole.to - whole.from);
-  };
-
   const created = props.containerCreatedAt;
   return (
     <figure
@@ -343,58 +334,13 @@ export function Timeline(props: {
           );
         })}
       </svg>
-      <svg
-        className="timeline-overview"
-        viewBox={`0 0 ${W} ${OVERVIEW_H}`}
-        aria-hidden="true"
-        onPointerDown={(e) => {
-          e.currentTarget.setPointerCapture(e.pointerId);
-          const t = overviewT(e);
-          setBrush({ a: t, b: t });
-        }}
-        onPointerMove={(e) => brush && setBrush({ a: brush.a, b: overviewT(e) })}
-        onPointerUp={(e) => {
-          if (!brush) return;
-          const t = overviewT(e);
-          const [a, b] = [Math.min(brush.a, t), Math.max(brush.a, t)];
-          setBrush(null);
-          // A click centres the window there; a drag shows just the stretch dragged over.
-          if (Math.abs(overviewX(b) - overviewX(a)) < 4)
-            setZoomed(panSpan(view, t - (view.from + len / 2), whole));
-          else setZoomed(zoomSpan({ from: a, to: b }, 1, (a + b) / 2, whole));
-        }}
-      >
-        <line x1={PAD} y1={OVERVIEW_H / 2} x2={W - PAD} y2={OVERVIEW_H / 2} className="timeline-axis thin" />
-        {sorted.map((c) => (
-          <line
-            key={c.name}
-            x1={overviewX(c.createdAt)}
-            x2={overviewX(c.createdAt)}
-            y1={6}
-            y2={OVERVIEW_H - 6}
-            className="overview-mark"
-          />
-        ))}
-        {zoomed && (
-          <rect
-            x={overviewX(view.from)}
-            y={1}
-            width={Math.max(2, overviewX(view.to) - overviewX(view.from))}
-            height={OVERVIEW_H - 2}
-            className="overview-window"
-            data-overview-window
-          />
-        )}
-        {brush && (
-          <rect
-            x={overviewX(Math.min(brush.a, brush.b))}
-            y={1}
-            width={Math.abs(overviewX(brush.b) - overviewX(brush.a))}
-            height={OVERVIEW_H - 2}
-            className="overview-brush"
-          />
-        )}
-      </svg>
+      <TimelineOverview
+        times={sorted.map((c) => c.createdAt)}
+        whole={whole}
+        shown={zoomed ? view : null}
+        onCentre={(t) => setZoomed(panSpan(view, t - (view.from + len / 2), whole))}
+        onRange={(a, b) => setZoomed(zoomSpan({ from: a, to: b }, 1, (a + b) / 2, whole))}
+      />
       <figcaption className="timeline-scale">
         <span>{timeLabel(view.from)}</span>
         <span className="legend">
