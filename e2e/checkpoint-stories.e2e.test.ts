@@ -16,14 +16,13 @@ import {
 } from '../testbed/support';
 import {
   checkpointFromUi,
-  launchBrowser,
-  openApp,
+  closeSession,
   openContainer,
+  openTestbedSession,
   pageErrors,
-  startCloneFromUi,
-  screenshot,
-  startApp,
   type RunningApp,
+  screenshot,
+  startCloneFromUi,
 } from './harness';
 
 const tb = testbed();
@@ -34,15 +33,11 @@ let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  app = await startApp([`testbed:Test bed=${tb.dockerHost}`]);
-  browser = await launchBrowser();
-  page = await openApp(browser, app);
-  await page.locator('.engine.selected').getByText('Test bed').waitFor();
+  ({ app, browser, page } = await openTestbedSession(tb.dockerHost));
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
+  await closeSession({ app, browser });
   const clones = await docker.listContainers({
     all: true,
     filters: { label: ['dev.checkpointstudio.clone-of'] },

@@ -15,13 +15,12 @@ import {
   uniqueName,
 } from '../testbed/support';
 import {
-  launchBrowser,
-  openApp,
+  closeSession,
+  openTestbedSession,
   pageErrors,
-  screenshot,
-  startApp,
-  startCloneFromUi,
   type RunningApp,
+  screenshot,
+  startCloneFromUi,
 } from './harness';
 
 const tb = testbed();
@@ -33,15 +32,11 @@ let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  app = await startApp([`testbed:Test bed=${tb.dockerHost}`]);
-  browser = await launchBrowser();
-  page = await openApp(browser, app);
-  await page.locator('.engine.selected').getByText('Test bed').waitFor();
+  ({ app, browser, page } = await openTestbedSession(tb.dockerHost));
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
+  await closeSession({ app, browser });
   const left = await docker.listContainers({
     all: true,
     filters: { label: ['dev.checkpointstudio.clone-of'] },

@@ -168,3 +168,24 @@ export async function startCloneFromUi(page: Page, prefix: string, count: number
   await dialog.getByRole('button', { name: `Clone ${count}` }).click();
   return dialog;
 }
+
+export interface Session {
+  app: RunningApp;
+  browser: Browser;
+  page: Page;
+}
+
+/** The app serving one engine as "Test bed", Chromium, and a page signed in with the engine shown. */
+export async function openTestbedSession(host: string): Promise<Session> {
+  const app = await startApp([`testbed:Test bed=${host}`]);
+  const browser = await launchBrowser();
+  const page = await openApp(browser, app);
+  await page.locator('.engine.selected').getByText('Test bed').waitFor();
+  return { app, browser, page };
+}
+
+/** Closes what a session opened, whatever of it got opened. */
+export async function closeSession(s: Partial<Session>): Promise<void> {
+  await s.browser?.close();
+  await s.app?.stop();
+}

@@ -15,7 +15,7 @@ import {
   testbed,
   uniqueName,
 } from '../testbed/support';
-import { launchBrowser, openApp, pageErrors, screenshot, startApp, type RunningApp } from './harness';
+import { closeSession, openTestbedSession, pageErrors, type RunningApp, screenshot } from './harness';
 
 const tb = testbed();
 const docker = dockerFor(tb.dockerHost);
@@ -32,15 +32,11 @@ const cli = (...args: string[]) =>
 
 beforeAll(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-e2e-inspect-'));
-  app = await startApp([`testbed:Test bed=${tb.dockerHost}`]);
-  browser = await launchBrowser();
-  page = await openApp(browser, app);
-  await page.locator('.engine.selected').getByText('Test bed').waitFor();
+  ({ app, browser, page } = await openTestbedSession(tb.dockerHost));
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
+  await closeSession({ app, browser });
   await containers.cleanup();
   fs.rmSync(tmp, { recursive: true, force: true });
 });

@@ -9,9 +9,10 @@ import {
   dockerFor,
   eventually,
   testbed,
+  testbedEngine,
   uniqueName,
 } from '../testbed/support';
-import { launchBrowser, openApp, pageErrors, screenshot, startApp, type RunningApp } from './harness';
+import { closeSession, openTestbedSession, pageErrors, type RunningApp, screenshot } from './harness';
 
 const tb = testbed();
 const dockerA = dockerFor(tb.engines.a!);
@@ -23,15 +24,11 @@ let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  app = await startApp([`testbed:Test bed=${tb.engines.a}`]);
-  browser = await launchBrowser();
-  page = await openApp(browser, app);
-  await page.locator('.engine.selected').getByText('Test bed').waitFor();
+  ({ app, browser, page } = await openTestbedSession(testbedEngine('a')));
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
+  await closeSession({ app, browser });
   await onA.cleanup();
   await onB.cleanup();
 });

@@ -16,7 +16,7 @@ import {
   testbed,
   uniqueName,
 } from '../testbed/support';
-import { launchBrowser, openApp, pageErrors, screenshot, startApp, type RunningApp } from './harness';
+import { closeSession, openTestbedSession, pageErrors, type RunningApp, screenshot } from './harness';
 
 const tb = testbed();
 const docker = dockerFor(tb.dockerHost);
@@ -28,15 +28,11 @@ let tmp: string;
 
 beforeAll(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-e2e-portable-'));
-  app = await startApp([`testbed:Test bed=${tb.dockerHost}`]);
-  browser = await launchBrowser();
-  page = await openApp(browser, app);
-  await page.locator('.engine.selected').getByText('Test bed').waitFor();
+  ({ app, browser, page } = await openTestbedSession(tb.dockerHost));
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
+  await closeSession({ app, browser });
   await containers.cleanup();
   fs.rmSync(tmp, { recursive: true, force: true });
 });

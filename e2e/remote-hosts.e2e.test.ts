@@ -12,7 +12,7 @@ import {
   testHosts,
   uniqueName,
 } from '../testbed/support';
-import { launchBrowser, openApp, pageErrors, screenshot, startApp, type RunningApp } from './harness';
+import { closeSession, openTestbedSession, pageErrors, type RunningApp, screenshot } from './harness';
 
 const tb = testbed();
 const hosts = testHosts();
@@ -26,15 +26,11 @@ let page: Page;
 let image = '';
 
 beforeAll(async () => {
-  app = await startApp([`testbed:Test bed=${tb.dockerHost}`]);
-  browser = await launchBrowser();
-  page = await openApp(browser, app);
-  await page.locator('.engine.selected').getByText('Test bed').waitFor();
+  ({ app, browser, page } = await openTestbedSession(tb.dockerHost));
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
+  await closeSession({ app, browser });
   await on1.cleanup();
   await on2.cleanup();
   for (const d of [docker1, docker2])

@@ -5,7 +5,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Containers, COUNTER_SCRIPT, dockerFor, eventually, testbed, uniqueName } from '../testbed/support';
-import { launchBrowser, openApp, pageErrors, screenshot, startApp, type RunningApp } from './harness';
+import { closeSession, openTestbedSession, pageErrors, type RunningApp, screenshot } from './harness';
 
 const tb = testbed();
 const docker = dockerFor(tb.dockerHost);
@@ -17,15 +17,11 @@ let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  app = await startApp([`testbed:Test bed=${tb.dockerHost}`]);
-  browser = await launchBrowser();
-  page = await openApp(browser, app);
-  await page.locator('.engine.selected').getByText('Test bed').waitFor();
+  ({ app, browser, page } = await openTestbedSession(tb.dockerHost));
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
+  await closeSession({ app, browser });
   await containers.cleanup();
 });
 
