@@ -6,14 +6,15 @@ import type { ContainerInspectInfo } from 'dockerode';
 import type { CheckpointCatalog } from '../catalog/checkpoint-catalog';
 import type { Journal, JournalEntry } from '../catalog/journal';
 import type { CheckpointBackend } from '../checkpoints/backends/backend';
-import { CLONE_LABEL, removeContainer } from '../checkpoints/backends/docker-backend';
+import { removeContainer } from '../checkpoints/backends/docker-backend';
+import { CLONE_OF_LABEL } from '../engines/docker/labels';
 import { resolveContainer } from '../checkpoints/container-target';
 import type { EngineConnection } from '../engines/engine-connection';
 
 /** A container found by the journal's name is ours only if it is as young as the line, or says so. */
 function madeByUs(info: ContainerInspectInfo, e: JournalEntry): boolean {
   if (info.Id === e.ref) return true;
-  if (info.Config?.Labels?.[CLONE_LABEL]) return true;
+  if (info.Config?.Labels?.[CLONE_OF_LABEL]) return true;
   const created = Date.parse(info.Created);
   return created >= e.createdAt - 5000 && created <= e.createdAt + 10 * 60 * 1000;
 }

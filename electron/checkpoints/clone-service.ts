@@ -19,7 +19,7 @@ import { bringLoopbackUp, shouldRepairLoopback } from './loopback';
 import type { ContainerNetworkKind } from '../capabilities/network-kind';
 import type { EngineCapabilitiesT } from '../ipc/contract';
 
-export { CLONE_LABEL, CLONE_PARALLELISM } from './backends/docker-backend';
+export { CLONE_PARALLELISM } from './backends/docker-backend';
 
 const NAME_RULE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Services } from '../app/services';
 import { unwrap } from '../ipc/dispatcher';
-import { HELPER_LABEL } from '../engines/docker/helper-container';
+import { HELPER_LABEL } from '../engines/docker/labels';
 import { Containers, dockerFor, matrixEngines, testbed, uniqueName } from '../../testbed/support';
 
 const dirs: string[] = [];

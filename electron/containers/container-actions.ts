@@ -4,7 +4,7 @@
 // own helper containers are never touched from here.
 import { mapLimit } from '../checkpoints/backends/docker-backend';
 import type { ContainerLocks } from '../checkpoints/container-target';
-import { HELPER_LABEL } from '../engines/docker/helper-container';
+import { HELPER_LABEL } from '../engines/docker/labels';
 import type { EngineRegistry } from '../engines/engine-registry';
 import type { ContainerSummaryT } from '../ipc/contract';
 import { StudioError } from '../ipc/errors';

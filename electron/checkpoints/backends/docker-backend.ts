@@ -34,11 +34,7 @@ import type { CheckpointBackend, CloneOutcome, CloneSpec, CreateOptions } from '
 export const CLONE_PARALLELISM = 4;
 /** The error of a clone that was never made, or undone, because the user cancelled. */
 export const CANCELLED = 'cancelled';
-export {
-  CLONE_OF_LABEL as CLONE_LABEL,
-  CLONE_CHECKPOINT_LABEL,
-} from '../../engines/docker/container-mapping';
-import { CLONE_CHECKPOINT_LABEL, CLONE_OF_LABEL } from '../../engines/docker/container-mapping';
+import { CLONE_CHECKPOINT_LABEL, CLONE_OF_LABEL } from '../../engines/docker/labels';
 import { transferReadStream, transferWriteStream } from '../../engines/transfer';
 
 export async function mapLimit<T>(

@@ -1,6 +1,7 @@
 // Docker's inspect document → the contract's ContainerSummary.
 import type { ContainerInspectInfo } from 'dockerode';
 import { ContainerStateName, type ContainerSummaryT } from '../../ipc/contract';
+import { CLONE_CHECKPOINT_LABEL, CLONE_OF_LABEL } from './labels';
 
 const ZERO_TIME = '0001-01-01T00:00:00Z';
 
@@ -88,10 +89,6 @@ export function containerFromInspect(engineId: string, info: ContainerInspectInf
     cloneOf: cloneOf(info),
   };
 }
-
-/** Labels the app puts on the clones it makes: the source's id, the checkpoint it came from. */
-export const CLONE_OF_LABEL = 'dev.checkpointstudio.clone-of';
-export const CLONE_CHECKPOINT_LABEL = 'dev.checkpointstudio.clone-checkpoint';
 
 function cloneOf(info: ContainerInspectInfo): ContainerSummaryT['cloneOf'] {
   const labels = info.Config?.Labels ?? {};

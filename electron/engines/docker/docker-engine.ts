@@ -7,7 +7,7 @@ import { dockerOptions, type EngineSpec } from '../engine-spec';
 import { DockerHttp, EngineHttpError } from './docker-http';
 import { readJsonLines } from './json-lines';
 import { containerFromInspect } from './container-mapping';
-import { HELPER_LABEL } from './helper-container';
+import { HELPER_LABEL } from './labels';
 import { SshTransport } from '../remote/ssh-transport';
 import { explainRemoteError } from '../remote/remote-errors';
 

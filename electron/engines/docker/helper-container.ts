@@ -10,9 +10,7 @@ import tar from 'tar-stream';
 import type { DockerEngine } from './docker-engine';
 import { EngineHttpError } from './docker-http';
 
-export const HELPER_LABEL = 'dev.checkpointstudio.helper';
-/** Which process made a helper (host:boot:pid, see owner.ts): one whose maker is gone can go at once. */
-export const OWNER_LABEL = 'dev.checkpointstudio.owner';
+import { HELPER_LABEL, OWNER_LABEL } from './labels';
 
 export function helperLabels(): Record<string, string> {
   return { [HELPER_LABEL]: '1', [OWNER_LABEL]: ownerHere() };
