@@ -12,7 +12,7 @@ import {
   testbedEngine,
   uniqueName,
 } from '../testbed/support';
-import { closeSession, openTestbedSession, pageErrors, type RunningApp, screenshot } from './harness';
+import { closeSession, openTestbedSession, pageErrors, type RunningApp, screenshot, shown } from './harness';
 
 const tb = testbed();
 const dockerA = dockerFor(tb.engines.a!);
@@ -86,9 +86,13 @@ describe('migration in the UI', () => {
 
     // Under "All engines", it is listed in B's group, and gone from A's.
     await page.locator('.engine').getByText('All engines').click();
-    await page
-      .locator(`[data-engine-group="test-bed-b"] tr[data-name="${name}"]`)
-      .waitFor({ timeout: 10_000 });
+    // (On a failure, the screenshot and the server's output say what the page showed instead.)
+    await shown(
+      page,
+      app,
+      page.locator(`[data-engine-group="test-bed-b"] tr[data-name="${name}"]`),
+      'migrate-all-engines-missing',
+    );
     expect(await page.locator(`[data-engine-group="testbed"] tr[data-name="${name}"]`).count()).toBe(0);
     const file = await screenshot(page, 'migrate-all-engines');
     expect(fs.statSync(file).size).toBeGreaterThan(10_000);
