@@ -282,6 +282,13 @@ export class CheckpointCatalog {
     ).map((r) => r.container_id);
   }
 
+  /** Marks the checkpoints of every container the engine no longer lists; returns those containers. */
+  markGoneExcept(engineId: string, liveIds: ReadonlySet<string>, now = Date.now()): string[] {
+    return this.containerIds(engineId).filter(
+      (id) => !liveIds.has(id) && this.markContainerGone(engineId, id, now),
+    );
+  }
+
   markContainerGone(engineId: string, containerId: string, now = Date.now()): boolean {
     const res = this.db
       .prepare(

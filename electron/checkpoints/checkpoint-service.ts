@@ -186,8 +186,8 @@ export class CheckpointService {
       }
     };
     await Promise.all(Array.from({ length: Math.min(8, live.length) }, worker));
-    for (const id of this.catalog.containerIds(engineId)) {
-      if (!liveIds.has(id) && this.catalog.markContainerGone(engineId, id)) this.changed(engineId, id);
+    for (const id of this.catalog.markGoneExcept(engineId, liveIds)) {
+      this.changed(engineId, id);
     }
     return this.catalog.list(engineId);
   }

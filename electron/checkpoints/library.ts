@@ -61,9 +61,8 @@ export class Library {
       if (conn.status.state !== 'online') continue;
       const live = new Set(conn.list().map((c) => c.id));
       if (!live.size) continue;
-      for (const id of this.catalog.containerIds(conn.spec.id))
-        if (!live.has(id) && this.catalog.markContainerGone(conn.spec.id, id))
-          this.bus.emit('catalog.changed', { engineId: conn.spec.id, containerId: id });
+      for (const id of this.catalog.markGoneExcept(conn.spec.id, live))
+        this.bus.emit('catalog.changed', { engineId: conn.spec.id, containerId: id });
     }
   }
 

@@ -8,6 +8,7 @@ import { HELPER_LABEL } from '../engines/docker/labels';
 import type { EngineRegistry } from '../engines/engine-registry';
 import type { ContainerSummaryT } from '../ipc/contract';
 import { StudioError } from '../ipc/errors';
+import { naturalCompare } from '../shared/format';
 import { engineMessage } from '../checkpoints/backends/docker-backend';
 
 export const CONTAINER_ACTIONS = ['start', 'stop', 'restart', 'kill', 'pause', 'unpause', 'remove'] as const;
@@ -72,7 +73,7 @@ export class ContainerActions {
     if (!info) throw new StudioError('not-found', `No container "${ref}" on ${conn.spec.name}.`);
     const clones = (await conn.list())
       .filter((c) => c.cloneOf?.sourceId === info.Id && c.id !== info.Id)
-      .sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }));
+      .sort((a, b) => naturalCompare(a.name, b.name));
     return { source: { id: info.Id, name: (info.Name ?? '').replace(/^\//, '') }, clones };
   }
 

@@ -50,3 +50,10 @@ export function portText(
     );
   return [...seen].join(', ');
 }
+
+const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
+
+/** Names compared as people read them: digits as numbers (clone-2 before clone-10), case aside. */
+export function naturalCompare(a: string, b: string): number {
+  return collator.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
+}

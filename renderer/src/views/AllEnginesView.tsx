@@ -1,4 +1,4 @@
-import { naturalCompare } from './containers/list-rules';
+import { naturalCompare } from '../../../electron/shared/format';
 import { useState } from 'react';
 import { duration, shortId } from '../../../electron/shared/format';
 import { EmptyState } from '../components/EmptyState';

@@ -3,7 +3,7 @@ import type { ContainerSummaryT } from '../../../../electron/ipc/contract';
 import { useCheckpointFacts } from '../../hooks/use-checkpoint-facts';
 import { useApp } from '../../store/app-store';
 import { BulkActions } from '../containers/BulkActions';
-import { naturalCompare } from '../containers/list-rules';
+import { naturalCompare } from '../../../../electron/shared/format';
 
 /**
  * The clones made from this container, one group per checkpoint ("10 clones of warm"), each with

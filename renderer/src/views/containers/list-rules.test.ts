@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { ContainerSummaryT } from '../../../../electron/ipc/contract';
+import { naturalCompare } from '../../../../electron/shared/format';
 import {
   clickSelect,
   EMPTY_SELECTION,
   groupClones,
   keepShown,
-  naturalCompare,
   nextSort,
   portList,
   sortRows,

@@ -1,14 +1,7 @@
 // The container list's pure rules: order (names as people count: clone-2 before clone-10), one
 // entry per published port, sorting by column, and multi-selection by click, shift-click and keys.
 import type { ContainerSummaryT } from '../../../../electron/ipc/contract';
-import { portText } from '../../../../electron/shared/format';
-
-const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
-
-/** Names compared as people read them: digits as numbers, case aside. */
-export function naturalCompare(a: string, b: string): number {
-  return collator.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
-}
+import { naturalCompare, portText } from '../../../../electron/shared/format';
 
 /** Published ports, each once: Docker lists the IPv4 and the IPv6 binding of one port separately. */
 export function portList(c: Pick<ContainerSummaryT, 'ports'>): string {

@@ -1,5 +1,6 @@
 // The library's pure rules: which checkpoints a filter keeps, their order, and the disk they use.
 import type { LibraryEntryT } from '../../../../electron/ipc/contract';
+import { naturalCompare } from '../../../../electron/shared/format';
 
 export const AGES = { any: Infinity, hour: 3_600_000, day: 86_400_000, week: 7 * 86_400_000 } as const;
 export type Age = keyof typeof AGES | 'older';
@@ -40,8 +41,7 @@ export function sortEntries(rows: LibraryEntryT[], s: LibrarySort): LibraryEntry
   return [...rows].sort((a, b) => {
     const x = by(a);
     const y = by(b);
-    const c =
-      typeof x === 'string' ? x.localeCompare(y as string, undefined, { numeric: true }) : x - (y as number);
+    const c = typeof x === 'string' ? naturalCompare(x, y as string) : x - (y as number);
     return sign * c || b.createdAt - a.createdAt;
   });
 }
