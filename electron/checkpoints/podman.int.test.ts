@@ -1,6 +1,7 @@
 // What is Podman's own beyond the stories (stories.int.test.ts runs those on Podman 4.3, 5.4 and
-// 5.8): recognised as Podman, exports that keep CRIU's statistics, a restore that gives the
-// container a new id, the archive in the inspector, and TCP connections kept on request.
+// 5.8): recognised as Podman, exports that keep CRIU's statistics, a stopped checkpoint restored in
+// place by Podman itself, one the container has run since imported as a container with a new id,
+// the archive in the inspector, and TCP connections kept on request.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -59,7 +60,7 @@ describe('Podman', () => {
     );
   });
 
-  it("an export keeps CRIU's statistics; after a restore the checkpoint follows the container's new id", async () => {
+  it("an export keeps CRIU's statistics; a stopped one restores in place, one the container ran after as a new container the checkpoints follow", async () => {
     const c = await containers.run({
       name: uniqueName('pm-counter'),
       image: tb.busyboxImage,
@@ -78,16 +79,42 @@ describe('Podman', () => {
     // Podman keeps CRIU's statistics in the export: the catalog has real CRIU timings.
     expect(listed[0]!.criuStats?.frozenUs).toBeGreaterThan(0);
     expect(listed[0]!.criuStats?.pagesWritten).toBeGreaterThan(0);
-    const res = await services.checkpoints.restore({
+    const atDump = Math.max(...(await counterValues(podman, c.id)));
+    // Stopped by the checkpoint and not started since: Podman's own local restore, same container.
+    const local = await services.checkpoints.restore({
       engineId: ENGINE,
       container: c.name,
       checkpoint: 'pm-one',
       replaceRunning: false,
     });
+    expect(local.container.id).toBe(c.id);
+    await eventually(
+      async () => (await counterValues(podman, c.id)).some((v) => v > atDump + 1),
+      15_000,
+      'counting on from the checkpoint',
+    );
+    // The container has run since this one: the images beside it no longer match its file system,
+    // so the archive is imported as a new container, and the checkpoints follow it.
+    await services.checkpoints.create({
+      engineId: ENGINE,
+      container: c.name,
+      name: 'pm-two',
+      leaveRunning: false,
+    });
+    await podman.getContainer(c.id).start();
+    await podman.getContainer(c.id).stop({ t: 0 });
+    const res = await services.checkpoints.restore({
+      engineId: ENGINE,
+      container: c.name,
+      checkpoint: 'pm-two',
+      replaceRunning: false,
+    });
     containers.adopt(res.container.id);
-    // Podman restores an archive as a new container: the catalog and the archive follow it.
     expect(res.container.id).not.toBe(c.id);
-    expect((await services.checkpoints.list(ENGINE, c.name)).map((r) => r.name)).toEqual(['pm-one']);
+    expect((await services.checkpoints.list(ENGINE, c.name)).map((r) => r.name)).toEqual([
+      'pm-one',
+      'pm-two',
+    ]);
     expect(services.catalog.list(ENGINE, c.id)).toEqual([]);
   });
 

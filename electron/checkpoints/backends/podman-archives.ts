@@ -7,6 +7,13 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { transferWriteStream } from '../../engines/transfer';
 
+export interface LocalCheckpoint {
+  name: string;
+  /** Podman's CheckpointedAt of it: the images beside the container are this checkpoint's while it
+   * still says so. */
+  checkpointedAt: string;
+}
+
 export class PodmanArchives {
   constructor(private readonly root: string) {}
 
@@ -48,12 +55,33 @@ export class PodmanArchives {
 
   remove(engineId: string, containerId: string, name: string): void {
     fs.rmSync(this.file(engineId, containerId, name), { force: true });
+    if (this.local(engineId, containerId)?.name === name) this.setLocal(engineId, containerId, null);
     // The last one of a container takes its folder along; a non-empty folder stays.
     try {
       fs.rmdirSync(this.dir(engineId, containerId));
     } catch {
       /* not empty, or already gone */
     }
+  }
+
+  private localFile(engineId: string, containerId: string): string {
+    return path.join(this.dir(engineId, containerId), 'local.json');
+  }
+
+  /** Which checkpoint Podman also keeps beside the container (its images, for a restore in place). */
+  local(engineId: string, containerId: string): LocalCheckpoint | null {
+    try {
+      const v = JSON.parse(fs.readFileSync(this.localFile(engineId, containerId), 'utf8')) as LocalCheckpoint;
+      return typeof v.name === 'string' && typeof v.checkpointedAt === 'string' ? v : null;
+    } catch {
+      return null;
+    }
+  }
+
+  setLocal(engineId: string, containerId: string, local: LocalCheckpoint | null): void {
+    const file = this.localFile(engineId, containerId);
+    if (local) fs.writeFileSync(file, JSON.stringify(local), { mode: 0o600 });
+    else fs.rmSync(file, { force: true });
   }
 
   /** A restore in place gives the container a new id: its archives follow it. */

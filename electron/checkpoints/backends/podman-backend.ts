@@ -8,9 +8,11 @@ import { StudioError } from '../../ipc/errors';
 import {
   checkpointExport,
   checkpointLogPath,
+  libpodState,
   PodmanCriuFailure,
   rename,
   restoreImport,
+  restoreLocal,
 } from '../../engines/podman/libpod';
 import { readHostFile } from '../../engines/docker/helper-container';
 import type { DockerEngine } from '../../engines/docker/docker-engine';
@@ -41,9 +43,35 @@ export class PodmanBackend implements CheckpointBackend {
     return this.archives.list(t.conn.spec.id, t.id);
   }
 
+  /**
+   * A checkpoint that stops the container also keeps its images beside it: restoring that one in
+   * place is then Podman's own local restore (0.47 s for a 97 MB redis) instead of set aside +
+   * import + remove (0.80 s). One that leaves the container running does not — by the time it is
+   * restored the file system has moved on, and only the archive holds it as it was.
+   */
   async create(t: Target, name: string, o: CreateOptions): Promise<void> {
-    const body = await checkpointExport(t.conn.engine, t.id, o);
-    await this.archives.write(t.conn.spec.id, t.id, name, body);
+    const engineId = t.conn.spec.id;
+    const keepLocal = !o.leaveRunning;
+    const body = await checkpointExport(t.conn.engine, t.id, { ...o, keepLocal });
+    await this.archives.write(engineId, t.id, name, body);
+    const state = keepLocal ? await libpodState(t.conn.engine, t.id).catch(() => null) : null;
+    this.archives.setLocal(
+      engineId,
+      t.id,
+      state?.Checkpointed && state.CheckpointedAt ? { name, checkpointedAt: state.CheckpointedAt } : null,
+    );
+  }
+
+  /** Whether Podman still holds this checkpoint's images beside the stopped container. */
+  private async hasLocal(t: Target, name: string): Promise<boolean> {
+    const local = this.archives.local(t.conn.spec.id, t.id);
+    if (local?.name !== name) return false;
+    const state = await libpodState(t.conn.engine, t.id).catch(() => null);
+    return (
+      state?.Status === 'exited' &&
+      state.Checkpointed === true &&
+      state.CheckpointedAt === local.checkpointedAt
+    );
   }
 
   async remove(t: Target, name: string): Promise<void> {
@@ -57,6 +85,19 @@ export class PodmanBackend implements CheckpointBackend {
    */
   async restoreInPlace(t: Target, name: string): Promise<string> {
     const file = this.path(t, name);
+    if (await this.hasLocal(t, name)) {
+      try {
+        await restoreLocal(t.conn.engine, t.id);
+        // Podman removes the images it restored from.
+        this.archives.setLocal(t.conn.spec.id, t.id, null);
+        return t.id;
+      } catch (e) {
+        // Still stopped: the archive can do it the other way. Anything else is the engine's answer.
+        const state = await libpodState(t.conn.engine, t.id).catch(() => null);
+        this.archives.setLocal(t.conn.spec.id, t.id, null);
+        if (state?.Status !== 'exited') throw e;
+      }
+    }
     const aside = `${t.name}-before-restore-${Date.now()}`;
     await rename(t.conn.engine, t.id, aside);
     let newId: string;
@@ -67,6 +108,7 @@ export class PodmanBackend implements CheckpointBackend {
       throw e;
     }
     await removeContainer(t.conn.engine, t.id).catch(() => undefined);
+    this.archives.setLocal(t.conn.spec.id, t.id, null);
     this.archives.rekey(t.conn.spec.id, t.id, newId);
     this.onRekey(t.conn.spec.id, t.id, newId, t.name);
     return newId;

@@ -29,6 +29,8 @@ export interface PodmanCheckpointOptions {
   leaveRunning: boolean;
   tcpEstablished: boolean;
   fileLocks: boolean;
+  /** Keep CRIU's images beside the container too, so a restore in place needs no import. */
+  keepLocal?: boolean;
 }
 
 /** POST …/checkpoint?export=true: the response body is the (uncompressed) export tar. */
@@ -47,7 +49,7 @@ export async function checkpointExport(
         tcpEstablished: o.tcpEstablished,
         fileLocks: o.fileLocks,
         printStats: true,
-        keep: false,
+        keep: o.keepLocal ?? false,
       },
       ok: [200],
       timeoutMs: CRIU_TIMEOUT_MS,
@@ -128,6 +130,42 @@ export async function checkpointKeep(engine: DockerEngine, id: string): Promise<
       method: 'POST',
       path: `${V}/containers/${encodeURIComponent(id)}/checkpoint`,
       query: { keep: true, leaveRunning: true },
+      ok: [200],
+      timeoutMs: CRIU_TIMEOUT_MS,
+    });
+  } catch (e) {
+    throw translate(e);
+  }
+}
+
+export interface LibpodState {
+  Status?: string;
+  Checkpointed?: boolean;
+  CheckpointedAt?: string;
+}
+
+/** The container's state as libpod sees it (the Docker-compatible inspect has no checkpoint fields). */
+export async function libpodState(engine: DockerEngine, id: string): Promise<LibpodState> {
+  try {
+    const info = await engine.http.json<{ State?: LibpodState }>({
+      method: 'GET',
+      path: `${V}/containers/${encodeURIComponent(id)}/json`,
+      ok: [200],
+      timeoutMs: 15_000,
+    });
+    return info.State ?? {};
+  } catch (e) {
+    throw translate(e);
+  }
+}
+
+/** POST …/restore without import: from the images kept beside the container; its id stays. */
+export async function restoreLocal(engine: DockerEngine, id: string): Promise<void> {
+  try {
+    await engine.http.json({
+      method: 'POST',
+      path: `${V}/containers/${encodeURIComponent(id)}/restore`,
+      query: { printStats: true },
       ok: [200],
       timeoutMs: CRIU_TIMEOUT_MS,
     });
