@@ -1,10 +1,10 @@
 // npm run bench: install and build if needed, bring up the private engine, bundle each benchmark
 // (esbuild) and run it. Results: tables on stdout and JSON in artifacts/bench/.
-//   npm run bench [-- checkpoint|engines|inspect|migrate|portable]   some of them only
+//   npm run bench [-- checkpoint|engines|inspect|migrate|portable|cli-startup]   some of them only
 import path from 'node:path';
 import { TESTBED_ENV, ensureBuilt, ensureInstalled, mustRun, readEnvFile, root, run, say } from './lib.mjs';
 
-const ALL = ['checkpoint', 'engines', 'inspect', 'migrate', 'portable'];
+const ALL = ['checkpoint', 'engines', 'inspect', 'migrate', 'portable', 'cli-startup'];
 const wanted = process.argv.slice(2).filter((a) => ALL.includes(a));
 ensureInstalled();
 ensureBuilt();

@@ -1,9 +1,7 @@
 // The contract's calls, implemented with the services. Arguments arrive already validated.
-import { runDoctor } from '../doctor/doctor';
-import { removeLeakedRestores } from '../doctor/leaked-restores';
-import { diffInspections } from '../criu/diff';
+// The doctor, diff and memory search are loaded by their first call (memsearch brings a regex
+// engine): a one-shot command that uses none of them should not load them at start-up.
 import { inspectCheckpoint, InspectError } from '../criu/inspect';
-import { searchMemory } from '../criu/memsearch';
 import { archiveFileSource, pathSource, SourceError, type CheckpointSource } from '../criu/sources';
 import type { InspectSourceT } from '../ipc/contract';
 import { StudioError } from '../ipc/errors';
@@ -79,9 +77,10 @@ export function createHandlers(s: Services): Handlers {
     'containers.list': async ({ engineId }) => (await s.registry.online(engineId)).list(),
     'doctor.run': async ({ engineId, remeasure }) => {
       const conn = engineId ? s.registry.get(engineId) : s.registry.first();
+      const { runDoctor } = await import('../doctor/doctor.js');
       return runDoctor(conn, conn ? { capabilities: s.capabilities, remeasure } : undefined);
     },
-    'doctor.clean': async () => removeLeakedRestores(),
+    'doctor.clean': async () => (await import('../doctor/leaked-restores.js')).removeLeakedRestores(),
     'engines.capabilities': async ({ engineId, remeasure }) => {
       s.registry.get(engineId);
       await s.capabilities.ensure(engineId, remeasure);
@@ -120,11 +119,12 @@ export function createHandlers(s: Services): Handlers {
           inspectCheckpoint(await source(a)),
           inspectCheckpoint(await source(b)),
         ]);
-        return diffInspections(ia, ib);
+        return (await import('../criu/diff.js')).diffInspections(ia, ib);
       }),
     'inspect.memsearch': async ({ source: src, pattern, regex, pid, maxHits }) =>
       inspecting(async () => {
         try {
+          const { searchMemory } = await import('../criu/memsearch.js');
           return await searchMemory(await source(src), {
             pattern,
             regex,

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { nearestCommand, splitCommand } from './main';
+import type { CliIo } from './cli-io';
+import { COMMANDS, main, nearestCommand, splitCommand } from './main';
+
+function io() {
+  const out: string[] = [];
+  const err: string[] = [];
+  const value: CliIo = { out: (t) => out.push(t), err: (t) => err.push(t), env: {} };
+  return { value, out: () => out.join('\n'), err: () => err.join('\n') };
+}
 
 describe('reading the command line', () => {
   it('finds the command after options and their values', () => {
@@ -16,5 +24,20 @@ describe('reading the command line', () => {
     expect(nearestCommand('restor')).toBe('restore');
     expect(nearestCommand('schedles')).toBe('schedules');
     expect(nearestCommand('kubernetes')).toBeNull();
+  });
+
+  // The commands' modules are loaded only when asked for: help must not depend on them.
+  it('--help lists every command, without loading any', async () => {
+    const t = io();
+    expect(await main(['--help'], t.value)).toBe(0);
+    for (const c of COMMANDS) expect(t.out(), c).toMatch(new RegExp(`(^|[\\s|])${c}([\\s|]|$)`, 'm'));
+  });
+
+  it('an unknown command is a usage error that says so, with the usage', async () => {
+    const t = io();
+    expect(await main(['frobnicate'], t.value)).toBe(64);
+    expect(t.err()).toMatch(/^error: unknown command "frobnicate"\nhint: the commands are listed below\./);
+    expect(t.err()).toContain('usage: checkpoint-studio <command>');
+    expect(t.out()).toBe('');
   });
 });

@@ -4,25 +4,26 @@ import { defaultDataDir } from '../app/paths';
 import { StudioError } from '../ipc/errors';
 import { wholeNumber } from './numbers';
 import { processIo, reportError, type CliIo } from './cli-io';
-import { doctorCommand } from './commands/doctor';
-import { psCommand } from './commands/ps';
-import { serveCommand } from './commands/serve';
-import { diffCommand, inspectCommand, memsearchCommand } from './commands/inspect';
-import { scheduleCommand, schedulesCommand, unscheduleCommand } from './commands/schedules';
-import { enginesCommand } from './commands/engines';
-import { migrateCommand } from './commands/migrate';
-import { clonesCommand, containerActionCommand } from './commands/containers';
-import { imageCommand } from './commands/images';
-import { libraryCommand } from './commands/library';
-import { CONTAINER_ACTIONS, type ContainerAction } from '../containers/container-actions';
-import { exportCommand, importCommand } from './commands/portable';
-import {
-  checkpointCommand,
-  checkpointsCommand,
-  cloneCommand,
-  restoreCommand,
-  rmCommand,
-} from './commands/checkpoints';
+import { traceStartup } from './startup-trace';
+import { CONTAINER_ACTIONS, type ContainerAction } from '../containers/container-action-names';
+
+// Each command's module is loaded when it is the one asked for: the whole app behind every verb
+// (the engines, the catalog, inspection, migration, images, browser mode) would cost --help and ps
+// hundreds of milliseconds before they do anything (issue 17).
+const commands = {
+  checkpoints: () => import('./commands/checkpoints.js'),
+  containers: () => import('./commands/containers.js'),
+  doctor: () => import('./commands/doctor.js'),
+  engines: () => import('./commands/engines.js'),
+  images: () => import('./commands/images.js'),
+  inspect: () => import('./commands/inspect.js'),
+  library: () => import('./commands/library.js'),
+  migrate: () => import('./commands/migrate.js'),
+  portable: () => import('./commands/portable.js'),
+  ps: () => import('./commands/ps.js'),
+  schedules: () => import('./commands/schedules.js'),
+  serve: () => import('./commands/serve.js'),
+};
 
 const USAGE = `usage: checkpoint-studio <command> [options]
 
@@ -77,7 +78,7 @@ options for every command:
   --json                       machine-readable output
 `;
 
-const COMMANDS = [
+export const COMMANDS = [
   'doctor',
   'ps',
   ...CONTAINER_ACTIONS,
@@ -274,18 +275,24 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       );
     }
     if ((CONTAINER_ACTIONS as readonly string[]).includes(command))
-      return await containerActionCommand(io, {
+      return await (
+        await commands.containers()
+      ).containerActionCommand(io, {
         ...verb,
         action: command as ContainerAction,
         containers: positionals,
       });
     switch (command) {
       case 'library':
-        return await libraryCommand(io, verb);
+        return await (await commands.library()).libraryCommand(io, verb);
       case 'clones':
-        return await clonesCommand(io, { ...verb, container: container(), remove: values.rm === true });
+        return await (
+          await commands.containers()
+        ).clonesCommand(io, { ...verb, container: container(), remove: values.rm === true });
       case 'checkpoint':
-        return await checkpointCommand(io, {
+        return await (
+          await commands.checkpoints()
+        ).checkpointCommand(io, {
           ...verb,
           container: container(),
           name: str('name'),
@@ -297,16 +304,22 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       case 'checkpoints':
         if (positionals.length > 1)
           throw new StudioError('invalid-argument', 'checkpoints takes at most one container');
-        return await checkpointsCommand(io, { ...verb, container: positionals[0] });
+        return await (
+          await commands.checkpoints()
+        ).checkpointsCommand(io, { ...verb, container: positionals[0] });
       case 'restore':
-        return await restoreCommand(io, {
+        return await (
+          await commands.checkpoints()
+        ).restoreCommand(io, {
           ...verb,
           container: container(),
           checkpoint: str('checkpoint'),
           force: values.force === true,
         });
       case 'clone':
-        return await cloneCommand(io, {
+        return await (
+          await commands.checkpoints()
+        ).cloneCommand(io, {
           ...verb,
           container: container(),
           checkpoint: str('checkpoint'),
@@ -321,14 +334,18 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
             'invalid-argument',
             'inspect takes one source: a folder, an archive or container:checkpoint',
           );
-        return await inspectCommand(io, { ...verb, source: positionals[0]! });
+        return await (await commands.inspect()).inspectCommand(io, { ...verb, source: positionals[0]! });
       case 'diff':
         if (positionals.length !== 2) throw new StudioError('invalid-argument', 'diff takes two sources');
-        return await diffCommand(io, { ...verb, a: positionals[0]!, b: positionals[1]! });
+        return await (
+          await commands.inspect()
+        ).diffCommand(io, { ...verb, a: positionals[0]!, b: positionals[1]! });
       case 'memsearch':
         if (positionals.length !== 2)
           throw new StudioError('invalid-argument', 'memsearch takes a source and a pattern');
-        return await memsearchCommand(io, {
+        return await (
+          await commands.inspect()
+        ).memsearchCommand(io, {
           ...verb,
           source: positionals[0]!,
           pattern: positionals[1]!,
@@ -337,7 +354,9 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
           maxHits: str('max-hits'),
         });
       case 'schedule':
-        return await scheduleCommand(io, {
+        return await (
+          await commands.schedules()
+        ).scheduleCommand(io, {
           ...verb,
           container: container(),
           every: str('every'),
@@ -350,14 +369,18 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
           resume: values.resume === true,
         });
       case 'migrate':
-        return await migrateCommand(io, {
+        return await (
+          await commands.migrate()
+        ).migrateCommand(io, {
           ...verb,
           container: container(),
           to: str('to'),
           keepSource: values['keep-source'] === true,
         });
       case 'export':
-        return await exportCommand(io, {
+        return await (
+          await commands.portable()
+        ).exportCommand(io, {
           ...verb,
           container: container(),
           checkpoint: str('checkpoint'),
@@ -367,14 +390,18 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       case 'import':
         if (positionals.length !== 1)
           throw new StudioError('invalid-argument', 'import takes one archive file');
-        return await importCommand(io, {
+        return await (
+          await commands.portable()
+        ).importCommand(io, {
           ...verb,
           file: positionals[0]!,
           name: str('name'),
           count: str('count'),
         });
       case 'image':
-        return await imageCommand(io, {
+        return await (
+          await commands.images()
+        ).imageCommand(io, {
           ...verb,
           args: positionals,
           checkpoint: str('checkpoint'),
@@ -383,7 +410,9 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
           to: str('to'),
         });
       case 'engines':
-        return await enginesCommand(io, {
+        return await (
+          await commands.engines()
+        ).enginesCommand(io, {
           json,
           dataDir,
           args: positionals,
@@ -392,13 +421,17 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
           hostKey: str('host-key'),
         });
       case 'schedules':
-        return await schedulesCommand(io, verb);
+        return await (await commands.schedules()).schedulesCommand(io, verb);
       case 'unschedule':
-        return await unscheduleCommand(io, { ...verb, container: container() });
+        return await (await commands.schedules()).unscheduleCommand(io, { ...verb, container: container() });
       case 'rm':
-        return await rmCommand(io, { ...verb, container: container(), checkpoint: str('checkpoint') });
+        return await (
+          await commands.checkpoints()
+        ).rmCommand(io, { ...verb, container: container(), checkpoint: str('checkpoint') });
       case 'doctor':
-        return await doctorCommand(io, {
+        return await (
+          await commands.doctor()
+        ).doctorCommand(io, {
           json,
           dataDir,
           remeasure: values.remeasure === true,
@@ -406,7 +439,9 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
           ...(engines[0] ? { engine: engines[0] } : {}),
         });
       case 'ps':
-        return await psCommand(io, {
+        return await (
+          await commands.ps()
+        ).psCommand(io, {
           json,
           all: values.all === true,
           dataDir,
@@ -420,7 +455,9 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
             `--port must be 0–65535 (0 picks a free one), not "${String(values.port)}"`,
           );
         }
-        return await serveCommand(io, {
+        return await (
+          await commands.serve()
+        ).serveCommand(io, {
           port,
           engines,
           dataDir,
@@ -437,8 +474,10 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
 
 /** Runs the CLI as a process: exit status from the command. */
 export function run(argv = process.argv.slice(2)): void {
+  const trace = process.env.CHECKPOINT_STUDIO_TRACE_STARTUP === '1' ? traceStartup(processIo.err) : null;
   main(argv).then(
     (code) => {
+      trace?.done();
       // Engine event streams hold sockets open; once a command is done, the process is.
       process.exit(code);
     },

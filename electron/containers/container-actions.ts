@@ -11,8 +11,9 @@ import { StudioError } from '../ipc/errors';
 import { naturalCompare } from '../shared/format';
 import { engineMessage } from '../checkpoints/backends/docker-backend';
 
-export const CONTAINER_ACTIONS = ['start', 'stop', 'restart', 'kill', 'pause', 'unpause', 'remove'] as const;
-export type ContainerAction = (typeof CONTAINER_ACTIONS)[number];
+import type { ContainerAction } from './container-action-names';
+
+export { CONTAINER_ACTIONS, type ContainerAction } from './container-action-names';
 
 export interface ActionOutcome {
   /** As the caller named it. */

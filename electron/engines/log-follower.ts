@@ -13,10 +13,6 @@ const BATCH_MS = 50;
 /** "2026-11-29T00:12:03.123456789Z line" — Docker's timestamps=1 prefix. */
 const TS_PREFIX = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z) ?/;
 
-type Modem = {
-  demuxStream(stream: NodeJS.ReadableStream, out: NodeJS.WritableStream, err: NodeJS.WritableStream): void;
-};
-
 /** Docker trims trailing zeros of the nanoseconds; padded keys compare correctly as strings. */
 function tsKey(ts: string): string {
   const [sec = '', frac = ''] = ts.replace('Z', '').split('.');
@@ -78,7 +74,7 @@ class Follower {
       });
       const text = new PassThrough();
       if (this.tty) res.pipe(text);
-      else (this.conn.engine.docker.modem as unknown as Modem).demuxStream(res, text, text);
+      else this.conn.engine.modem.demuxStream(res, text, text);
       res.on('end', () => text.end());
       res.on('error', () => text.end());
       let partial = '';

@@ -1,5 +1,7 @@
 // One Docker-API engine: identity and health, containers, and the event stream.
-import Docker from 'dockerode';
+// docker-modem, not dockerode: every request goes through DockerHttp, and dockerode's own module
+// graph (gRPC and protobuf for BuildKit sessions) costs the CLI over 100 ms before its first request.
+import Modem from 'docker-modem';
 import type { ContainerInspectInfo } from 'dockerode';
 import type { ContainerSummaryT } from '../../ipc/contract';
 import { StudioError } from '../../ipc/errors';
@@ -128,7 +130,7 @@ export function explainConnectionError(spec: EngineSpec, e: unknown): StudioErro
 }
 
 export class DockerEngine {
-  readonly docker: Docker;
+  readonly modem: Modem;
   readonly http: DockerHttp;
 
   /** ssh:// engines: the one SSH connection their requests share. */
@@ -136,8 +138,8 @@ export class DockerEngine {
 
   constructor(readonly spec: EngineSpec) {
     this.ssh = spec.host.startsWith('ssh://') ? new SshTransport(spec) : null;
-    this.docker = new Docker({ ...dockerOptions(spec), ...(this.ssh ? { agent: this.ssh.agent } : {}) });
-    this.http = new DockerHttp(this.docker);
+    this.modem = new Modem({ ...dockerOptions(spec), ...(this.ssh ? { agent: this.ssh.agent } : {}) });
+    this.http = new DockerHttp(this.modem);
   }
 
   /** Lets go of what the engine holds open (the SSH connection); a later request opens it again. */

@@ -1,7 +1,7 @@
 // Requests to the Docker Engine API through docker-modem, for routes dockerode does not model
 // the way the engine needs (the experimental checkpoint routes, start with a query, raw streams).
 import type { IncomingMessage } from 'node:http';
-import type Docker from 'dockerode';
+import type Modem from 'docker-modem';
 
 export class EngineHttpError extends Error {
   constructor(
@@ -27,10 +27,6 @@ export interface RequestOptions {
   file?: NodeJS.ReadableStream;
   headers?: Record<string, string>;
 }
-
-type Modem = {
-  dial(options: Record<string, unknown>, cb: (err: unknown, data: unknown) => void): void;
-};
 
 function cleanQuery(query: RequestOptions['query']): Record<string, string | number | boolean> {
   const out: Record<string, string | number | boolean> = {};
@@ -62,11 +58,7 @@ function engineMessageOf(err: unknown): { status: number; message: string } | nu
 }
 
 export class DockerHttp {
-  private readonly modem: Modem;
-
-  constructor(docker: Docker) {
-    this.modem = (docker as unknown as { modem: Modem }).modem;
-  }
+  constructor(private readonly modem: Modem) {}
 
   private dial(opts: RequestOptions, isStream: boolean): Promise<unknown> {
     const statusCodes: Record<number, boolean> = {};
@@ -77,7 +69,7 @@ export class DockerHttp {
       (s): s is AbortSignal => s !== undefined,
     );
     const abortSignal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
-    const dialOptions: Record<string, unknown> = {
+    const dialOptions: Modem.DialOptions = {
       path: opts.path + (hasQuery ? '?' : ''),
       method: opts.method,
       // docker-modem sends `_query` as the query string and `_body` as the JSON body. An empty

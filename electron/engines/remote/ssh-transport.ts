@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import util from 'node:util';
-import { Client, type ConnectConfig } from 'ssh2';
+import type { Client, ConnectConfig } from 'ssh2';
 import { StudioError } from '../../ipc/errors';
 import type { EngineSpec } from '../engine-spec';
 
@@ -176,60 +176,64 @@ export class SshTransport {
     this.streamLocal = undefined;
     // This handshake's own key: another handshake (after a reconnect) never writes over it.
     let presented: string | null = null;
-    const c = new Client();
-    const promise = new Promise<Client>((resolve, reject) => {
-      const authHandler = [
-        ...keys.map((k) => ({ type: 'publickey' as const, username: this.target.username, key: k.key })),
-        ...(agent ? [{ type: 'agent' as const, username: this.target.username, agent }] : []),
-      ];
-      const config: ConnectConfig = {
-        host: this.target.host,
-        port: this.target.port,
-        username: this.target.username,
-        readyTimeout: 10_000,
-        keepaliveInterval: 10_000,
-        keepaliveCountMax: 3,
-        authHandler: authHandler as unknown as ConnectConfig['authHandler'],
-        hostVerifier: (key: Buffer) => {
-          presented = fingerprint(key);
-          this.seenHostKey = presented;
-          if (pinned && pinned !== presented) {
-            this.refusal = { expected: pinned, presented };
-            return false;
+    // ssh2 is loaded by the first SSH engine that connects, not by every start of the CLI.
+    const promise = import('ssh2').then(
+      ({ default: ssh2 }) =>
+        new Promise<Client>((resolve, reject) => {
+          const c = new ssh2.Client();
+          const authHandler = [
+            ...keys.map((k) => ({ type: 'publickey' as const, username: this.target.username, key: k.key })),
+            ...(agent ? [{ type: 'agent' as const, username: this.target.username, agent }] : []),
+          ];
+          const config: ConnectConfig = {
+            host: this.target.host,
+            port: this.target.port,
+            username: this.target.username,
+            readyTimeout: 10_000,
+            keepaliveInterval: 10_000,
+            keepaliveCountMax: 3,
+            authHandler: authHandler as unknown as ConnectConfig['authHandler'],
+            hostVerifier: (key: Buffer) => {
+              presented = fingerprint(key);
+              this.seenHostKey = presented;
+              if (pinned && pinned !== presented) {
+                this.refusal = { expected: pinned, presented };
+                return false;
+              }
+              return true;
+            },
+          };
+          c.on('ready', () => {
+            // The first key seen is kept; a later handshake is held to it like any other.
+            if (!this.spec.sshHostKey && presented) {
+              this.spec.sshHostKey = presented;
+              this.onPinned(presented);
+            } else if (this.spec.sshHostKey && presented !== this.spec.sshHostKey) {
+              this.refusal = { expected: this.spec.sshHostKey, presented: presented ?? 'none' };
+              c.end();
+              reject(this.explain(new Error('host key changed'), [], false));
+              return;
+            }
+            resolve(c);
+          });
+          c.on('error', (e: Error & { level?: string }) => {
+            this.forget(promise);
+            reject(
+              this.explain(
+                e,
+                keys.map((k) => k.file),
+                Boolean(agent),
+              ),
+            );
+          });
+          c.on('close', () => this.forget(promise));
+          try {
+            c.connect(config);
+          } catch (e) {
+            reject(this.explain(e as Error, [], false));
           }
-          return true;
-        },
-      };
-      c.on('ready', () => {
-        // The first key seen is kept; a later handshake is held to it like any other.
-        if (!this.spec.sshHostKey && presented) {
-          this.spec.sshHostKey = presented;
-          this.onPinned(presented);
-        } else if (this.spec.sshHostKey && presented !== this.spec.sshHostKey) {
-          this.refusal = { expected: this.spec.sshHostKey, presented: presented ?? 'none' };
-          c.end();
-          reject(this.explain(new Error('host key changed'), [], false));
-          return;
-        }
-        resolve(c);
-      });
-      c.on('error', (e: Error & { level?: string }) => {
-        this.forget(promise);
-        reject(
-          this.explain(
-            e,
-            keys.map((k) => k.file),
-            Boolean(agent),
-          ),
-        );
-      });
-      c.on('close', () => this.forget(promise));
-      try {
-        c.connect(config);
-      } catch (e) {
-        reject(this.explain(e as Error, [], false));
-      }
-    });
+        }),
+    );
     this.client = promise;
     promise.catch(() => undefined);
     return promise;
