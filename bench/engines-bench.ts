@@ -3,12 +3,12 @@
 // in one run. Where an engine was measured unable to restore or clone a container with no
 // network (Docker 28 + containerd 2.1), both sides use the host network instead, and the table
 // says so. Tables on stdout, JSON in artifacts/bench/engines-bench.json.
-import { execFile } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { median, report, runMain, timed } from './bench-util';
+import { exec, ownCli } from './engine-cli';
 import { Services } from '../electron/app/services';
 import { outcomeOf } from '../electron/capabilities/capability-rules';
 import type { NetworkKindT } from '../electron/ipc/contract';
@@ -33,61 +33,8 @@ const REDIS = REDIS_SERVER;
 const REDIS_UNIX = [...REDIS, '--port', '0', '--unixsocket', '/tmp/redis.sock'];
 
 const tb = testbed();
-const env = process.env;
 const id = () => crypto.randomBytes(3).toString('hex');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function exec(file: string, args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<string> {
-  return new Promise((resolve, reject) =>
-    execFile(file, args, { env: { ...env, ...extraEnv }, maxBuffer: 16 << 20 }, (err, stdout, stderr) =>
-      err
-        ? reject(new Error(`${path.basename(file)} ${args.join(' ')}: ${stderr || err.message}`))
-        : resolve(stdout.trim()),
-    ),
-  );
-}
-
-/** The engine's own command line: its docker or podman binary, inside its root for today's engines. */
-function ownCli(m: MatrixEngine): { run: (args: string[]) => Promise<string>; scratch: string } {
-  const up = m.id.toUpperCase();
-  if (m.kind === 'docker') {
-    const ns = env[`CS_TESTBED_ENGINE_${up}_NS`];
-    return {
-      run: (args) =>
-        ns
-          ? exec('nsenter', [`--mount=${ns}`, '--', 'docker', '-H', m.host, ...args])
-          : exec(tb.dockerCli, args, { DOCKER_HOST: m.host }),
-      scratch: os.tmpdir(),
-    };
-  }
-  const p = m.id === 'podman' ? 'CS_TESTBED_PODMAN' : `CS_TESTBED_PODMAN_${up}`;
-  const root = env[`${p}_ROOT`]!;
-  const podmanArgs = ['--root', root, '--runroot', env[`${p}_RUNROOT`]!];
-  const podmanEnv = {
-    CONTAINERS_CONF: env[`${p}_CONF`]!,
-    PATH: env[`${p}_PATH`]!,
-    PODMAN_IGNORE_CGROUPSV1_WARNING: '1',
-  };
-  const ns = env[`${p}_NS`];
-  // A folder both this process and the root's namespace see under one name.
-  const scratch = path.join(path.dirname(root), 'bench');
-  fs.mkdirSync(scratch, { recursive: true });
-  return {
-    run: (args) =>
-      ns
-        ? exec('nsenter', [
-            `--mount=${ns}`,
-            '--',
-            'env',
-            ...Object.entries(podmanEnv).map(([k, v]) => `${k}=${v}`),
-            'podman',
-            ...podmanArgs,
-            ...args,
-          ])
-        : exec('podman', [...podmanArgs, ...args], podmanEnv),
-    scratch,
-  };
-}
 
 interface Row {
   operation: string;

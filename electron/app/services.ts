@@ -110,6 +110,8 @@ export class Services {
       this.capabilities,
       this.journal,
       this.cancellation,
+      // A one-shot command exits when its work is done: details are read at the next listing.
+      { scanAfterCreate: options.host !== 'cli' },
     );
     this.clones = new CloneService(this.checkpoints, this.catalog, this.bus);
     this.logs = new LogFollowers(this.registry, this.bus);

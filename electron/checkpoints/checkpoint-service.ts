@@ -66,6 +66,8 @@ export class CheckpointService {
     readonly capabilities: CapabilityService,
     readonly journal: Journal,
     readonly cancellation: Cancellation,
+    /** Read a new checkpoint's files (sizes, processes) in the background right after it is made. */
+    private readonly options: { scanAfterCreate: boolean } = { scanAfterCreate: true },
   ) {}
 
   private progress(
@@ -162,7 +164,7 @@ export class CheckpointService {
       this.changed(o.engineId, t.id);
       void t.conn.touch(t.id);
       // Sizes, processes and stats come from the files; the checkpoint itself is done already.
-      this.queueScan(t, [name]);
+      if (this.options.scanAfterCreate) this.queueScan(t, [name]);
       return record;
     });
   }

@@ -61,12 +61,11 @@ export async function checkpointCommand(
       ...(o.name ? { name: o.name } : {}),
       ...(o.note ? { note: o.note } : {}),
     });
-    await s.checkpoints.idle();
-    const record = s.catalog.get(engineId, created.containerId, created.name) ?? created;
-    if (o.json) io.out(JSON.stringify(record, null, 2));
+    // Its size and processes are read at the next listing: nothing here waits for them.
+    if (o.json) io.out(JSON.stringify(created, null, 2));
     else
       io.out(
-        `Checkpoint ${record.name} of ${record.containerName} saved in ${millis(record.durationMs ?? 0)}: ${describeRecord(record)}.`,
+        `Checkpoint ${created.name} of ${created.containerName} saved in ${millis(created.durationMs ?? 0)}: ${describeRecord(created)}.`,
       );
     return 0;
   });
@@ -81,9 +80,10 @@ export async function checkpointsCommand(
       engineId,
       ...(o.container ? { container: o.container } : {}),
     });
+    // A listing is where details are read: the checkpoints not read yet are, before it answers.
+    await s.checkpoints.idle();
+    const fresh = rows.map((r) => s.catalog.get(engineId, r.containerId, r.name) ?? r);
     if (o.json) {
-      await s.checkpoints.idle();
-      const fresh = rows.map((r) => s.catalog.get(engineId, r.containerId, r.name) ?? r);
       io.out(JSON.stringify(fresh, null, 2));
       return 0;
     }
@@ -94,7 +94,7 @@ export async function checkpointsCommand(
     io.out(
       table(
         ['CONTAINER', 'CHECKPOINT', 'CREATED', 'MODE', 'SIZE', 'ORIGIN', 'STATUS', 'NOTE'],
-        rows.map((r) => [
+        fresh.map((r) => [
           r.containerName,
           r.name,
           new Date(r.createdAt).toISOString().replace('T', ' ').slice(0, 19),

@@ -1,0 +1,337 @@
+// npm run bench -- layers: each operation measured in three layers, in one run — CRIU alone (the
+// same workload as a host process, CRIU's own statistics), the engine's own CLI, and the app (its
+// service call inside a long-lived process, and its CLI's wall time as a user would type it) — on
+// every engine the test bed starts, with a redis holding ~97 MB (500,000 random 100-byte values)
+// and the busybox counter. Each row has the ratios app/engine and engine/CRIU, the container's
+// downtime beside the total (CRIU's frozen time; for Docker, which discards CRIU's statistics, the
+// container's freezer cgroup watched from outside), and issue 17's targets, met or not.
+// Tables on stdout, JSON in artifacts/bench/layers-bench.json. BENCH_RUNS (3), BENCH_ENGINES=a,p58.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { report, runMain, timed } from './bench-util';
+import { criuAlone, REDIS_KEYS, REDIS_VALUE_BYTES, type CriuAloneResult } from './criu-alone';
+import { exec, ownCli } from './engine-cli';
+import { watchFreeze } from './freeze-watch';
+import { layersTable, row, targets, type Layer, type Row } from './layers-report';
+import { Services } from '../electron/app/services';
+import { outcomeOf } from '../electron/capabilities/capability-rules';
+import type { NetworkKindT } from '../electron/ipc/contract';
+import {
+  Containers,
+  COUNTER_SCRIPT,
+  counterValues,
+  dockerFor,
+  eventually,
+  execIn,
+  matrixEngines,
+  REDIS_SERVER,
+  testbed,
+  type MatrixEngine,
+} from '../testbed/support';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const CLONES = 5;
+/** containerd 1.6 keeps a checkpoint's blob until its GC runs; both sides wait this out. */
+const SETTLE_MS = 2000;
+const CLI_BIN = path.resolve('bin', 'checkpoint-studio.js');
+const tb = testbed();
+const id = () => crypto.randomBytes(3).toString('hex');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Fills redis inside its container with the CRIU-alone layer's shape of data: random values. */
+const FILL_LUA = `
+local n, size = tonumber(ARGV[1]), tonumber(ARGV[2])
+local parts = {}
+for i = 1, n do
+  for j = 1, math.ceil(size / 8) do parts[j] = string.format('%08x', math.random(0, 2147483647)) end
+  redis.call('SET', 'key:' .. i, string.sub(table.concat(parts), 1, size))
+end
+return n`;
+
+/** The app's CLI, as a user runs it: a fresh node process, its own data folder. */
+function appCli(home: string, host: string, args: string[]): Promise<string> {
+  return exec(process.execPath, [CLI_BIN, ...args, '--engine', host], { CHECKPOINT_STUDIO_HOME: home });
+}
+
+async function pidOf(docker: ReturnType<typeof dockerFor>, cid: string): Promise<number> {
+  return (await docker.getContainer(cid).inspect()).State.Pid;
+}
+
+async function benchEngine(m: MatrixEngine, criu: Record<string, CriuAloneResult>): Promise<Row[]> {
+  const docker = dockerFor(m.host);
+  const containers = new Containers(docker);
+  const clones = new Containers(docker);
+  const cli = ownCli(m);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-bench-layers-'));
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-bench-layers-cli-'));
+  const services = new Services({
+    engines: [{ id: m.id, name: m.label, host: m.host }],
+    dataDir,
+    host: 'headless',
+  });
+  const rows = {
+    small: row('checkpoint, leave running (busybox)'),
+    cp: row(
+      'checkpoint, leave running (redis 97 MB)',
+      m.kind === 'podman' ? 'engine: --export, uncompressed' : '',
+    ),
+    restore: row('restore in place (redis 97 MB)'),
+    clone: row(`clone N=${CLONES} (redis 97 MB)`),
+  };
+  const criuOf = (w: string, r: Row, kind: 'cp' | 'restore') => {
+    const c = criu[w]!;
+    r.ms.criu = kind === 'cp' ? c.checkpointMs : c.restoreMs;
+    r.downtime.criu = kind === 'cp' ? c.frozenMs : [];
+  };
+  let net: NetworkKindT = 'none';
+  criuOf('busybox-counter', rows.small, 'cp');
+  criuOf('redis-97mb', rows.cp, 'cp');
+  criuOf('redis-97mb', rows.restore, 'restore');
+  try {
+    await services.registry.get(m.id).whenOnline(15_000);
+    const caps = await services.capabilities.ensure(m.id);
+    // Where the engine cannot restore a container with no network, both sides use the host's.
+    net = outcomeOf(caps, 'none', 'clone')?.state === 'fails' ? 'host' : 'none';
+    const unix = net === 'host' ? ['-s', `/tmp/redis-${id()}.sock`] : [];
+    const redisCmd = unix.length ? [...REDIS_SERVER, '--port', '0', '--unixsocket', unix[1]!] : REDIS_SERVER;
+    // The app's CLI measures the engine once per data folder; that is not what is timed here.
+    await appCli(home, m.host, ['doctor', '--json', '--remeasure']).catch(() => '');
+
+    // A small process: the fixed costs of each layer.
+    const counter = await containers.run({
+      image: tb.busyboxImage,
+      cmd: ['sh', '-c', COUNTER_SCRIPT],
+      network: net,
+    });
+    await eventually(async () => (await counterValues(docker, counter.id)).length >= 2, 15_000, 'counting');
+    for (let r = 0; r < RUNS; r++) {
+      await checkpointLayers(rows.small, counter.id, `s${r}`);
+    }
+
+    const redis = await containers.run({ image: tb.redisImage, cmd: redisCmd, network: net });
+    await eventually(
+      async () => (await execIn(docker, redis.id, ['redis-cli', ...unix, 'ping'])) === 'PONG',
+      20_000,
+      'redis',
+    );
+    await execIn(docker, redis.id, [
+      'redis-cli',
+      ...unix,
+      'EVAL',
+      FILL_LUA,
+      '0',
+      String(REDIS_KEYS),
+      String(REDIS_VALUE_BYTES),
+    ]);
+    const dbsize = await execIn(docker, redis.id, ['redis-cli', ...unix, 'DBSIZE']);
+    if (Number(dbsize) !== REDIS_KEYS) throw new Error(`${m.id}: redis holds ${dbsize} keys`);
+    for (let r = 0; r < RUNS; r++) {
+      process.stderr.write(`${m.id}: run ${r + 1}/${RUNS}\n`);
+      await checkpointLayers(rows.cp, redis.id, `c${r}`);
+      await restoreLayers(redis.id, r);
+      await cloneLayers(redis.id, r);
+    }
+    return Object.values(rows);
+  } finally {
+    await services.checkpoints.idle().catch(() => undefined);
+    services.dispose();
+    await clones.cleanup();
+    await containers.cleanup();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    fs.rmSync(home, { recursive: true, force: true });
+  }
+
+  async function checkpointLayers(into: Row, cid: string, tag: string): Promise<void> {
+    const pid = await pidOf(docker, cid);
+    const scratch = path.join(cli.scratch, `layers-${id()}.tar`);
+    let w = watchFreeze(pid);
+    const [engineMs] = await timed(() =>
+      m.kind === 'docker'
+        ? cli.run(['checkpoint', 'create', '--leave-running', cid, `e${tag}`])
+        : cli.run([
+            'container',
+            'checkpoint',
+            '--leave-running',
+            '--compress',
+            'none',
+            '--export',
+            scratch,
+            cid,
+          ]),
+    );
+    into.ms.engine.push(engineMs);
+    pushDowntime(into, 'engine', w.stop());
+    fs.rmSync(scratch, { force: true });
+    w = watchFreeze(pid);
+    const [serviceMs, record] = await timed(() =>
+      services.checkpoints.create({ engineId: m.id, container: cid, name: `a${tag}`, leaveRunning: true }),
+    );
+    into.ms.service.push(serviceMs);
+    const watched = w.stop();
+    await services.checkpoints.idle();
+    const frozen = services.catalog.get(m.id, record.containerId, record.name)?.criuStats?.frozenUs;
+    pushDowntime(into, 'service', frozen ? frozen / 1000 : watched);
+    w = watchFreeze(pid);
+    const [cliMs] = await timed(() =>
+      appCli(home, m.host, ['checkpoint', cid, '--name', `l${tag}`, '--leave-running']),
+    );
+    into.ms.appCli.push(cliMs);
+    pushDowntime(into, 'appCli', w.stop());
+  }
+
+  /** Each layer checkpoints (stopping it) untimed, then restores in place, timed. */
+  async function restoreLayers(cid: string, r: number): Promise<void> {
+    if (m.kind === 'docker') await cli.run(['checkpoint', 'create', cid, `re${r}`]);
+    else await cli.run(['container', 'checkpoint', cid]);
+    await sleep(SETTLE_MS);
+    const [engineMs] = await timed(() =>
+      m.kind === 'docker'
+        ? cli.run(['start', '--checkpoint', `re${r}`, cid])
+        : cli.run(['container', 'restore', cid]),
+    );
+    rows.restore.ms.engine.push(engineMs);
+    await services.checkpoints.create({
+      engineId: m.id,
+      container: cid,
+      name: `ra${r}`,
+      leaveRunning: false,
+    });
+    await sleep(SETTLE_MS);
+    const [serviceMs, res] = await timed(() =>
+      services.checkpoints.restore({
+        engineId: m.id,
+        container: cid,
+        checkpoint: `ra${r}`,
+        replaceRunning: false,
+      }),
+    );
+    rows.restore.ms.service.push(serviceMs);
+    if (res.container.id !== cid) throw new Error(`${m.id}: the restore in place made a new container`);
+    await appCli(home, m.host, ['checkpoint', cid, '--name', `rl${r}`]);
+    await sleep(SETTLE_MS);
+    const [cliMs] = await timed(() => appCli(home, m.host, ['restore', cid, '--checkpoint', `rl${r}`]));
+    rows.restore.ms.appCli.push(cliMs);
+    await services.checkpoints.idle();
+  }
+
+  async function cloneLayers(cid: string, r: number): Promise<void> {
+    const before = new Set((await docker.listContainers({ all: true })).map((c) => c.Id));
+    const adoptNew = async () => {
+      for (const c of await docker.listContainers({ all: true })) if (!before.has(c.Id)) clones.adopt(c.Id);
+      // The source stays: only clones go.
+      await clones.cleanup();
+    };
+    // The engine's best by hand: Docker — create, copy inside the engine's host (hard links), start
+    // all at once; Podman — one export, imported N times, three at once (its best on 2 cores).
+    if (m.kind === 'docker') {
+      await cli.run(['checkpoint', 'create', '--leave-running', cid, `ce${r}`]);
+      await sleep(SETTLE_MS);
+      const dataRoot = services.registry.get(m.id).identity!.dataRoot;
+      const src = path.join(dataRoot, 'containers', cid, 'checkpoints', `ce${r}`);
+      const image = (await docker.getContainer(cid).inspect()).Config.Image;
+      const redisCmd = (await docker.getContainer(cid).inspect()).Config.Cmd ?? [];
+      const [engineMs] = await timed(async () => {
+        const ids = await Promise.all(
+          Array.from({ length: CLONES }, (_, i) =>
+            cli.run(['create', '--name', `lb-${id()}-${i}`, '--network', net, image, ...redisCmd]),
+          ),
+        );
+        for (const [i, c] of ids.entries()) {
+          const dst = path.join(dataRoot, 'containers', c, 'checkpoints');
+          fs.mkdirSync(dst, { recursive: true });
+          await exec('cp', ['-al', src, dst]);
+          fs.writeFileSync(path.join(dst, `ce${r}`, 'unique'), String(i));
+        }
+        await Promise.all(ids.map((c) => cli.run(['start', '--checkpoint', `ce${r}`, c])));
+      });
+      rows.clone.ms.engine.push(engineMs);
+    } else {
+      const file = path.join(cli.scratch, `clone-${id()}.tar`);
+      await cli.run([
+        'container',
+        'checkpoint',
+        '--leave-running',
+        '--compress',
+        'none',
+        '--export',
+        file,
+        cid,
+      ]);
+      const [engineMs] = await timed(async () => {
+        let next = 0;
+        const worker = async () => {
+          while (next < CLONES) {
+            const i = next++;
+            await cli.run(['container', 'restore', '--import', file, '--name', `lb-${id()}-${i}`]);
+          }
+        };
+        await Promise.all([worker(), worker(), worker()]);
+      });
+      fs.rmSync(file, { force: true });
+      rows.clone.ms.engine.push(engineMs);
+    }
+    await adoptNew();
+    await services.checkpoints.create({ engineId: m.id, container: cid, name: `ca${r}`, leaveRunning: true });
+    await sleep(SETTLE_MS);
+    const [serviceMs, res] = await timed(() =>
+      services.clones.run({
+        engineId: m.id,
+        container: cid,
+        checkpoint: `ca${r}`,
+        count: CLONES,
+        prefix: `la-${id()}`,
+        ports: { mode: 'none' },
+      }),
+    );
+    if (!res.ok)
+      throw new Error(`${m.id}: app clone failed: ${JSON.stringify(res.clones.map((x) => x.error))}`);
+    rows.clone.ms.service.push(serviceMs);
+    await adoptNew();
+    await appCli(home, m.host, ['checkpoint', cid, '--name', `cl${r}`, '--leave-running']);
+    await sleep(SETTLE_MS);
+    const [cliMs] = await timed(() =>
+      appCli(home, m.host, [
+        'clone',
+        cid,
+        '--checkpoint',
+        `cl${r}`,
+        '--count',
+        String(CLONES),
+        '--prefix',
+        `ll-${id()}`,
+        '--ports',
+        'none',
+      ]),
+    );
+    rows.clone.ms.appCli.push(cliMs);
+    await adoptNew();
+  }
+}
+
+function pushDowntime(r: Row, layer: Layer, ms: number | null): void {
+  if (ms !== null) r.downtime[layer].push(ms);
+}
+
+async function main() {
+  const only = process.env.BENCH_ENGINES?.split(',');
+  const engines = matrixEngines().filter((m) => !only || only.includes(m.id));
+  const criu: Record<string, CriuAloneResult> = {};
+  for (const w of ['busybox-counter', 'redis-97mb'] as const) criu[w] = await criuAlone(w, RUNS);
+  const results: { engine: MatrixEngine; rows: Row[] }[] = [];
+  for (const m of engines) results.push({ engine: m, rows: await benchEngine(m, criu) });
+
+  const all = results.flatMap(({ engine, rows }) => targets(engine, rows));
+  const lines = layersTable(RUNS, results, all);
+  report('layers-bench', lines, {
+    when: new Date().toISOString(),
+    runs: RUNS,
+    clones: CLONES,
+    criu,
+    results: results.map(({ engine, rows }) => ({ engine: engine.id, label: engine.label, rows })),
+    targets: all,
+  });
+}
+
+runMain(main);
