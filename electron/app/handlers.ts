@@ -7,6 +7,7 @@ import type { InspectSourceT } from '../ipc/contract';
 import { StudioError } from '../ipc/errors';
 import type { Handlers } from '../ipc/dispatcher';
 import { appVersion } from './paths';
+import { isLocalHost } from '../engines/engine-spec';
 import { extensionOf } from '../portable/compression';
 import type { PortableProgress } from '../portable/portable-service';
 import { bytes } from '../shared/format';
@@ -80,7 +81,18 @@ export function createHandlers(s: Services): Handlers {
       const { runDoctor } = await import('../doctor/doctor.js');
       return runDoctor(conn, conn ? { capabilities: s.capabilities, remeasure } : undefined);
     },
-    'doctor.clean': async () => (await import('../doctor/leaked-restores.js')).removeLeakedRestores(),
+    'doctor.clean': async ({ engineId }) => {
+      const conn = engineId ? s.registry.get(engineId) : null;
+      if (!conn || isLocalHost(conn.spec.host))
+        return (await import('../doctor/leaked-restores.js')).removeLeakedRestores();
+      const { remoteLeftovers } = await import('../doctor/leaked-restores-remote.js');
+      const r = await remoteLeftovers(conn.engine, 'remove');
+      if (!r)
+        throw new StudioError('unsupported', `Could not look in ${conn.spec.name}'s /tmp.`, {
+          hint: 'The helper needs an image with a shell, find and du among those the engine runs; or run checkpoint-studio doctor --clean on that host.',
+        });
+      return { removed: r.removed, bytes: r.bytes, busy: r.busy, failed: [] };
+    },
     'engines.capabilities': async ({ engineId, remeasure }) => {
       s.registry.get(engineId);
       await s.capabilities.ensure(engineId, remeasure);

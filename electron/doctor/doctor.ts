@@ -8,6 +8,7 @@ import { probeCriu } from './criu-probe';
 import { buildReport, type DoctorFacts } from './doctor-rules';
 import { readKernelConfig } from './kernel-config';
 import { findLeakedRestores } from './leaked-restores';
+import { remoteLeftovers } from './leaked-restores-remote';
 import type { CapabilityService } from '../capabilities/capability-service';
 
 export async function runDoctor(
@@ -25,10 +26,14 @@ export async function runDoctor(
     try {
       const identity = await engine.engine.identify();
       facts.engine = { ...base, identity };
-      // Docker's containerd on this computer: its /tmp is ours to look in.
+      // Docker's containerd on this computer: its /tmp is ours to look in; another host's, a helper's.
       if (base.local && identity.kind === 'docker') {
         const found = findLeakedRestores();
         facts.leakedRestores = { dir: found.dir, count: found.folders.length, bytes: found.bytes };
+      } else if (identity.kind === 'docker') {
+        const found = await remoteLeftovers(engine.engine, 'count');
+        if (found)
+          facts.leakedRestores = { dir: `${spec.name}:/tmp`, count: found.count, bytes: found.bytes };
       }
       if (measured) {
         // What the engine itself can do, measured through it: its own CRIU, its own runtime.

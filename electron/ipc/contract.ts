@@ -709,7 +709,8 @@ export const calls = {
       'Check CRIU, the kernel and an engine (with what the engine was measured to do); each item with a plain fix.',
   },
   'doctor.clean': {
-    args: z.object({}).strict(),
+    /** The engine whose host to clean (another machine's through a helper); this computer's without. */
+    args: z.object({ engineId: EngineId.optional() }).strict(),
     result: z.object({
       removed: z.number(),
       bytes: z.number(),

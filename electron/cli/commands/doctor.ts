@@ -31,7 +31,9 @@ export async function doctorCommand(
       // The engine gets a moment to connect; the doctor reports it unreachable otherwise.
       await services.registry.get(spec.id).settled(10000);
       if (opts.clean) {
-        const c = unwrap<'doctor.clean'>(await services.dispatcher.dispatch('doctor.clean', {}));
+        const c = unwrap<'doctor.clean'>(
+          await services.dispatcher.dispatch('doctor.clean', { engineId: spec.id }),
+        );
         io.err(
           `removed ${c.removed} restore leftover${c.removed === 1 ? '' : 's'} (${bytes(c.bytes)})${c.busy ? `; ${c.busy} left alone (in use or recent)` : ''}`,
         );

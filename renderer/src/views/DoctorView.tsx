@@ -22,7 +22,7 @@ export function DoctorView() {
   const clean = async () => {
     setCleaning({ busy: true, message: null });
     try {
-      const c = await api.call('doctor.clean', {});
+      const c = await api.call('doctor.clean', engine ? { engineId: engine.id } : {});
       setCleaning({
         busy: false,
         message: `Removed ${c.removed} (${bytes(c.bytes)})${c.busy ? `; ${c.busy} left alone: in use or recent` : ''}${c.failed.length ? `; ${c.failed.length} could not be removed` : ''}.`,
