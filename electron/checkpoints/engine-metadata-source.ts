@@ -6,6 +6,20 @@
 import type { IncomingMessage } from 'node:http';
 import tar from 'tar-stream';
 import { parseImage } from '../criu/image-format';
+import {
+  coreFile,
+  fdinfoFile,
+  FILES,
+  fsFile,
+  idsFile,
+  INVENTORY,
+  mmFile,
+  pagemapFile,
+  pagesFile,
+  PSTREE,
+  STATS_DUMP,
+  TTY_INFO,
+} from '../criu/image-names';
 import { decode, type KobjIds, type PagemapHead, type PstreeEntry } from '../criu/schemas';
 import { SourceError, type CheckpointSource, type SourceEntry } from '../criu/sources';
 import { EngineHttpError } from '../engines/docker/docker-http';
@@ -14,8 +28,8 @@ import { checkpointsDir, type Target } from './container-target';
 
 const PARALLEL = 8;
 /** Images shared by the whole checkpoint; absent ones are fine. */
-const GLOBAL = ['inventory.img', 'pstree.img', 'files.img', 'tty-info.img', 'stats-dump'];
-const PER_PROCESS = ['core', 'ids', 'mm', 'pagemap', 'fs'];
+const GLOBAL = [INVENTORY, PSTREE, FILES, TTY_INFO, STATS_DUMP];
+const PER_PROCESS = [coreFile, idsFile, mmFile, pagemapFile, fsFile];
 
 interface PathStat {
   size: number;
@@ -132,24 +146,24 @@ export function engineMetadataSource(t: Target, name: string): CheckpointSource 
           throw new SourceError(`${t.name} has no checkpoint named "${name}"`);
         const global = await fetchAll(GLOBAL);
         for (const f of global.values()) yield asEntry(f);
-        const pids = decoded<PstreeEntry>(global, 'pstree.img', 'pstree_entry')
+        const pids = decoded<PstreeEntry>(global, PSTREE, 'pstree_entry')
           .map((p) => p.pid)
           .filter((p): p is number => p !== undefined);
-        const perProcess = await fetchAll(pids.flatMap((pid) => PER_PROCESS.map((k) => `${k}-${pid}.img`)));
+        const perProcess = await fetchAll(pids.flatMap((pid) => PER_PROCESS.map((file) => file(pid))));
         for (const f of perProcess.values()) yield asEntry(f);
         const filesIds = new Set<number>();
         const pagesIds = new Set<number>();
         for (const pid of pids) {
-          const ids = decoded<KobjIds>(perProcess, `ids-${pid}.img`, 'task_kobj_ids_entry')[0];
+          const ids = decoded<KobjIds>(perProcess, idsFile(pid), 'task_kobj_ids_entry')[0];
           if (ids?.files_id !== undefined) filesIds.add(ids.files_id);
-          const head = decoded<PagemapHead>(perProcess, `pagemap-${pid}.img`, 'pagemap_head')[0];
+          const head = decoded<PagemapHead>(perProcess, pagemapFile(pid), 'pagemap_head')[0];
           if (head?.pages_id !== undefined) pagesIds.add(head.pages_id);
         }
-        const fdinfo = await fetchAll([...filesIds].map((id) => `fdinfo-${id}.img`));
+        const fdinfo = await fetchAll([...filesIds].map(fdinfoFile));
         for (const f of fdinfo.values()) yield asEntry(f);
         // Pages files: their size now, their content only if read.
         for (const id of pagesIds) {
-          const file = `pages-${id}.img`;
+          const file = pagesFile(id);
           const s = await stat(t, helper, `${base}/${file}`);
           if (s) yield entryFor(file, s);
         }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CriuImageError, IMG_COMMON_MAGIC, MAGIC, parseImage } from './image-format';
+import { CriuImageError, parseImage } from './image-format';
+import { IMG_COMMON_MAGIC, MAGIC } from './image-names';
 import { decode } from './schemas';
 
 function image(magic: number, entries: Buffer[], common = true): Buffer {

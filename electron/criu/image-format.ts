@@ -1,18 +1,7 @@
 // CRIU's image files: a magic number (after a common or service magic for all but the inventory),
 // then protobuf entries, each prefixed by its length as a little-endian u32. pages-*.img are raw.
 // Hostile input must give a clear error naming the file and the offset, never a crash or a hang.
-
-export const IMG_COMMON_MAGIC = 0x54564319;
-export const IMG_SERVICE_MAGIC = 0x55105940;
-
-/** Image kinds we decode, by their magic. Others are listed by name and size only. */
-export const MAGIC = {
-  INVENTORY: 0x58313116,
-  PSTREE: 0x50273030,
-  PAGEMAP: 0x56084025,
-  CORE: 0x55053847,
-  STATS: 0x57093306,
-} as const;
+import { IMG_COMMON_MAGIC, IMG_SERVICE_MAGIC, MAGIC } from './image-names';
 
 /** An entry larger than this is not a real CRIU entry (the biggest are a few hundred KiB). */
 export const MAX_ENTRY_BYTES = 16 * 1024 * 1024;

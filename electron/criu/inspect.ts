@@ -5,6 +5,21 @@
 import type { InspectionT, InspectProcessT, MemoryAreaT, OpenFileT, SocketInfoT } from '../ipc/contract';
 import { CriuImageError, parseImage } from './image-format';
 import {
+  coreFile,
+  fdinfoFile,
+  FILES,
+  fsFile,
+  idsFile,
+  imageKind,
+  INVENTORY,
+  isPagesFile,
+  mmFile,
+  pagemapFile,
+  PSTREE,
+  STATS_DUMP,
+  TTY_INFO,
+} from './image-names';
+import {
   addr,
   decode,
   type CoreEntry,
@@ -41,9 +56,7 @@ export class InspectError extends Error {
   }
 }
 
-const DECODED =
-  /^(inventory\.img|pstree\.img|files\.img|tty-info\.img|stats-dump|(core|ids|mm|pagemap|fs|fdinfo)-\d+\.img)$/;
-const META_READ = new Set(['config.dump', 'spec.dump', 'stats-dump', 'deleted.files']);
+const META_READ = new Set(['config.dump', 'spec.dump', STATS_DUMP, 'deleted.files']);
 
 // CRIU's own constants (criu/include/image.h, pagemap.h; linux socket values).
 const VMA = {
@@ -170,11 +183,11 @@ async function collectEntries(source: CheckpointSource): Promise<Collected> {
         c.meta.set(e.name, await e.read(MAX_META_FILE_BYTES));
       continue;
     }
-    if (/^pages-\d+\.img$/.test(e.name)) {
+    if (isPagesFile(e.name)) {
       c.imageFiles.push({ name: e.name, size: e.size, kind: 'pages' });
       continue;
     }
-    if (DECODED.test(e.name) && e.size <= MAX_IMAGE_BYTES) {
+    if (imageKind(e.name) !== null && e.size <= MAX_IMAGE_BYTES) {
       total += e.size;
       if (total > MAX_METADATA_BYTES)
         throw new InspectError(
@@ -182,7 +195,7 @@ async function collectEntries(source: CheckpointSource): Promise<Collected> {
         );
       c.images.set(e.name, await e.read(MAX_IMAGE_BYTES));
       c.imageFiles.push({ name: e.name, size: e.size, kind: 'decoded' });
-      if (e.name === 'inventory.img') c.dumpedAt = e.mtimeMs;
+      if (e.name === INVENTORY) c.dumpedAt = e.mtimeMs;
     } else {
       c.imageFiles.push({ name: e.name, size: e.size, kind: 'listed' });
     }
@@ -377,15 +390,15 @@ export async function inspectWithLayout(
     if (e instanceof SourceError || e instanceof InspectError) throw e;
     throw new InspectError(`${source.label}: ${(e as Error).message}`);
   }
-  if (!c.images.has('inventory.img')) {
-    throw new InspectError(`${source.label} is not a CRIU checkpoint: it has no inventory.img`);
+  if (!c.images.has(INVENTORY)) {
+    throw new InspectError(`${source.label} is not a CRIU checkpoint: it has no ${INVENTORY}`);
   }
   const d = new Decoder(c.images);
-  const inventory = d.first<InventoryEntry>('inventory.img', 'inventory_entry');
+  const inventory = d.first<InventoryEntry>(INVENTORY, 'inventory_entry');
   const files = new Map<number, FileEntry>();
-  for (const f of d.entries<FileEntry>('files.img', 'file_entry')) if (f.id !== undefined) files.set(f.id, f);
+  for (const f of d.entries<FileEntry>(FILES, 'file_entry')) if (f.id !== undefined) files.set(f.id, f);
   const ttys = new Map<number, TtyInfoEntry>();
-  for (const t of d.entries<TtyInfoEntry>('tty-info.img', 'tty_info_entry'))
+  for (const t of d.entries<TtyInfoEntry>(TTY_INFO, 'tty_info_entry'))
     if (t.id !== undefined) ttys.set(t.id, t);
   const regName = (id: number | undefined) => (id === undefined ? null : (files.get(id)?.reg?.name ?? null));
 
@@ -396,15 +409,15 @@ export async function inspectWithLayout(
   const sockets: SocketInfoT[] = [];
   let pagesDumped = 0;
 
-  for (const p of d.entries<PstreeEntry>('pstree.img', 'pstree_entry')) {
+  for (const p of d.entries<PstreeEntry>(PSTREE, 'pstree_entry')) {
     if (p.pid === undefined) continue;
     const pid = p.pid;
-    const core = d.first<CoreEntry>(`core-${pid}.img`, 'core_entry');
-    const ids = d.first<KobjIds>(`ids-${pid}.img`, 'task_kobj_ids_entry');
-    const mm = d.first<MmEntry>(`mm-${pid}.img`, 'mm_entry');
-    const fsEntry = d.first<FsEntry>(`fs-${pid}.img`, 'fs_entry');
-    const runs = presentRuns(d.entries<PagemapEntry>(`pagemap-${pid}.img`, 'pagemap_entry', true));
-    const head = d.first<PagemapHead>(`pagemap-${pid}.img`, 'pagemap_head');
+    const core = d.first<CoreEntry>(coreFile(pid), 'core_entry');
+    const ids = d.first<KobjIds>(idsFile(pid), 'task_kobj_ids_entry');
+    const mm = d.first<MmEntry>(mmFile(pid), 'mm_entry');
+    const fsEntry = d.first<FsEntry>(fsFile(pid), 'fs_entry');
+    const runs = presentRuns(d.entries<PagemapEntry>(pagemapFile(pid), 'pagemap_entry', true));
+    const head = d.first<PagemapHead>(pagemapFile(pid), 'pagemap_head');
     if (head?.pages_id !== undefined) layout.push({ pid, pagesId: head.pages_id, runs });
     pagesDumped += runs.reduce((n, r) => n + r.pages, 0);
 
@@ -440,7 +453,7 @@ export async function inspectWithLayout(
     }
 
     const fds =
-      ids?.files_id === undefined ? [] : d.entries<FdinfoEntry>(`fdinfo-${ids.files_id}.img`, 'fdinfo_entry');
+      ids?.files_id === undefined ? [] : d.entries<FdinfoEntry>(fdinfoFile(ids.files_id), 'fdinfo_entry');
     for (const fdi of fds) {
       const f = files.get(fdi.id ?? -1);
       const fd = fdi.fd ?? -1;
@@ -470,15 +483,15 @@ export async function inspectWithLayout(
       fds: fds.length,
     });
   }
-  if (processes.length === 0 && !d.problems.length) d.problems.push('pstree.img lists no process');
+  if (processes.length === 0 && !d.problems.length) d.problems.push(`${PSTREE} lists no process`);
 
   const problems = d.problems;
   // Podman keeps CRIU's statistics next to the images; Docker's runtime deletes them.
-  const statsBuf = c.images.get('stats-dump') ?? c.meta.get('stats-dump');
+  const statsBuf = c.images.get(STATS_DUMP) ?? c.meta.get(STATS_DUMP);
   let stats: InspectionT['stats'] = null;
   if (statsBuf) {
-    const sd = new Decoder(new Map([['stats-dump', statsBuf]]));
-    const st = sd.first<StatsEntry>('stats-dump', 'stats_entry')?.dump;
+    const sd = new Decoder(new Map([[STATS_DUMP, statsBuf]]));
+    const st = sd.first<StatsEntry>(STATS_DUMP, 'stats_entry')?.dump;
     problems.push(...sd.problems);
     if (st) {
       stats = {

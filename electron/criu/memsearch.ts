@@ -4,6 +4,7 @@
 // the process held, secrets included: hits are shown to the user, never logged.
 import { RE2JS } from 're2js';
 import type { MemHitT, MemSearchResultT, MemoryAreaT } from '../ipc/contract';
+import { pagesFile } from './image-names';
 import { inspectWithLayout, PAGE_SIZE, type PageLayout } from './inspect';
 import type { CheckpointSource } from './sources';
 
@@ -90,7 +91,7 @@ export async function searchMemory(source: CheckpointSource, o: MemSearchOptions
       `process ${o.pid} is not in this checkpoint (its processes: ${inspection.processes.map((p) => p.pid).join(', ')})`,
     );
   }
-  const byPagesFile = new Map<string, PageLayout>(targets.map((l) => [`pages-${l.pagesId}.img`, l]));
+  const byPagesFile = new Map<string, PageLayout>(targets.map((l) => [pagesFile(l.pagesId), l]));
   const find = compile(o);
   const hits: MemHitT[] = [];
   const deadline = Date.now() + (o.budgetMs ?? 20_000);

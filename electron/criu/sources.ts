@@ -8,6 +8,7 @@ import { PassThrough, Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import { DecompressStream } from 'zstd-napi';
 import tar from 'tar-stream';
+import { INVENTORY, isPagesFile } from './image-names';
 
 export class SourceError extends Error {
   constructor(message: string) {
@@ -253,7 +254,7 @@ export function archiveFileSource(file: string): CheckpointSource {
 
 /** A folder holding a checkpoint's images, or an unpacked Podman export (with checkpoint/). */
 export function folderSource(dir: string): CheckpointSource {
-  const podman = fs.existsSync(path.join(dir, 'checkpoint', 'inventory.img'));
+  const podman = fs.existsSync(path.join(dir, 'checkpoint', INVENTORY));
   return {
     label: path.basename(dir),
     format: podman ? 'podman-export' : 'folder',
@@ -269,7 +270,7 @@ export function folderSource(dir: string): CheckpointSource {
         // lstat: a link in a checkpoint folder is not followed anywhere.
         const st = fs.lstatSync(f.full);
         if (!st.isFile()) continue;
-        if (f.role === 'image' && !IMAGE_NAME.test(f.name) && !/^pages-\d+\.img$/.test(f.name)) continue;
+        if (f.role === 'image' && !IMAGE_NAME.test(f.name) && !isPagesFile(f.name)) continue;
         yield {
           name: f.name,
           role: f.role,
@@ -296,11 +297,8 @@ export function pathSource(p: string): CheckpointSource {
     throw new SourceError(`${p} does not exist`);
   }
   if (st.isDirectory()) {
-    if (
-      !fs.existsSync(path.join(p, 'inventory.img')) &&
-      !fs.existsSync(path.join(p, 'checkpoint', 'inventory.img'))
-    ) {
-      throw new SourceError(`${p} holds no CRIU checkpoint (no inventory.img, nor checkpoint/inventory.img)`);
+    if (!fs.existsSync(path.join(p, INVENTORY)) && !fs.existsSync(path.join(p, 'checkpoint', INVENTORY))) {
+      throw new SourceError(`${p} holds no CRIU checkpoint (no ${INVENTORY}, nor checkpoint/${INVENTORY})`);
     }
     return folderSource(p);
   }

@@ -1,6 +1,7 @@
 // The checkpoint archive as Podman, CRI-O and checkpointctl write it (checkpointctl's
 // lib/metadata.go names each file; this module names each once for the app), plus the app's own
 // note. Every entry of an archive someone hands us is judged here before anything reads it.
+import { STATS_DUMP } from '../criu/image-names';
 import { safeEntryPath, SourceError } from '../criu/sources';
 
 /** Every file of the layout, named once. */
@@ -16,7 +17,7 @@ export const LAYOUT = {
   /** Paths the container deleted from its image, a JSON array. */
   deletedFiles: 'deleted.files',
   /** CRIU's dump statistics. */
-  statsDump: 'stats-dump',
+  statsDump: STATS_DUMP,
   /** Podman's network status of the container. */
   networkStatus: 'network.status',
   /** CRIU's log of the dump, where the engine kept it. */

@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import tar from 'tar-stream';
+import { INVENTORY } from '../criu/image-names';
 import { decompressed } from '../criu/sources';
 import { ArchiveRefused, judgeEntry, LAYOUT, originOf, type ArchiveOrigin } from './archive-layout';
 import { streamEntry } from './tar-splice';
@@ -98,9 +99,9 @@ export async function readArchive(file: string, o: ReadOptions): Promise<ReadArc
       `${path.basename(file)} is not a checkpoint archive this app can read: ${(e as Error).message}`,
     );
   }
-  if (!images.includes('inventory.img')) {
+  if (!images.includes(INVENTORY)) {
     dispose();
-    throw new ArchiveRefused(`${path.basename(file)} holds no CRIU checkpoint (no checkpoint/inventory.img)`);
+    throw new ArchiveRefused(`${path.basename(file)} holds no CRIU checkpoint (no checkpoint/${INVENTORY})`);
   }
   return { meta, origin: originOf(meta), images, checkpointTar, rootfsDiff, dispose };
 }
