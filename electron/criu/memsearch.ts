@@ -5,7 +5,8 @@
 import { RE2JS } from 're2js';
 import type { MemHitT, MemSearchResultT, MemoryAreaT } from '../ipc/contract';
 import { pagesFile } from './image-names';
-import { inspectWithLayout, PAGE_SIZE, type PageLayout } from './inspect';
+import { PAGE_SIZE } from './criu-tables';
+import { inspectWithLayout, type PageLayout } from './inspect';
 import type { CheckpointSource } from './sources';
 
 export interface MemSearchOptions {
