@@ -1,6 +1,6 @@
 // start | stop | restart | kill | pause | unpause | remove <container>...: each container reported
 // on its own; exit 1 when any of them failed.
-import type { ContainerAction } from '../../containers/container-actions';
+import type { ContainerAction } from '../../containers/container-action-names';
 import { StudioError } from '../../ipc/errors';
 import type { CliIo } from '../cli-io';
 import { commandEngine } from '../engine-args';

@@ -1,9 +1,8 @@
 // export and import: checkpoints as files. The command line names real paths (it is the user's
 // own shell); the app's windows never do, they go through the save dialog or a download.
 import path from 'node:path';
-import type { ImportResultT } from '../../ipc/contract';
+import { Compression, type CompressionT, type ImportResultT } from '../../ipc/contract';
 import { StudioError } from '../../ipc/errors';
-import { COMPRESSIONS, type Compression } from '../../portable/compression';
 import { bytes, millis } from '../../shared/format';
 import type { CliIo } from '../cli-io';
 import { commandEngine } from '../engine-args';
@@ -23,11 +22,11 @@ export async function exportCommand(
 ): Promise<number> {
   if (!o.checkpoint) throw new StudioError('invalid-argument', 'export needs --checkpoint NAME');
   if (!o.output) throw new StudioError('invalid-argument', 'export needs --output FILE');
-  const compression = (o.compress ?? 'zstd') as Compression;
-  if (!COMPRESSIONS.includes(compression))
+  const compression = (o.compress ?? 'zstd') as CompressionT;
+  if (!Compression.options.includes(compression))
     throw new StudioError(
       'invalid-argument',
-      `--compress is one of ${COMPRESSIONS.join(', ')} (got "${o.compress}")`,
+      `--compress is one of ${Compression.options.join(', ')} (got "${o.compress}")`,
     );
   const spec = commandEngine(o.engine, io.env);
   const file = path.resolve(o.output);
