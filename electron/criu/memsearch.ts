@@ -6,7 +6,8 @@ import { RE2JS } from 're2js';
 import type { MemHitT, MemSearchResultT, MemoryAreaT } from '../ipc/contract';
 import { pagesFile } from './image-names';
 import { PAGE_SIZE } from './criu-tables';
-import { inspectWithLayout, type PageLayout } from './inspect';
+import { inspectWithLayout } from './inspect';
+import type { PageLayout } from './memory';
 import type { CheckpointSource } from './sources';
 
 export interface MemSearchOptions {
