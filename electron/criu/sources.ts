@@ -8,7 +8,7 @@ import { PassThrough, Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import { DecompressStream } from 'zstd-napi';
 import tar from 'tar-stream';
-import { INVENTORY, isPagesFile } from './image-names';
+import { INVENTORY, isPagesFile, STATS_DUMP } from './image-names';
 
 export class SourceError extends Error {
   constructor(message: string) {
@@ -85,7 +85,7 @@ function classify(name: string, stripPrefix: string | undefined): { name: string
   }
   const parts = n.split('/');
   if (parts.length === 1)
-    return IMAGE_NAME.test(n) && n !== 'stats-dump' ? { name: n, role: 'image' } : { name: n, role: 'meta' };
+    return IMAGE_NAME.test(n) && n !== STATS_DUMP ? { name: n, role: 'image' } : { name: n, role: 'meta' };
   // A tar of a Docker checkpoint folder: NAME/core-1.img.
   if (parts.length === 2 && IMAGE_NAME.test(parts[1]!)) return { name: parts[1]!, role: 'image' };
   return parts[0] === 'volumes' ? { name: n, role: 'meta' } : null;
