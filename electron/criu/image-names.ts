@@ -6,7 +6,10 @@
 export const IMG_COMMON_MAGIC = 0x54564319;
 export const IMG_SERVICE_MAGIC = 0x55105940;
 
-/** Image kinds we decode, by their magic. Others are listed by name and size only. */
+/**
+ * Some kinds' own magic. The inventory's matters most: it has no common magic before it, so an
+ * image is known to be CRIU's only by this or one of the two above.
+ */
 export const MAGIC = {
   INVENTORY: 0x58313116,
   PSTREE: 0x50273030,
