@@ -35,7 +35,13 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const CLONES = 5;
 /** containerd 1.6 keeps a checkpoint's blob until its GC runs; both sides wait this out. */
 const SETTLE_MS = 2000;
-const CLI_BIN = path.resolve('bin', 'checkpoint-studio.js');
+/** The built CLI, copied aside at the start: a rebuild during a long run must not pull it away. */
+const CLI_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-bench-cli-'));
+const CLI_BIN = path.join(CLI_DIR, 'bin', 'checkpoint-studio.js');
+fs.cpSync(path.resolve('bin'), path.join(CLI_DIR, 'bin'), { recursive: true });
+// Its V8 code cache too, as a user's start-up has it.
+fs.cpSync(path.resolve('dist', 'cli'), path.join(CLI_DIR, 'dist', 'cli'), { recursive: true });
+process.on('exit', () => fs.rmSync(CLI_DIR, { recursive: true, force: true }));
 const tb = testbed();
 const id = () => crypto.randomBytes(3).toString('hex');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -52,7 +58,11 @@ return n`;
 
 /** The app's CLI, as a user runs it: a fresh node process, its own data folder. */
 function appCli(home: string, host: string, args: string[]): Promise<string> {
-  return exec(process.execPath, [CLI_BIN, ...args, '--engine', host], { CHECKPOINT_STUDIO_HOME: home });
+  return exec(process.execPath, [CLI_BIN, ...args, '--engine', host], {
+    CHECKPOINT_STUDIO_HOME: home,
+    // Its packages left out of the bundle (better-sqlite3…) are the project's.
+    NODE_PATH: path.resolve('node_modules'),
+  });
 }
 
 async function pidOf(docker: ReturnType<typeof dockerFor>, cid: string): Promise<number> {
@@ -320,7 +330,11 @@ async function main() {
   const criu: Record<string, CriuAloneResult> = {};
   for (const w of ['busybox-counter', 'redis-97mb'] as const) criu[w] = await criuAlone(w, RUNS);
   const results: { engine: MatrixEngine; rows: Row[] }[] = [];
-  for (const m of engines) results.push({ engine: m, rows: await benchEngine(m, criu) });
+  for (const m of engines) {
+    results.push({ engine: m, rows: await benchEngine(m, criu) });
+    // An engine's table as soon as it is done: a later failure does not take it along.
+    process.stderr.write(`${layersTable(RUNS, results.slice(-1), []).join('\n')}\n`);
+  }
 
   const all = results.flatMap(({ engine, rows }) => targets(engine, rows));
   const lines = layersTable(RUNS, results, all);
