@@ -14,6 +14,7 @@ import { report, runMain, timed } from './bench-util';
 import { criuAlone, REDIS_KEYS, REDIS_VALUE_BYTES, type CriuAloneResult } from './criu-alone';
 import { exec, ownCli } from './engine-cli';
 import { watchFreeze } from './freeze-watch';
+import { apiCheckpoint, apiCheckpointStop, apiImport, apiRestore } from './engine-api';
 import { layersTable, row, targets, type Layer, type Row } from './layers-report';
 import { Services } from '../electron/app/services';
 import { outcomeOf } from '../electron/capabilities/capability-rules';
@@ -175,14 +176,20 @@ async function benchEngine(m: MatrixEngine, criu: Record<string, CriuAloneResult
     pushDowntime(into, 'engine', w.stop());
     fs.rmSync(scratch, { force: true });
     w = watchFreeze(pid);
+    const [apiMs] = await timed(() => apiCheckpoint(m, cid, `p${tag}`, scratch));
+    into.ms.api.push(apiMs);
+    pushDowntime(into, 'api', w.stop());
+    fs.rmSync(scratch, { force: true });
+    w = watchFreeze(pid);
     const [serviceMs, record] = await timed(() =>
       services.checkpoints.create({ engineId: m.id, container: cid, name: `a${tag}`, leaveRunning: true }),
     );
     into.ms.service.push(serviceMs);
-    const watched = w.stop();
+    pushDowntime(into, 'service', w.stop());
     await services.checkpoints.idle();
-    const frozen = services.catalog.get(m.id, record.containerId, record.name)?.criuStats?.frozenUs;
-    pushDowntime(into, 'service', frozen ? frozen / 1000 : watched);
+    into.criuFrozenMs.push(
+      (services.catalog.get(m.id, record.containerId, record.name)?.criuStats?.frozenUs ?? NaN) / 1000,
+    );
     w = watchFreeze(pid);
     const [cliMs] = await timed(() =>
       appCli(home, m.host, ['checkpoint', cid, '--name', `l${tag}`, '--leave-running']),
@@ -202,6 +209,10 @@ async function benchEngine(m: MatrixEngine, criu: Record<string, CriuAloneResult
         : cli.run(['container', 'restore', cid]),
     );
     rows.restore.ms.engine.push(engineMs);
+    await apiCheckpointStop(m, cid, `rp${r}`);
+    await sleep(SETTLE_MS);
+    const [apiMs] = await timed(() => apiRestore(m, cid, `rp${r}`));
+    rows.restore.ms.api.push(apiMs);
     await services.checkpoints.create({
       engineId: m.id,
       container: cid,
@@ -279,8 +290,20 @@ async function benchEngine(m: MatrixEngine, criu: Record<string, CriuAloneResult
         };
         await Promise.all([worker(), worker(), worker()]);
       });
-      fs.rmSync(file, { force: true });
       rows.clone.ms.engine.push(engineMs);
+      await adoptNew();
+      const [apiMs] = await timed(async () => {
+        let next = 0;
+        const worker = async () => {
+          while (next < CLONES) {
+            const i = next++;
+            await apiImport(m, file, `lp-${id()}-${i}`);
+          }
+        };
+        await Promise.all([worker(), worker(), worker()]);
+      });
+      rows.clone.ms.api.push(apiMs);
+      fs.rmSync(file, { force: true });
     }
     await adoptNew();
     await services.checkpoints.create({ engineId: m.id, container: cid, name: `ca${r}`, leaveRunning: true });
