@@ -175,11 +175,14 @@ async function benchEngine(m: MatrixEngine, criu: Record<string, CriuAloneResult
     into.ms.engine.push(engineMs);
     pushDowntime(into, 'engine', w.stop());
     fs.rmSync(scratch, { force: true });
+    // Two checkpoints of the counter within one second are the same bytes, which containerd refuses.
+    await sleep(1100);
     w = watchFreeze(pid);
     const [apiMs] = await timed(() => apiCheckpoint(m, cid, `p${tag}`, scratch));
     into.ms.api.push(apiMs);
     pushDowntime(into, 'api', w.stop());
     fs.rmSync(scratch, { force: true });
+    await sleep(1100);
     w = watchFreeze(pid);
     const [serviceMs, record] = await timed(() =>
       services.checkpoints.create({ engineId: m.id, container: cid, name: `a${tag}`, leaveRunning: true }),
@@ -190,6 +193,7 @@ async function benchEngine(m: MatrixEngine, criu: Record<string, CriuAloneResult
     into.criuFrozenMs.push(
       (services.catalog.get(m.id, record.containerId, record.name)?.criuStats?.frozenUs ?? NaN) / 1000,
     );
+    await sleep(1100);
     w = watchFreeze(pid);
     const [cliMs] = await timed(() =>
       appCli(home, m.host, ['checkpoint', cid, '--name', `l${tag}`, '--leave-running']),
