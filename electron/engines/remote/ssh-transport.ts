@@ -11,8 +11,11 @@ import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import util from 'node:util';
 import type { Client, ConnectConfig } from 'ssh2';
+import { createRequire } from 'node:module';
 import { StudioError } from '../../ipc/errors';
 import type { EngineSpec } from '../engine-spec';
+
+const lazyRequire = createRequire(__filename);
 
 /** "SHA256:…" as `ssh-keygen -l` prints it: what people compare with their host's key. */
 export function fingerprint(key: Buffer): string {
@@ -176,64 +179,65 @@ export class SshTransport {
     this.streamLocal = undefined;
     // This handshake's own key: another handshake (after a reconnect) never writes over it.
     let presented: string | null = null;
-    // ssh2 is loaded by the first SSH engine that connects, not by every start of the CLI.
-    const promise = import('ssh2').then(
-      ({ default: ssh2 }) =>
-        new Promise<Client>((resolve, reject) => {
-          const c = new ssh2.Client();
-          const authHandler = [
-            ...keys.map((k) => ({ type: 'publickey' as const, username: this.target.username, key: k.key })),
-            ...(agent ? [{ type: 'agent' as const, username: this.target.username, agent }] : []),
-          ];
-          const config: ConnectConfig = {
-            host: this.target.host,
-            port: this.target.port,
-            username: this.target.username,
-            readyTimeout: 10_000,
-            keepaliveInterval: 10_000,
-            keepaliveCountMax: 3,
-            authHandler: authHandler as unknown as ConnectConfig['authHandler'],
-            hostVerifier: (key: Buffer) => {
-              presented = fingerprint(key);
-              this.seenHostKey = presented;
-              if (pinned && pinned !== presented) {
-                this.refusal = { expected: pinned, presented };
-                return false;
-              }
-              return true;
-            },
-          };
-          c.on('ready', () => {
-            // The first key seen is kept; a later handshake is held to it like any other.
-            if (!this.spec.sshHostKey && presented) {
-              this.spec.sshHostKey = presented;
-              this.onPinned(presented);
-            } else if (this.spec.sshHostKey && presented !== this.spec.sshHostKey) {
-              this.refusal = { expected: this.spec.sshHostKey, presented: presented ?? 'none' };
-              c.end();
-              reject(this.explain(new Error('host key changed'), [], false));
-              return;
+    // ssh2 is loaded by the first SSH engine that connects, not by every start of the CLI — with
+    // require, not import(): the CLI runs from a V8 code cache, where import() has no loader.
+    const promise = Promise.resolve().then(() => {
+      const ssh2 = lazyRequire('ssh2') as typeof import('ssh2');
+      return new Promise<Client>((resolve, reject) => {
+        const c = new ssh2.Client();
+        const authHandler = [
+          ...keys.map((k) => ({ type: 'publickey' as const, username: this.target.username, key: k.key })),
+          ...(agent ? [{ type: 'agent' as const, username: this.target.username, agent }] : []),
+        ];
+        const config: ConnectConfig = {
+          host: this.target.host,
+          port: this.target.port,
+          username: this.target.username,
+          readyTimeout: 10_000,
+          keepaliveInterval: 10_000,
+          keepaliveCountMax: 3,
+          authHandler: authHandler as unknown as ConnectConfig['authHandler'],
+          hostVerifier: (key: Buffer) => {
+            presented = fingerprint(key);
+            this.seenHostKey = presented;
+            if (pinned && pinned !== presented) {
+              this.refusal = { expected: pinned, presented };
+              return false;
             }
-            resolve(c);
-          });
-          c.on('error', (e: Error & { level?: string }) => {
-            this.forget(promise);
-            reject(
-              this.explain(
-                e,
-                keys.map((k) => k.file),
-                Boolean(agent),
-              ),
-            );
-          });
-          c.on('close', () => this.forget(promise));
-          try {
-            c.connect(config);
-          } catch (e) {
-            reject(this.explain(e as Error, [], false));
+            return true;
+          },
+        };
+        c.on('ready', () => {
+          // The first key seen is kept; a later handshake is held to it like any other.
+          if (!this.spec.sshHostKey && presented) {
+            this.spec.sshHostKey = presented;
+            this.onPinned(presented);
+          } else if (this.spec.sshHostKey && presented !== this.spec.sshHostKey) {
+            this.refusal = { expected: this.spec.sshHostKey, presented: presented ?? 'none' };
+            c.end();
+            reject(this.explain(new Error('host key changed'), [], false));
+            return;
           }
-        }),
-    );
+          resolve(c);
+        });
+        c.on('error', (e: Error & { level?: string }) => {
+          this.forget(promise);
+          reject(
+            this.explain(
+              e,
+              keys.map((k) => k.file),
+              Boolean(agent),
+            ),
+          );
+        });
+        c.on('close', () => this.forget(promise));
+        try {
+          c.connect(config);
+        } catch (e) {
+          reject(this.explain(e as Error, [], false));
+        }
+      });
+    });
     this.client = promise;
     promise.catch(() => undefined);
     return promise;
