@@ -4,9 +4,8 @@
 // rules as on this computer: only folders quiet for QUIET_MS that no process has as its working
 // directory or holds a file in. The helper needs a shell, `find` and `du`: it runs from an image the
 // engine already has that holds them (the app's own tools image has no shell).
-import crypto from 'node:crypto';
 import type { DockerEngine } from '../engines/docker/docker-engine';
-import { helperLabels } from '../engines/docker/helper-container';
+import { runShellHelper } from '../engines/docker/shell-helper';
 import { QUIET_MS } from './leaked-restores';
 
 /** Prints "FOLDERS KIB BUSY REMOVED". */
@@ -55,67 +54,19 @@ async function runScript(
   quietMs: number,
   hostDir: string,
 ): Promise<RemoteLeftovers | null> {
-  let id: string | null = null;
-  try {
-    const created = await engine.http.json<{ Id: string }>({
-      method: 'POST',
-      path: '/containers/create',
-      query: { name: `cs-helper-${crypto.randomBytes(6).toString('hex')}` },
-      body: {
-        Image: image,
-        Entrypoint: ['/bin/sh', '-c', SCRIPT, 'sh'],
-        Cmd: [mode, String(Math.ceil(quietMs / 60_000)), hostDir],
-        User: '0:0',
-        // One stream, no multiplexing headers: the answer is one line.
-        Tty: true,
-        Labels: { ...helperLabels(), 'dev.checkpointstudio.role': 'leftovers' },
-        NetworkDisabled: true,
-        HostConfig: {
-          NetworkMode: 'none',
-          PidMode: 'host',
-          CapAdd: ['SYS_PTRACE'],
-          Binds: [`${hostDir}:/cs/tmp`],
-        },
-      },
-      ok: [201],
-      timeoutMs: 30_000,
-    });
-    id = created.Id;
-    await engine.http.json({ method: 'POST', path: `/containers/${id}/start`, ok: [204], timeoutMs: 30_000 });
-    const { StatusCode } = await engine.http.json<{ StatusCode: number }>({
-      method: 'POST',
-      path: `/containers/${id}/wait`,
-      ok: [200],
-      timeoutMs: 10 * 60_000,
-    });
-    if (StatusCode !== 0) return null;
-    const res = await engine.http.stream({
-      method: 'GET',
-      path: `/containers/${id}/logs`,
-      query: { stdout: true },
-      ok: [200],
-      timeoutMs: 15_000,
-    });
-    let text = '';
-    for await (const c of res) text += (c as Buffer).toString('utf8');
-    const m = /(\d+) (\d+) (\d+) (\d+)\s*$/.exec(text);
-    if (!m) return null;
-    return { count: Number(m[1]), bytes: Number(m[2]) * 1024, busy: Number(m[3]), removed: Number(m[4]) };
-  } catch {
-    return null;
-  } finally {
-    if (id) {
-      await engine.http
-        .json({
-          method: 'DELETE',
-          path: `/containers/${id}`,
-          query: { force: true, v: true },
-          ok: [204, 404],
-          timeoutMs: 30_000,
-        })
-        .catch(() => undefined);
-    }
-  }
+  const run = await runShellHelper(engine, {
+    image,
+    script: SCRIPT,
+    args: [mode, String(Math.ceil(quietMs / 60_000)), hostDir],
+    role: 'leftovers',
+    binds: [`${hostDir}:/cs/tmp`],
+    hostPids: true,
+    output: true,
+    timeoutMs: 10 * 60_000,
+  });
+  const m = run?.exitCode === 0 ? /(\d+) (\d+) (\d+) (\d+)\s*$/.exec(run.output) : null;
+  if (!m) return null;
+  return { count: Number(m[1]), bytes: Number(m[2]) * 1024, busy: Number(m[3]), removed: Number(m[4]) };
 }
 
 /**

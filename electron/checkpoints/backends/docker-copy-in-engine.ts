@@ -9,9 +9,8 @@
 // only unlinks. The marker that makes each copy unique is a new file (any linked one is unlinked
 // first), never a write into a shared inode. An image without `sh` or `cp` (distroless, scratch)
 // cannot run the helper: the caller then streams the copy through the archive endpoints.
-import crypto from 'node:crypto';
 import type { DockerEngine } from '../../engines/docker/docker-engine';
-import { helperLabels } from '../../engines/docker/helper-container';
+import { runShellHelper } from '../../engines/docker/shell-helper';
 
 export const COPY_MARKER = 'checkpoint-studio-copy.json';
 
@@ -53,47 +52,13 @@ export async function copyInEngine(
   const specs = targets.map(
     (t) => `${t.id}=${JSON.stringify({ copy: t.label, at: new Date().toISOString() })}`,
   );
-  let id: string | null = null;
-  try {
-    const created = await engine.http.json<{ Id: string }>({
-      method: 'POST',
-      path: '/containers/create',
-      query: { name: `cs-helper-${crypto.randomBytes(6).toString('hex')}` },
-      body: {
-        Image: image,
-        Entrypoint: ['/bin/sh', '-c', SCRIPT, 'sh'],
-        Cmd: [sourceId, name, ...specs],
-        User: '0:0',
-        Labels: { ...helperLabels(), 'dev.checkpointstudio.role': 'copy' },
-        NetworkDisabled: true,
-        HostConfig: { NetworkMode: 'none', Binds: [`${dataRoot}/containers:/cs/c`] },
-      },
-      ok: [201],
-      timeoutMs: 30_000,
-    });
-    id = created.Id;
-    await engine.http.json({ method: 'POST', path: `/containers/${id}/start`, ok: [204], timeoutMs: 30_000 });
-    const { StatusCode } = await engine.http.json<{ StatusCode: number }>({
-      method: 'POST',
-      path: `/containers/${id}/wait`,
-      ok: [200],
-      timeoutMs: 30 * 60 * 1000,
-    });
-    return StatusCode === 0 ? 'linked' : StatusCode === 10 ? 'copied' : null;
-  } catch {
-    // No /bin/sh in the image, or the engine refused the bind: the caller streams instead.
-    return null;
-  } finally {
-    if (id) {
-      await engine.http
-        .json({
-          method: 'DELETE',
-          path: `/containers/${id}`,
-          query: { force: true, v: true },
-          ok: [204, 404],
-          timeoutMs: 30_000,
-        })
-        .catch(() => undefined);
-    }
-  }
+  const run = await runShellHelper(engine, {
+    image,
+    script: SCRIPT,
+    args: [sourceId, name, ...specs],
+    role: 'copy',
+    binds: [`${dataRoot}/containers:/cs/c`],
+    timeoutMs: 30 * 60 * 1000,
+  });
+  return run?.exitCode === 0 ? 'linked' : run?.exitCode === 10 ? 'copied' : null;
 }

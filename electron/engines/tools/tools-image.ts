@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import { StudioError } from '../../ipc/errors';
 import type { DockerEngine } from '../docker/docker-engine';
 import { EngineHttpError } from '../docker/docker-http';
-import { helperLabels, singleFileTar } from '../docker/helper-container';
+import { helperLabels, removeThrowaway, singleFileTar } from '../docker/helper-container';
 import { toolArch, toolProgram } from './tool-program';
 
 export const TOOLS_REPO = 'checkpoint-studio/tools';
@@ -170,13 +170,5 @@ export async function runTool(engine: DockerEngine, o: ToolContainerOptions): Pr
 }
 
 export async function removeTool(engine: DockerEngine, id: string): Promise<void> {
-  await engine.http
-    .json({
-      method: 'DELETE',
-      path: `/containers/${id}`,
-      query: { force: true, v: true },
-      ok: [204, 404],
-      timeoutMs: 30_000,
-    })
-    .catch(() => undefined);
+  await removeThrowaway(engine, id);
 }
