@@ -21,6 +21,7 @@ import {
   getArchive,
   putArchive,
   readHostFile,
+  removeContainer,
   singleFileTar,
   withHelper,
 } from '../../engines/docker/helper-container';
@@ -53,6 +54,9 @@ export async function mapLimit<T>(
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
+// Its callers among the services (recovery, migration, the Podman backend) import it from here.
+export { removeContainer };
+
 export function engineMessage(e: unknown): string {
   return e instanceof EngineHttpError ? e.engineMessage : e instanceof Error ? e.message : String(e);
 }
@@ -81,16 +85,6 @@ export async function removeFailed(
         .catch(() => undefined);
     },
   );
-}
-
-export async function removeContainer(engine: DockerEngine, id: string): Promise<void> {
-  await engine.http.json({
-    method: 'DELETE',
-    path: `/containers/${id}`,
-    query: { force: true, v: true },
-    ok: [204, 404],
-    timeoutMs: 60_000,
-  });
 }
 
 /**

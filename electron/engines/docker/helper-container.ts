@@ -77,17 +77,20 @@ export async function createHelper(engine: DockerEngine, image: string, binds: B
   };
 }
 
+/** Removes a container, forced, with its anonymous volumes; one already gone is removed too. */
+export async function removeContainer(engine: DockerEngine, id: string, timeoutMs = 60_000): Promise<void> {
+  await engine.http.json({
+    method: 'DELETE',
+    path: `/containers/${id}`,
+    query: { force: true, v: true },
+    ok: [204, 404],
+    timeoutMs,
+  });
+}
+
 /** Removes a throwaway container of the app's, forced, volumes and all; a failure is not the caller's. */
 export async function removeThrowaway(engine: DockerEngine, id: string): Promise<void> {
-  await engine.http
-    .json({
-      method: 'DELETE',
-      path: `/containers/${id}`,
-      query: { force: true, v: true },
-      ok: [204, 404],
-      timeoutMs: 30_000,
-    })
-    .catch(() => undefined);
+  await removeContainer(engine, id, 30_000).catch(() => undefined);
 }
 
 /** Runs `fn` with a helper container holding `binds`; the helper is always removed. */
