@@ -1,17 +1,17 @@
 // Browser mode: the same renderer and the same contract as the Electron window, over HTTP (calls)
-// and a WebSocket (events), on 127.0.0.1 only, behind sessions (see auth.ts). Whatever a request
-// holds, the server answers it (400, 401, 413…) and goes on: every path runs inside one error
-// boundary, and nothing from a request is trusted before it is parsed.
+// and a WebSocket (events, event-stream.ts), on 127.0.0.1 only, behind sessions (see auth.ts).
+// Whatever a request holds, the server answers it (400, 401, 413…) and goes on: every path runs
+// inside one error boundary, and nothing from a request is trusted before it is parsed.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
 import { toErrorInfo, type ErrorInfo } from '../ipc/errors';
 import type { Services } from '../app/services';
 import { hostAllowed, originAllowed, Sessions } from './auth';
+import { attachEventStream } from './event-stream';
 import { isJsonContentType, jsonDepth, parseTarget, safeDecode } from './request-target';
 import { securityHeaders } from './security-headers';
 import { resolveStatic } from './static-files';
@@ -20,8 +20,6 @@ export const LOOPBACK = '127.0.0.1';
 export const MAX_BODY = 256 * 1024;
 /** Nesting deeper than this is no call of the contract, only an attempt to exhaust the stack. */
 export const MAX_JSON_DEPTH = 64;
-/** How long a new event socket may take to say who it is. */
-const HELLO_TIMEOUT_MS = 5000;
 const CALL_PREFIX = '/api/call/';
 const UPLOAD_PATH = '/api/upload';
 /** An export made in browser mode: a ticket for it is asked with the session (POST)… */
@@ -30,7 +28,6 @@ const DOWNLOAD_PATH = '/api/download';
 const TICKET_PREFIX = '/download/';
 const TICKET_MS = 60_000;
 const SESSION_PATH = '/api/session';
-const EVENTS_PATH = '/api/events';
 
 export interface BrowserServerOptions {
   port?: number;
@@ -149,15 +146,6 @@ async function readJson(req: IncomingMessage, res: ServerResponse): Promise<{ va
     return { value: body.text ? (JSON.parse(body.text) as unknown) : {} };
   } catch {
     sendError(res, 400, { code: 'invalid-argument', message: 'the request body is not valid JSON' });
-    return null;
-  }
-}
-
-function parseHello(text: string): { type?: unknown; session?: unknown } | null {
-  try {
-    const v = JSON.parse(text) as unknown;
-    return v && typeof v === 'object' ? (v as { type?: unknown; session?: unknown }) : null;
-  } catch {
     return null;
   }
 }
@@ -323,57 +311,7 @@ export async function startBrowserServer(
     else socket.destroy();
   });
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
-  const clients = new Set<WebSocket>();
-  const unsubscribe = services.bus.subscribe((event, payload) => {
-    const message = JSON.stringify({ type: 'event', event, payload });
-    for (const ws of clients) if (ws.readyState === ws.OPEN) ws.send(message);
-  });
-
-  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const refuse = (status: number, text: string, what = '?') => {
-      log(`UPGRADE ${what} ${status}`);
-      socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-    };
-    try {
-      socket.on('error', () => socket.destroy());
-      const target = parseTarget(req.url);
-      if (!target) return refuse(400, 'Bad Request');
-      if (target.pathname !== EVENTS_PATH) return refuse(404, 'Not Found', target.pathname);
-      if (!hostAllowed(req, port)) return refuse(421, 'Misdirected Request', target.pathname);
-      // Browsers always send Origin on a WebSocket; only this page's own may connect.
-      const origin = req.headers.origin;
-      if (origin !== undefined && !originAllowed(origin, port))
-        return refuse(403, 'Forbidden', target.pathname);
-      wss.handleUpgrade(req, socket, head, (ws) => {
-        log(`UPGRADE ${target.pathname} 101`);
-        ws.on('error', () => clients.delete(ws));
-        ws.on('close', () => clients.delete(ws));
-        // A browser cannot set headers on a WebSocket: the first message says who it is.
-        const timer = setTimeout(() => ws.close(4401, 'not signed in'), HELLO_TIMEOUT_MS);
-        ws.once('message', (data) => {
-          clearTimeout(timer);
-          const hello = parseHello(String(data));
-          if (hello?.type !== 'hello' || !sessions.isSession(hello.session as string)) {
-            ws.close(4401, 'not signed in');
-            return;
-          }
-          clients.add(ws);
-          ws.send(JSON.stringify({ type: 'ready' }));
-          // From then on the page only listens; anything it sends is ignored.
-          ws.on('message', () => undefined);
-        });
-      });
-    } catch {
-      socket.destroy();
-    }
-  });
-
-  // Dead connections (a laptop lid closed) are found and dropped.
-  const heartbeat = setInterval(() => {
-    for (const ws of clients) ws.ping();
-  }, 30000);
-  heartbeat.unref();
+  const stopEvents = attachEventStream(server, { services, sessions, port: () => port, log });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -389,11 +327,8 @@ export async function startBrowserServer(
     token,
     newLink: () => linkFor(sessions.newLink()),
     close: async () => {
-      clearInterval(heartbeat);
-      unsubscribe();
-      for (const ws of wss.clients) ws.terminate();
       await new Promise<void>((resolve) => {
-        wss.close(() => server.close(() => resolve()));
+        void stopEvents().then(() => server.close(() => resolve()));
         server.closeAllConnections();
       });
     },
