@@ -4,17 +4,26 @@
 // export, for one, is written to a temporary file before it is sent.)
 import fs from 'node:fs';
 import http from 'node:http';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { MatrixEngine } from '../testbed/support';
 
 const LIBPOD = '/v4.0.0/libpod';
 
-function request(host: string, method: string, path: string, body?: unknown): Promise<http.IncomingMessage> {
+/** One request on the engine's socket: a body is JSON, or a stream (a tar archive) sent as it is read. */
+function request(
+  host: string,
+  method: string,
+  path: string,
+  body?: object | Readable,
+): Promise<http.IncomingMessage> {
   const socketPath = host.replace(/^unix:\/\//, '');
   if (socketPath === host) throw new Error(`not a Unix socket: ${host}`);
+  const stream = body instanceof Readable ? body : null;
+  const type = stream ? 'application/x-tar' : 'application/json';
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { socketPath, method, path, headers: body ? { 'Content-Type': 'application/json' } : {} },
+      { socketPath, method, path, headers: body ? { 'Content-Type': type } : {} },
       (res) => {
         if ((res.statusCode ?? 500) >= 300) {
           let text = '';
@@ -26,7 +35,8 @@ function request(host: string, method: string, path: string, body?: unknown): Pr
       },
     );
     req.on('error', reject);
-    req.end(body ? JSON.stringify(body) : undefined);
+    if (stream) stream.pipe(req);
+    else req.end(body ? JSON.stringify(body) : undefined);
   });
 }
 
@@ -72,26 +82,13 @@ export async function apiRestore(m: MatrixEngine, id: string, name: string): Pro
 
 /** Podman: a new container named `name` from an export archive (the body), as N clones are made. */
 export async function apiImport(m: MatrixEngine, file: string, name: string): Promise<string> {
-  const socketPath = m.host.replace(/^unix:\/\//, '');
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      {
-        socketPath,
-        method: 'POST',
-        path: `${LIBPOD}/containers/import/restore?import=true&name=${encodeURIComponent(name)}&ignoreStaticIP=true&ignoreStaticMAC=true`,
-        headers: { 'Content-Type': 'application/x-tar' },
-      },
-      (res) => {
-        let text = '';
-        res.on('data', (c: Buffer) => (text += c.toString('utf8')));
-        res.on('end', () =>
-          (res.statusCode ?? 500) < 300
-            ? resolve((JSON.parse(text) as { Id: string }).Id)
-            : reject(new Error(`import ${name}: ${res.statusCode} ${text}`)),
-        );
-      },
-    );
-    req.on('error', reject);
-    fs.createReadStream(file, { highWaterMark: 4 << 20 }).pipe(req);
-  });
+  const res = await request(
+    m.host,
+    'POST',
+    `${LIBPOD}/containers/import/restore?import=true&name=${encodeURIComponent(name)}&ignoreStaticIP=true&ignoreStaticMAC=true`,
+    fs.createReadStream(file, { highWaterMark: 4 << 20 }),
+  );
+  let text = '';
+  for await (const c of res) text += (c as Buffer).toString('utf8');
+  return (JSON.parse(text) as { Id: string }).Id;
 }
