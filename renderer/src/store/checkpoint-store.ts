@@ -10,6 +10,7 @@ import type {
 } from '../../../electron/ipc/contract';
 import { toErrorInfo, type ErrorInfo } from '../../../electron/ipc/errors';
 import { api } from '../api/client';
+import { keyedAsync, type Loaded } from './keyed-async';
 
 export const key = (engineId: string, containerId: string) => `${engineId}/${containerId}`;
 
@@ -28,9 +29,8 @@ export interface OperationState {
 }
 
 interface CheckpointState {
-  lists: Record<string, CheckpointRecordT[]>;
-  listErrors: Record<string, ErrorInfo | null>;
-  loading: Record<string, boolean>;
+  /** Per container; a list stays shown (with the last error) while it is read again. */
+  lists: Record<string, Loaded<CheckpointRecordT[]>>;
   /** The operation running or last finished, per container. */
   ops: Record<string, OperationState>;
 
@@ -68,6 +68,7 @@ interface CheckpointState {
 const opIds = new Map<string, string>(); // opId → container key
 
 export const useCheckpoints = create<CheckpointState>((set, get) => {
+  const lists = keyedAsync(set, get, 'lists');
   const setOp = (k: string, patch: Partial<OperationState> & { kind: OperationState['kind'] }) =>
     set((s) => ({
       ops: {
@@ -99,13 +100,11 @@ export const useCheckpoints = create<CheckpointState>((set, get) => {
 
   return {
     lists: {},
-    listErrors: {},
-    loading: {},
     ops: {},
 
     init() {
       api.on('catalog.changed', ({ engineId, containerId }) => {
-        if (get().lists[key(engineId, containerId)]) void get().load(engineId, containerId);
+        if (lists.entry(key(engineId, containerId))?.data) void get().load(engineId, containerId);
       });
       api.on('operation.progress', (p) => {
         const k = opIds.get(p.opId);
@@ -116,21 +115,11 @@ export const useCheckpoints = create<CheckpointState>((set, get) => {
     },
 
     async load(engineId, containerId) {
-      const k = key(engineId, containerId);
-      set((s) => ({ loading: { ...s.loading, [k]: true } }));
-      try {
-        const list = await api.call('checkpoints.list', { engineId, container: containerId });
-        set((s) => ({
-          lists: { ...s.lists, [k]: list },
-          listErrors: { ...s.listErrors, [k]: null },
-          loading: { ...s.loading, [k]: false },
-        }));
-      } catch (e) {
-        set((s) => ({
-          listErrors: { ...s.listErrors, [k]: toErrorInfo(e) },
-          loading: { ...s.loading, [k]: false },
-        }));
-      }
+      await lists.load(
+        key(engineId, containerId),
+        () => api.call('checkpoints.list', { engineId, container: containerId }),
+        { keep: true },
+      );
     },
 
     async create(engineId, containerId, o) {

@@ -7,15 +7,10 @@ import type {
   InspectionT,
   MemSearchResultT,
 } from '../../../electron/ipc/contract';
-import { openEnvelope, toErrorInfo, type ErrorInfo, type Envelope } from '../../../electron/ipc/errors';
+import { openEnvelope, type Envelope } from '../../../electron/ipc/errors';
 import { api, sessionHeaders } from '../api/client';
+import { keyedAsync, type Loaded } from './keyed-async';
 import { sourceKey } from './navigation';
-
-interface Loaded<T> {
-  data: T | null;
-  error: ErrorInfo | null;
-  loading: boolean;
-}
 
 interface InspectState {
   inspections: Record<string, Loaded<InspectionT>>;
@@ -27,53 +22,31 @@ interface InspectState {
 }
 
 export const useInspect = create<InspectState>((set, get) => {
-  const put = <K extends 'inspections' | 'diffs' | 'searches'>(
-    kind: K,
-    key: string,
-    v: InspectState[K][string],
-  ) => set((s) => ({ [kind]: { ...s[kind], [key]: v } }) as Partial<InspectState>);
+  const inspections = keyedAsync(set, get, 'inspections');
+  const diffs = keyedAsync(set, get, 'diffs');
+  const searches = keyedAsync(set, get, 'searches');
   return {
     inspections: {},
     diffs: {},
     searches: {},
     async load(source) {
       const key = sourceKey(source);
-      if (get().inspections[key]?.data || get().inspections[key]?.loading) return;
-      put('inspections', key, { data: null, error: null, loading: true });
-      try {
-        put('inspections', key, {
-          data: await api.call('inspect.open', { source }),
-          error: null,
-          loading: false,
-        });
-      } catch (e) {
-        put('inspections', key, { data: null, error: toErrorInfo(e), loading: false });
-      }
+      if (inspections.entry(key)?.data || inspections.entry(key)?.loading) return;
+      await inspections.load(key, () => api.call('inspect.open', { source }));
     },
     async diff(a, b) {
-      const key = `${sourceKey(a)}|${sourceKey(b)}`;
-      put('diffs', key, { data: null, error: null, loading: true });
-      try {
-        put('diffs', key, { data: await api.call('inspect.diff', { a, b }), error: null, loading: false });
-      } catch (e) {
-        put('diffs', key, { data: null, error: toErrorInfo(e), loading: false });
-      }
+      await diffs.load(`${sourceKey(a)}|${sourceKey(b)}`, () => api.call('inspect.diff', { a, b }));
     },
     async search(source, o) {
-      const key = sourceKey(source);
-      put('searches', key, { data: null, error: null, loading: true });
-      try {
-        const data = await api.call('inspect.memsearch', {
+      await searches.load(sourceKey(source), () =>
+        api.call('inspect.memsearch', {
           source,
           pattern: o.pattern,
           regex: o.regex,
           maxHits: 200,
           ...(o.pid ? { pid: o.pid } : {}),
-        });
-        put('searches', key, { data, error: null, loading: false });
-      } catch (e) {
-        put('searches', key, { data: null, error: toErrorInfo(e), loading: false });
-      }
+        }),
+      );
     },
   };
 });

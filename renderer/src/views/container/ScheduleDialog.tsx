@@ -2,15 +2,7 @@ import { useState } from 'react';
 import type { PolicyT } from '../../../../electron/ipc/contract';
 import { parseDuration, parseSize } from '../../../../electron/shared/units';
 import { Modal } from '../../components/Modal';
-
-export interface ScheduleSettings {
-  everyMs: number;
-  keepLast: number;
-  keepHourly: number;
-  keepDaily: number;
-  budgetBytes: number | null;
-  maxFailures: number;
-}
+import type { ScheduleSettings } from '../../store/schedule-store';
 
 const UNITS = [
   ['s', 'seconds'],

@@ -200,7 +200,7 @@ function ComparePanel({ source }: { source: InspectSourceT }) {
       </div>
     );
   }
-  const candidates = (lists[engineKey!] ?? []).filter(
+  const candidates = (lists[engineKey!]?.data ?? []).filter(
     (c) => c.status === 'present' && c.name !== source.checkpoint,
   );
   const otherSource: InspectSourceT | null = other
