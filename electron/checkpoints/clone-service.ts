@@ -6,10 +6,8 @@ import net from 'node:net';
 import type { CloneInstanceT, ClonePlanT, CloneRequestT, CloneResultT, PortPlanT } from '../ipc/contract';
 import { StudioError } from '../ipc/errors';
 import { isLocalHost } from '../engines/engine-spec';
-import type { EventBus } from '../ipc/event-bus';
-import type { CheckpointCatalog } from '../catalog/checkpoint-catalog';
 import { containerFromInspect } from '../engines/docker/container-mapping';
-import type { CheckpointService } from './checkpoint-service';
+import type { CheckpointAccess, CloneRecords, Events } from './checkpoint-deps';
 import type { Target } from './container-target';
 import { likelyCause } from './criu-diagnosis';
 import { mapLimit, removedOrNot } from './backends/docker-backend';
@@ -86,9 +84,9 @@ function portFree(port: number): Promise<boolean> {
 
 export class CloneService {
   constructor(
-    private readonly checkpoints: CheckpointService,
-    private readonly catalog: CheckpointCatalog,
-    private readonly bus: EventBus,
+    private readonly checkpoints: CheckpointAccess,
+    private readonly catalog: CloneRecords,
+    private readonly bus: Events,
   ) {}
 
   private async analyse(req: CloneRequestT): Promise<{

@@ -1,7 +1,7 @@
 // Resolving what a request names: an online engine that can checkpoint, and one container on it.
 import type { ContainerInspectInfo } from 'dockerode';
 import type { EngineConnection } from '../engines/engine-connection';
-import type { EngineRegistry } from '../engines/engine-registry';
+import type { EngineLookup } from './checkpoint-deps';
 import { StudioError } from '../ipc/errors';
 
 export interface Target {
@@ -15,7 +15,7 @@ export interface Target {
 }
 
 export async function checkpointCapableEngine(
-  registry: EngineRegistry,
+  registry: EngineLookup,
   engineId: string,
 ): Promise<EngineConnection> {
   const conn = await registry.online(engineId);
