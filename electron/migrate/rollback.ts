@@ -1,10 +1,10 @@
 // A failed migration undone: the copy on the target stopped, the source running again from its
 // checkpoint, the target cleaned — each as far as an engine that answers allows; what is left is
 // said, so that the journal keeps it for recovery.
-import type { CheckpointCatalog } from '../catalog/checkpoint-catalog';
 import type { Target } from '../checkpoints/container-target';
-import { deleteCheckpoint, startFromCheckpoint } from '../engines/docker/docker-checkpoints';
 import type { EngineConnection } from '../engines/engine-connection';
+import { splitRef } from '../portable/checkpoint-image';
+import type { MigrationCatalog, MigrationEngine } from './migration-ports';
 
 /**
  * Back to how it was: a copy that may be running on the target stopped first (it may hold what
@@ -13,7 +13,8 @@ import type { EngineConnection } from '../engines/engine-connection';
  * not answer leaves undone is said in `sourceRunning` and `targetClean`.
  */
 export async function rollBack(
-  catalog: CheckpointCatalog,
+  engine: MigrationEngine,
+  catalog: MigrationCatalog,
   source: Target,
   target: EngineConnection,
   o: {
@@ -25,12 +26,8 @@ export async function rollBack(
     checkpoint: string | null;
   },
 ): Promise<{ kept: string | null; sourceRunning: boolean; targetClean: boolean }> {
-  const quick = { timeoutMs: 15_000 };
   let targetId = o.targetId;
-  if (targetId && o.running)
-    await target.engine.http
-      .json({ method: 'POST', path: `/containers/${targetId}/kill`, ok: [204, 404, 409], ...quick })
-      .catch(() => undefined);
+  if (targetId && o.running) await engine.kill(target, targetId).catch(() => undefined);
   let kept: string | null = null;
   let sourceRunning = true;
   if (o.checkpoint) {
@@ -38,19 +35,12 @@ export async function rollBack(
     const info = await source.conn.engine.inspect(source.id).catch(() => null);
     let restored = Boolean(info?.State?.Running);
     if (info && !restored) {
-      restored = await startFromCheckpoint(source.conn.engine, source.id, checkpoint).then(
+      restored = await engine.startFromCheckpoint(source.conn, source.id, checkpoint).then(
         () => true,
         async () => {
           // The checkpoint cannot come back (whatever the reason): start the container again,
           // and keep its state.
-          await source.conn.engine.http
-            .json({
-              method: 'POST',
-              path: `/containers/${source.id}/start`,
-              ok: [204, 304],
-              timeoutMs: 60_000,
-            })
-            .catch(() => undefined);
+          await engine.start(source.conn, source.id).catch(() => undefined);
           return false;
         },
       );
@@ -59,7 +49,7 @@ export async function rollBack(
     const after = await source.conn.engine.inspect(source.id).catch(() => null);
     sourceRunning = Boolean(after?.State?.Running);
     if (restored && sourceRunning)
-      await deleteCheckpoint(source.conn.engine, source.id, checkpoint).catch(() => undefined);
+      await engine.deleteCheckpoint(source.conn, source.id, checkpoint).catch(() => undefined);
     else if (sourceRunning) {
       kept = checkpoint;
       catalog.add({
@@ -87,40 +77,15 @@ export async function rollBack(
     if (found === 'unknown') targetClean = false;
     else if (found && Date.parse(found.Created) >= o.uncertainSince - 5000) targetId = found.Id;
   }
-  if (targetId) {
-    await target.engine.http
-      .json({
-        method: 'DELETE',
-        path: `/containers/${targetId}`,
-        query: { force: true, v: true },
-        ok: [204, 404],
-        ...quick,
-      })
-      .catch(() => (targetClean = false));
-  }
+  if (targetId) await engine.removeContainer(target, targetId, 15_000).catch(() => (targetClean = false));
   if (o.loadedImage && targetClean) {
-    await target.engine.http
-      .json({
-        method: 'DELETE',
-        path: `/images/${encodeURIComponent(source.imageId)}`,
-        ok: [200, 404, 409],
-        ...quick,
-      })
-      .catch(() => undefined);
-    // The load had taken the name from the target's own image: it is given back.
-    const ref =
-      source.imageName.lastIndexOf(':') > source.imageName.lastIndexOf('/') ? source.imageName : null;
-    if (o.loadedImage.was && ref) {
-      const at = ref.lastIndexOf(':');
-      await target.engine.http
-        .json({
-          method: 'POST',
-          path: `/images/${encodeURIComponent(o.loadedImage.was)}/tag`,
-          query: { repo: ref.slice(0, at), tag: ref.slice(at + 1) },
-          ok: [201],
-          ...quick,
-        })
-        .catch(() => undefined);
+    await engine.removeImage(target, source.imageId).catch(() => undefined);
+    // The load had taken the name from the target's own image: it is given back (only a name
+    // with a tag was taken; an image id or a bare name was not).
+    const tagged = source.imageName.lastIndexOf(':') > source.imageName.lastIndexOf('/');
+    if (o.loadedImage.was && tagged) {
+      const { repo, tag } = splitRef(source.imageName);
+      await engine.tagImage(target, o.loadedImage.was, repo, tag).catch(() => undefined);
     }
   }
   return { kept, sourceRunning, targetClean };

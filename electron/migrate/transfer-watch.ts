@@ -2,6 +2,7 @@
 // middle of a transfer does not fail by itself — TCP retries for a quarter of an hour — so a
 // transfer that moves nothing for `stallMs` is given up, and the requests on both sides with it.
 import { type Readable, Transform } from 'node:stream';
+import { StudioError } from '../ipc/errors';
 
 export const DEFAULT_STALL_MS = 30_000;
 
@@ -58,6 +59,28 @@ export function watchTransfer(
     if (!meter.destroyed) meter.destroy();
   };
   return { meter, signal, stop, abort: abortNow };
+}
+
+/** One transfer under a watch: given up when it stalls, or as a cancellation when `cancel` fires. */
+export async function watched(
+  onBytes: (n: number) => void,
+  stallMs: number,
+  cancel: AbortSignal,
+  fn: (watch: Watch) => Promise<void>,
+): Promise<void> {
+  const watch = watchTransfer(onBytes, stallMs, cancel);
+  try {
+    await fn(watch);
+  } catch (e) {
+    const why = watch.signal.reason;
+    // Whichever side failed, the other request and its stream end too (no paused stream left).
+    watch.abort(e);
+    // The user's cancel ends the transfer in flight: it is a cancellation, not a failure.
+    if (cancel.aborted) throw new StudioError('cancelled', 'cancelled');
+    throw why instanceof TransferStalled ? why : e;
+  } finally {
+    watch.stop();
+  }
 }
 
 /**
