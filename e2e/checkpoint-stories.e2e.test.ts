@@ -1,53 +1,35 @@
 // Stories 1 and 2 by clicking, in Chromium, against the private engine: the number printer
 // resumes after a restore; three warm redis clones from one dialog.
 import fs from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  Containers,
-  COUNTER_SCRIPT,
+  COUNTER,
+  counted,
   counterValues,
-  dockerFor,
   eventually,
   execIn,
   redisCommand,
-  testbed,
+  redisUp,
+  testbedFixture,
   uniqueName,
 } from '../testbed/support';
 import {
   checkpointFromUi,
-  closeSession,
+  expectNoPageErrors,
   openContainer,
-  openTestbedSession,
-  pageErrors,
-  type RunningApp,
   screenshot,
   startCloneFromUi,
+  useTestbedSession,
 } from './harness';
 
-const tb = testbed();
-const docker = dockerFor(tb.dockerHost);
-const containers = new Containers(docker);
-let app: RunningApp;
-let browser: Browser;
-let page: Page;
-
-beforeAll(async () => {
-  ({ app, browser, page } = await openTestbedSession(tb.dockerHost));
-});
-
-afterAll(async () => {
-  await closeSession({ app, browser });
-  const clones = await docker.listContainers({
-    all: true,
-    filters: { label: ['dev.checkpointstudio.clone-of'] },
-  });
-  for (const c of clones) containers.adopt(c.Id);
+const { tb, docker, containers } = testbedFixture();
+const s = useTestbedSession(tb.dockerHost, async () => {
+  await containers.adoptClones();
   await containers.cleanup();
 });
 
 const logValues = async () =>
-  ((await page.locator('[data-log-lines]').textContent()) ?? '')
+  ((await s.page.locator('[data-log-lines]').textContent()) ?? '')
     .split('\n')
     .filter((l) => /^\d+$/.test(l.trim()))
     .map(Number);
@@ -55,27 +37,27 @@ const logValues = async () =>
 describe('checkpoint stories in the UI', () => {
   it('story 1: checkpoint the number printer, restore it, the count goes on', async () => {
     const name = uniqueName('e2e-printer');
-    const c = await containers.run({ name, image: tb.busyboxImage, cmd: ['sh', '-c', COUNTER_SCRIPT] });
-    await eventually(async () => (await counterValues(docker, c.id)).length >= 3, 15_000, 'counting');
-    await openContainer(page, name);
-    await page.getByText('No checkpoints yet').waitFor();
+    const c = await containers.run({ name, image: tb.busyboxImage, cmd: COUNTER });
+    await counted(docker, c.id, 3);
+    await openContainer(s.page, name);
+    await s.page.getByText('No checkpoints yet').waitFor();
     await eventually(async () => (await logValues()).length >= 3, 10_000, 'the log pane to show the count');
 
-    await checkpointFromUi(page, 'e2e-pause', { leaveRunning: false });
-    await page.locator('#container-title .badge-exited').waitFor({ timeout: 10_000 });
+    await checkpointFromUi(s.page, 'e2e-pause', { leaveRunning: false });
+    await s.page.locator('#container-title .badge-exited').waitFor({ timeout: 10_000 });
     const atStop = (await counterValues(docker, c.id)).at(-1)!;
-    await page
+    await s.page
       .locator('[data-processes]')
       .getByText(/sh, sleep|sleep, sh/)
       .waitFor({ timeout: 15_000 });
-    await page.locator('[data-marker="e2e-pause"]').waitFor();
+    await s.page.locator('[data-marker="e2e-pause"]').waitFor();
 
-    await page.getByRole('button', { name: 'Restore', exact: true }).click();
-    await page
+    await s.page.getByRole('button', { name: 'Restore', exact: true }).click();
+    await s.page
       .locator('.op-status')
       .getByText(/Restored e2e-pause/)
       .waitFor({ timeout: 30_000 });
-    await page.locator('#container-title .badge-running').waitFor({ timeout: 10_000 });
+    await s.page.locator('#container-title .badge-running').waitFor({ timeout: 10_000 });
     // The log pane, following across the stop and the restore, shows the count going on.
     const shown = await eventually(
       async () => {
@@ -89,30 +71,26 @@ describe('checkpoint stories in the UI', () => {
     expect(shown.slice(0, 3)).toEqual([atStop, atStop + 1, atStop + 2]);
     // And the engine's own log agrees: the count never started again from 0.
     expect((await counterValues(docker, c.id)).lastIndexOf(0)).toBe(0);
-    const file = await screenshot(page, 'story1-timeline-restored');
+    const file = await screenshot(s.page, 'story1-timeline-restored');
     expect(fs.statSync(file).size).toBeGreaterThan(10_000);
   });
 
   it('story 2: three warm redis clones from one dialog', async () => {
     const name = uniqueName('e2e-redis');
     const src = await containers.run({ name, image: tb.redisImage, network: tb.network, ports: [6379] });
-    await eventually(
-      async () => (await execIn(docker, src.id, ['redis-cli', 'ping'])) === 'PONG',
-      15_000,
-      'redis up',
-    );
+    await redisUp(docker, src.id, 'redis up');
     await execIn(docker, src.id, ['redis-cli', 'set', 'warm', 'yes']);
     await execIn(docker, src.id, [
       'sh',
       '-c',
       'seq 1 3000 | sed "s/.*/SET key:& &/" | redis-cli > /dev/null',
     ]);
-    await openContainer(page, name);
+    await openContainer(s.page, name);
 
-    await checkpointFromUi(page, 'warm', { leaveRunning: true });
+    await checkpointFromUi(s.page, 'warm', { leaveRunning: true });
 
-    await page.getByRole('button', { name: 'Clone…' }).click();
-    const dialog = page.locator('dialog[open]');
+    await s.page.getByRole('button', { name: 'Clone…' }).click();
+    const dialog = s.page.locator('dialog[open]');
     // A taken name is caught before anything starts.
     await dialog.getByLabel('Name prefix').fill(name.replace(/-[^-]+$/, ''));
     await dialog.getByLabel('How many').fill('3');
@@ -130,7 +108,7 @@ describe('checkpoint stories in the UI', () => {
     await dialog.getByRole('button', { name: 'Clone 3' }).click();
     await dialog.locator('[data-clone-status]').getByText('3 clones running.').waitFor({ timeout: 60_000 });
     await expect(dialog.locator('tr[data-state="running"]').count()).resolves.toBe(3);
-    const file = await screenshot(page, 'story2-clone-result');
+    const file = await screenshot(s.page, 'story2-clone-result');
     expect(fs.statSync(file).size).toBeGreaterThan(10_000);
 
     for (let i = 1; i <= 3; i++) {
@@ -143,17 +121,17 @@ describe('checkpoint stories in the UI', () => {
     }
     await dialog.getByRole('button', { name: 'Close' }).click();
     // The clones are in the live list.
-    await page.keyboard.press('Alt+1');
-    await page.getByPlaceholder('Filter').fill(okPrefix);
-    await expect(page.locator('tbody tr').count()).resolves.toBe(3);
-    expect(pageErrors(page).filter((e) => !/Failed to load resource/.test(e))).toEqual([]);
+    await s.page.keyboard.press('Alt+1');
+    await s.page.getByPlaceholder('Filter').fill(okPrefix);
+    await expect(s.page.locator('tbody tr').count()).resolves.toBe(3);
+    expectNoPageErrors(s.page);
   });
 
   it('a clone of 10 cancelled from its dialog leaves nothing behind', async () => {
     const name = uniqueName('e2e-cancel');
-    await containers.run({ name, image: tb.busyboxImage, cmd: ['sh', '-c', COUNTER_SCRIPT] });
-    await openContainer(page, name);
-    await checkpointFromUi(page, 'base', { leaveRunning: true });
+    await containers.run({ name, image: tb.busyboxImage, cmd: COUNTER });
+    await openContainer(s.page, name);
+    await checkpointFromUi(s.page, 'base', { leaveRunning: true });
     // The user's containers (the app's helpers come and go on their own): none added in the end.
     const users = async () =>
       JSON.stringify(
@@ -163,13 +141,13 @@ describe('checkpoint stories in the UI', () => {
           .sort(),
       );
     const before = await users();
-    const dialog = await startCloneFromUi(page, uniqueName('cancel'), 10);
+    const dialog = await startCloneFromUi(s.page, uniqueName('cancel'), 10);
     await dialog.locator('[data-cancel-op]').click();
     await dialog
       .locator('[data-clone-status]')
       .getByText(/was cancelled/)
       .waitFor({ timeout: 60_000 });
-    await screenshot(page, 'clone-cancelled');
+    await screenshot(s.page, 'clone-cancelled');
     await dialog.getByRole('button', { name: 'Close' }).click();
     await eventually(async () => (await users()) === before, 30_000, 'every clone gone');
     await eventually(

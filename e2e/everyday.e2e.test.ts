@@ -3,45 +3,14 @@
 // confirmation naming them and each result reported; the source's checkpoint counted in its row.
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  Containers,
-  COUNTER_SCRIPT,
-  counterValues,
-  dockerFor,
-  eventually,
-  testbed,
-  uniqueName,
-} from '../testbed/support';
-import {
-  closeSession,
-  openTestbedSession,
-  pageErrors,
-  type RunningApp,
-  screenshot,
-  startCloneFromUi,
-} from './harness';
+import { describe, expect, it } from 'vitest';
+import { COUNTER, counted, counterValues, eventually, testbedFixture, uniqueName } from '../testbed/support';
+import { expectNoPageErrors, screenshot, startCloneFromUi, useTestbedSession } from './harness';
 
-const tb = testbed();
-const docker = dockerFor(tb.dockerHost);
-const containers = new Containers(docker);
+const { tb, docker, containers } = testbedFixture();
 const BIN = path.resolve(__dirname, '..', 'bin', 'checkpoint-studio.js');
-let app: RunningApp;
-let browser: Browser;
-let page: Page;
-
-beforeAll(async () => {
-  ({ app, browser, page } = await openTestbedSession(tb.dockerHost));
-});
-
-afterAll(async () => {
-  await closeSession({ app, browser });
-  const left = await docker.listContainers({
-    all: true,
-    filters: { label: ['dev.checkpointstudio.clone-of'] },
-  });
-  for (const c of left) containers.adopt(c.Id);
+const s = useTestbedSession(tb.dockerHost, async () => {
+  await containers.adoptClones();
   await containers.cleanup();
 });
 
@@ -50,11 +19,11 @@ describe('the container list', () => {
     const source = await containers.run({
       name: uniqueName('warm'),
       image: tb.busyboxImage,
-      cmd: ['sh', '-c', COUNTER_SCRIPT],
+      cmd: COUNTER,
     });
-    await eventually(async () => (await counterValues(docker, source.id)).length >= 2, 15_000, 'counting');
+    await counted(docker, source.id, 2);
     // The command line beside the running app, on the same catalog: as a user would use both.
-    const env = { ...process.env, DOCKER_HOST: tb.dockerHost, CHECKPOINT_STUDIO_HOME: app.dataDir };
+    const env = { ...process.env, DOCKER_HOST: tb.dockerHost, CHECKPOINT_STUDIO_HOME: s.app.dataDir };
     execFileSync(process.execPath, [BIN, 'checkpoint', source.name, '--name', 'warm', '--leave-running'], {
       env,
     });
@@ -77,9 +46,9 @@ describe('the container list', () => {
       { env },
     );
 
-    await page.goto(`${app.origin}/#/containers`);
-    await page.getByLabel('Filter containers').fill(prefix);
-    const rows = page.locator(`tbody tr[data-name^="${prefix}"]`);
+    await s.page.goto(`${s.app.origin}/#/containers`);
+    await s.page.getByLabel('Filter containers').fill(prefix);
+    const rows = s.page.locator(`tbody tr[data-name^="${prefix}"]`);
     await eventually(async () => (await rows.count()) === 10, 20_000, 'ten clones listed');
     // Sorted as people count.
     expect(await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-name')))).toEqual(
@@ -87,15 +56,15 @@ describe('the container list', () => {
     );
     await rows.first().click();
     await rows.last().click({ modifiers: ['Shift'] });
-    const bar = page.locator('[data-bulk-bar]');
+    const bar = s.page.locator('[data-bulk-bar]');
     await expect(bar.locator('.bulk-count').textContent()).resolves.toBe('10 selected');
-    await expect(page.locator('tbody tr[aria-selected="true"]').count()).resolves.toBe(10);
-    await screenshot(page, 'bulk-selected');
+    await expect(s.page.locator('tbody tr[aria-selected="true"]').count()).resolves.toBe(10);
+    await screenshot(s.page, 'bulk-selected');
 
     await bar.getByRole('button', { name: 'Remove…' }).click();
-    const confirm = page.getByRole('dialog', { name: 'Remove 10 containers?' });
+    const confirm = s.page.getByRole('dialog', { name: 'Remove 10 containers?' });
     await expect(confirm.textContent()).resolves.toContain(`${prefix}-1`);
-    await screenshot(page, 'bulk-remove-confirm');
+    await screenshot(s.page, 'bulk-remove-confirm');
     await confirm.getByRole('button', { name: 'Remove 10' }).click();
     await eventually(async () => (await rows.count()) === 0, 30_000, 'the clones gone from the list');
     const left = await docker.listContainers({ all: true, filters: { name: [prefix] } });
@@ -103,17 +72,17 @@ describe('the container list', () => {
 
     // The source is still there; once its page has been opened (the app learns of checkpoints made
     // elsewhere there), its row counts its checkpoint.
-    await page.goto(`${app.origin}/#/container/testbed/${source.id}`);
-    await page.locator('[data-checkpoint-row="warm"]').waitFor({ timeout: 20_000 });
-    await page.goto(`${app.origin}/#/containers`);
-    await page.getByLabel('Filter containers').fill(source.name);
-    const sourceRow = page.locator(`tbody tr[data-name="${source.name}"]`);
+    await s.page.goto(`${s.app.origin}/#/container/testbed/${source.id}`);
+    await s.page.locator('[data-checkpoint-row="warm"]').waitFor({ timeout: 20_000 });
+    await s.page.goto(`${s.app.origin}/#/containers`);
+    await s.page.getByLabel('Filter containers').fill(source.name);
+    const sourceRow = s.page.locator(`tbody tr[data-name="${source.name}"]`);
     await eventually(
       async () => (await sourceRow.locator('[data-checkpoint-count]').textContent()) === '1',
       15_000,
       'the count',
     );
-    expect(pageErrors(page).filter((e) => !/Failed to load resource/.test(e))).toEqual([]);
+    expectNoPageErrors(s.page);
   });
 
   it('the keyboard alone: Space picks, Shift+Down extends, Esc drops, and a stop is reported per container', async () => {
@@ -131,22 +100,22 @@ describe('the container list', () => {
       ),
     );
     const common = base;
-    await page.goto(`${app.origin}/#/containers`);
-    await page.getByLabel('Filter containers').fill(common);
-    const rows = page.locator(`tbody tr[data-name^="${common}"]`);
+    await s.page.goto(`${s.app.origin}/#/containers`);
+    await s.page.getByLabel('Filter containers').fill(common);
+    const rows = s.page.locator(`tbody tr[data-name^="${common}"]`);
     await eventually(async () => (await rows.count()) === 3, 20_000, 'three listed');
-    await page.getByLabel('Filter containers').press('ArrowDown');
-    await page.keyboard.press('Space');
-    await page.keyboard.press('Shift+ArrowDown');
-    await page.keyboard.press('Shift+ArrowDown');
-    const bar = page.locator('[data-bulk-bar]');
+    await s.page.getByLabel('Filter containers').press('ArrowDown');
+    await s.page.keyboard.press('Space');
+    await s.page.keyboard.press('Shift+ArrowDown');
+    await s.page.keyboard.press('Shift+ArrowDown');
+    const bar = s.page.locator('[data-bulk-bar]');
     await expect(bar.locator('.bulk-count').textContent()).resolves.toBe('3 selected');
     await bar.getByRole('button', { name: 'Stop', exact: true }).click();
     await bar.locator('[data-bulk-result="stop"]').waitFor({ timeout: 30_000 });
     await expect(bar.locator('[data-bulk-result="stop"]').textContent()).resolves.toContain('3 stopped');
     for (const n of names) expect((await docker.getContainer(n).inspect()).State.Running).toBe(false);
     await rows.first().focus();
-    await page.keyboard.press('Escape');
+    await s.page.keyboard.press('Escape');
     await expect(bar.count()).resolves.toBe(0);
   });
 
@@ -154,10 +123,10 @@ describe('the container list', () => {
     const source = await containers.run({
       name: uniqueName('grp'),
       image: tb.busyboxImage,
-      cmd: ['sh', '-c', COUNTER_SCRIPT],
+      cmd: COUNTER,
     });
-    await eventually(async () => (await counterValues(docker, source.id)).length >= 2, 15_000, 'counting');
-    const env = { ...process.env, DOCKER_HOST: tb.dockerHost, CHECKPOINT_STUDIO_HOME: app.dataDir };
+    await counted(docker, source.id, 2);
+    const env = { ...process.env, DOCKER_HOST: tb.dockerHost, CHECKPOINT_STUDIO_HOME: s.app.dataDir };
     const cli = (...args: string[]) =>
       execFileSync(process.execPath, [BIN, ...args], { env, encoding: 'utf8' });
     cli('checkpoint', source.name, '--name', 'warm', '--leave-running');
@@ -183,31 +152,31 @@ describe('the container list', () => {
     );
 
     // The list: one row for the source, its clones folded under it until opened.
-    await page.goto(`${app.origin}/#/containers`);
-    await page.getByLabel('Filter containers').fill(source.name);
-    const rows = page.locator(`tbody tr[data-name^="${source.name}"]`);
-    const toggle = page.locator(`[data-clone-toggle="${source.name}"]`);
+    await s.page.goto(`${s.app.origin}/#/containers`);
+    await s.page.getByLabel('Filter containers').fill(source.name);
+    const rows = s.page.locator(`tbody tr[data-name^="${source.name}"]`);
+    const toggle = s.page.locator(`[data-clone-toggle="${source.name}"]`);
     await toggle.waitFor({ timeout: 20_000 });
     await expect(toggle.textContent()).resolves.toContain('4 clones');
     await expect(rows.count()).resolves.toBe(1);
     await toggle.click();
     await eventually(async () => (await rows.count()) === 5, 5_000, 'the group opened');
-    await expect(page.locator('tbody td.clone-name').count()).resolves.toBe(4);
+    await expect(s.page.locator('tbody td.clone-name').count()).resolves.toBe(4);
 
     // The source's page: "4 clones of warm", removed in one go.
-    await page.goto(`${app.origin}/#/container/testbed/${source.id}`);
-    const group = page.locator('[data-clone-group="warm"]');
+    await s.page.goto(`${s.app.origin}/#/container/testbed/${source.id}`);
+    const group = s.page.locator('[data-clone-group="warm"]');
     await group.waitFor({ timeout: 20_000 });
     await expect(group.locator('.bulk-count').textContent()).resolves.toBe('4 clones of warm · 4 running');
-    await screenshot(page, 'clone-group');
+    await screenshot(s.page, 'clone-group');
     await group.getByRole('button', { name: 'Remove all…' }).click();
-    const confirm = page.getByRole('dialog', { name: 'Remove 4 containers?' });
+    const confirm = s.page.getByRole('dialog', { name: 'Remove 4 containers?' });
     await confirm.getByRole('button', { name: 'Remove 4' }).click();
     await group.waitFor({ state: 'detached', timeout: 30_000 });
     expect(await docker.listContainers({ all: true, filters: { name: [`${source.name}-c-`] } })).toEqual([]);
 
     // The clone dialog's result: the two it just made, removed with one click.
-    const dialog = await startCloneFromUi(page, `${source.name}-d`, 2);
+    const dialog = await startCloneFromUi(s.page, `${source.name}-d`, 2);
     const removeThese = dialog.getByRole('button', { name: 'Remove these 2' });
     await removeThese.waitFor({ timeout: 60_000 });
     await removeThese.click();
@@ -224,59 +193,59 @@ describe('the container list', () => {
     const base = uniqueName('lib');
     const [kept, removed] = await Promise.all(
       ['kept', 'removed'].map((n) =>
-        containers.run({ name: `${base}-${n}`, image: tb.busyboxImage, cmd: ['sh', '-c', COUNTER_SCRIPT] }),
+        containers.run({ name: `${base}-${n}`, image: tb.busyboxImage, cmd: COUNTER }),
       ),
     );
     for (const [c, times] of [
       [kept!, 2],
       [removed!, 1],
     ] as const) {
-      await page.goto(`${app.origin}/#/container/testbed/${c.id}`);
+      await s.page.goto(`${s.app.origin}/#/container/testbed/${c.id}`);
       for (let i = 1; i <= times; i++) {
-        await page.locator('[data-checkpoint-now]').click();
+        await s.page.locator('[data-checkpoint-now]').click();
         await eventually(
-          async () => (await page.locator('[data-checkpoint-row]').count()) === i,
+          async () => (await s.page.locator('[data-checkpoint-row]').count()) === i,
           30_000,
           `checkpoint ${i} of ${c.name}`,
         );
-        await page.locator('[data-op-done="yes"]').waitFor({ timeout: 30_000 });
+        await s.page.locator('[data-op-done="yes"]').waitFor({ timeout: 30_000 });
       }
     }
     await docker.getContainer(removed!.id).remove({ force: true });
 
-    await page.goto(`${app.origin}/#/library`);
-    await page.getByLabel('Filter by container').fill(base);
-    const rows = page.locator('tbody tr[data-library-row]');
+    await s.page.goto(`${s.app.origin}/#/library`);
+    await s.page.getByLabel('Filter by container').fill(base);
+    const rows = s.page.locator('tbody tr[data-library-row]');
     await eventually(async () => (await rows.count()) === 3, 15_000, 'three checkpoints listed');
     await eventually(
-      async () => (await page.locator('tbody tr[data-kept="gone"]').count()) === 1,
+      async () => (await s.page.locator('tbody tr[data-kept="gone"]').count()) === 1,
       15_000,
       "the removed container's checkpoint shown as gone (Docker removes them with it)",
     );
-    expect(Number(await page.locator('[data-disk-total]').getAttribute('data-disk-total'))).toBeGreaterThan(
+    expect(Number(await s.page.locator('[data-disk-total]').getAttribute('data-disk-total'))).toBeGreaterThan(
       0,
     );
-    await page.getByLabel('Kept').selectOption('gone');
+    await s.page.getByLabel('Kept').selectOption('gone');
     await expect(rows.count()).resolves.toBe(1);
-    await page.getByLabel('Kept').selectOption('');
-    await page.getByRole('button', { name: /^Size/ }).click();
-    await screenshot(page, 'library');
+    await s.page.getByLabel('Kept').selectOption('');
+    await s.page.getByRole('button', { name: /^Size/ }).click();
+    await screenshot(s.page, 'library');
 
     // Enter opens one in the inspector.
-    await page.locator('tbody tr[data-kept="engine"]').first().focus();
-    await page.keyboard.press('Enter');
-    await page.waitForURL(/#\/inspect\/engine\/testbed\//);
-    await page.locator('[data-inspect-tab], .inspect-view, h1').first().waitFor();
-    await page.goBack();
-    await page.getByLabel('Filter by container').fill(base);
+    await s.page.locator('tbody tr[data-kept="engine"]').first().focus();
+    await s.page.keyboard.press('Enter');
+    await s.page.waitForURL(/#\/inspect\/engine\/testbed\//);
+    await s.page.locator('[data-inspect-tab], .inspect-view, h1').first().waitFor();
+    await s.page.goBack();
+    await s.page.getByLabel('Filter by container').fill(base);
     await eventually(async () => (await rows.count()) === 3, 15_000, 'listed again');
 
     await rows.first().click();
     await rows.last().click({ modifiers: ['Shift'] });
-    await page.locator('[data-library-bar]').getByRole('button', { name: 'Delete…' }).click();
-    const confirm = page.getByRole('dialog', { name: 'Delete 3 checkpoints?' });
+    await s.page.locator('[data-library-bar]').getByRole('button', { name: 'Delete…' }).click();
+    const confirm = s.page.getByRole('dialog', { name: 'Delete 3 checkpoints?' });
     await confirm.getByRole('button', { name: 'Delete 3' }).click();
-    const result = page.locator('[data-library-result]');
+    const result = s.page.locator('[data-library-result]');
     await result.waitFor({ timeout: 30_000 });
     await expect(result.textContent()).resolves.toBe('3 deleted.');
     await eventually(async () => (await rows.count()) === 0, 10_000, 'none left');
@@ -290,31 +259,31 @@ describe('the container list', () => {
     const c = await containers.run({
       name: uniqueName('oneclick'),
       image: tb.busyboxImage,
-      cmd: ['sh', '-c', COUNTER_SCRIPT],
+      cmd: COUNTER,
     });
-    await eventually(async () => (await counterValues(docker, c.id)).length >= 2, 15_000, 'counting');
-    await page.goto(`${app.origin}/#/container/testbed/${c.id}`);
-    const now = page.locator('[data-checkpoint-now]');
+    await counted(docker, c.id, 2);
+    await s.page.goto(`${s.app.origin}/#/container/testbed/${c.id}`);
+    const now = s.page.locator('[data-checkpoint-now]');
     await expect(now.textContent()).resolves.toContain('keeps running');
     await now.click();
-    await page
+    await s.page
       .locator('.op-status')
       .getByText(/Checkpoint cp-.* saved/)
       .waitFor({ timeout: 30_000 });
-    await expect(page.locator('[data-checkpoint-row]').count()).resolves.toBe(1);
+    await expect(s.page.locator('[data-checkpoint-row]').count()).resolves.toBe(1);
     expect((await docker.getContainer(c.id).inspect()).State.Running).toBe(true);
     // Docker keeps no CRIU statistics: the downtime is bounded by the app's own measurement.
-    await expect(page.locator('[data-downtime]').textContent()).resolves.toMatch(
+    await expect(s.page.locator('[data-downtime]').textContent()).resolves.toMatch(
       /^at most \d+(\.\d+)? m?s: /,
     );
-    await screenshot(page, 'one-click-checkpoint');
+    await screenshot(s.page, 'one-click-checkpoint');
 
     // The dialog, from the menu beside it: this time the container stops, and that is remembered.
-    await page.getByRole('button', { name: 'Checkpoint…', exact: true }).click();
-    await page.getByLabel('Name', { exact: true }).fill('before-stop');
-    await page.getByLabel(/Leave it running/).uncheck();
-    await page.getByRole('button', { name: 'Checkpoint', exact: true }).click();
-    await page
+    await s.page.getByRole('button', { name: 'Checkpoint…', exact: true }).click();
+    await s.page.getByLabel('Name', { exact: true }).fill('before-stop');
+    await s.page.getByLabel(/Leave it running/).uncheck();
+    await s.page.getByRole('button', { name: 'Checkpoint', exact: true }).click();
+    await s.page
       .locator('.op-status')
       .getByText(/Checkpoint before-stop saved/)
       .waitFor({ timeout: 30_000 });
@@ -327,7 +296,7 @@ describe('the container list', () => {
 
     // Stopped: one click brings it back from the newest checkpoint, and it counts on.
     const last = (await counterValues(docker, c.id)).at(-1)!;
-    await page.getByRole('button', { name: 'Restore newest' }).click();
+    await s.page.getByRole('button', { name: 'Restore newest' }).click();
     await eventually(
       async () => (await docker.getContainer(c.id).inspect()).State.Running,
       30_000,
@@ -339,6 +308,6 @@ describe('the container list', () => {
       'counting on',
     );
     // Back to the default for the other tests in this browser.
-    await page.evaluate("localStorage.removeItem('checkpoint-studio.leave-running')");
+    await s.page.evaluate("localStorage.removeItem('checkpoint-studio.leave-running')");
   });
 });

@@ -2,85 +2,76 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Containers, COUNTER_SCRIPT, dockerFor, testbed, uniqueName } from '../testbed/support';
-import { launchBrowser, openApp, pageErrors, screenshot, startApp, type RunningApp } from './harness';
+import { describe, expect, it } from 'vitest';
+import { COUNTER, testbedFixture, uniqueName } from '../testbed/support';
+import { expectNoPageErrors, launchBrowser, openApp, screenshot, startApp, useSession } from './harness';
 
-const tb = testbed();
-const containers = new Containers(dockerFor(tb.dockerHost));
-let app: RunningApp;
-let browser: Browser;
-let page: Page;
+const { tb, containers } = testbedFixture();
 let counterName: string;
-
-beforeAll(async () => {
-  counterName = uniqueName('e2e-counter');
-  await containers.run({ name: counterName, image: tb.busyboxImage, cmd: ['sh', '-c', COUNTER_SCRIPT] });
-  app = await startApp([`testbed:Test bed=${tb.dockerHost}`]);
-  browser = await launchBrowser();
-  page = await openApp(browser, app);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-  await containers.cleanup();
-});
+const s = useSession(
+  async (s) => {
+    counterName = uniqueName('e2e-counter');
+    await containers.run({ name: counterName, image: tb.busyboxImage, cmd: COUNTER });
+    s.app = await startApp([`testbed:Test bed=${tb.dockerHost}`]);
+    s.browser = await launchBrowser();
+    s.page = await openApp(s.browser, s.app);
+  },
+  () => containers.cleanup(),
+);
 
 describe('browser mode, end to end', () => {
   it('gives nothing without a session; the link worked once and left the address bar', async () => {
-    const shell = await fetch(app.origin + '/');
+    const shell = await fetch(s.app.origin + '/');
     expect(shell.status).toBe(200);
     expect(await shell.text()).not.toContain('cs-session');
-    const call = await fetch(app.origin + '/api/call/engines.list', {
+    const call = await fetch(s.app.origin + '/api/call/engines.list', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: '{}',
     });
     expect(call.status).toBe(401);
-    expect((await fetch(app.origin + '/?token=not-the-token', { redirect: 'manual' })).status).toBe(401);
+    expect((await fetch(s.app.origin + '/?token=not-the-token', { redirect: 'manual' })).status).toBe(401);
     // openApp opened the printed link: it is spent, and the page no longer shows it.
-    expect((await fetch(app.url, { redirect: 'manual' })).status).toBe(401);
-    await page.locator('.engine.selected').waitFor();
-    expect(page.url()).toBe(`${app.origin}/`);
-    expect(await page.evaluate('document.cookie')).toBe('');
+    expect((await fetch(s.app.url, { redirect: 'manual' })).status).toBe(401);
+    await s.page.locator('.engine.selected').waitFor();
+    expect(s.page.url()).toBe(`${s.app.origin}/`);
+    expect(await s.page.evaluate('document.cookie')).toBe('');
   });
 
   it('lists the running busybox container, live', async () => {
-    const row = page.locator(`tr[data-name="${counterName}"]`);
+    const row = s.page.locator(`tr[data-name="${counterName}"]`);
     await row.waitFor({ timeout: 15_000 });
     await expect(row.locator('.badge').textContent()).resolves.toBe('Up');
     await expect(row.textContent()).resolves.toContain(tb.busyboxImage);
     // The test bed engine is selected and online.
-    await expect(page.locator('.engine.selected .engine-name').textContent()).resolves.toBe('Test bed');
+    await expect(s.page.locator('.engine.selected .engine-name').textContent()).resolves.toBe('Test bed');
 
     // A container started now appears without a reload, and its stop shows too.
     const lateName = uniqueName('e2e-late');
     const late = await containers.run({ name: lateName, image: tb.busyboxImage, cmd: ['sleep', '600'] });
-    const lateRow = page.locator(`tr[data-name="${lateName}"]`);
+    const lateRow = s.page.locator(`tr[data-name="${lateName}"]`);
     await lateRow.waitFor({ timeout: 10_000 });
     await containers.docker.getContainer(late.id).stop({ t: 0 });
-    await page.locator(`tr[data-name="${lateName}"] .badge-exited`).waitFor({ timeout: 10_000 });
+    await s.page.locator(`tr[data-name="${lateName}"] .badge-exited`).waitFor({ timeout: 10_000 });
 
     // Keyboard: "/" focuses the filter, typing narrows the list.
-    await page.keyboard.press('/');
-    await page.keyboard.type(counterName);
-    await expect(page.locator('tbody tr').count()).resolves.toBe(1);
-    await page.keyboard.press('Escape');
+    await s.page.keyboard.press('/');
+    await s.page.keyboard.type(counterName);
+    await expect(s.page.locator('tbody tr').count()).resolves.toBe(1);
+    await s.page.keyboard.press('Escape');
     await row.waitFor();
-    const file = await screenshot(page, 'foundation-container-list');
+    const file = await screenshot(s.page, 'foundation-container-list');
     expect(fs.statSync(file).size).toBeGreaterThan(10_000);
   });
 
   it('shows the CRIU line on the doctor page', async () => {
-    await page.keyboard.press('Alt+2');
-    const criu = page.locator('[data-item="criu.version"]');
+    await s.page.keyboard.press('Alt+2');
+    const criu = s.page.locator('[data-item="criu.version"]');
     await criu.waitFor({ timeout: 30_000 });
     await expect(criu.textContent()).resolves.toMatch(/CRIU 4\.2\.\d+/);
-    await page.locator('[data-item="criu.check"]').getByText('Looks good.').waitFor();
-    await expect(page.locator('[data-item="kernel.soft_dirty"].doctor-warning').count()).resolves.toBe(1);
-    const file = await screenshot(page, 'foundation-doctor');
+    await s.page.locator('[data-item="criu.check"]').getByText('Looks good.').waitFor();
+    await expect(s.page.locator('[data-item="kernel.soft_dirty"].doctor-warning').count()).resolves.toBe(1);
+    const file = await screenshot(s.page, 'foundation-doctor');
     expect(fs.statSync(file).size).toBeGreaterThan(10_000);
   });
 
@@ -93,17 +84,17 @@ describe('browser mode, end to end', () => {
     const old = (Date.now() - 20 * 60_000) / 1000;
     fs.utimesSync(leftover, old, old);
     try {
-      await page.keyboard.press('Alt+2');
-      await page.getByRole('button', { name: 'Check again' }).click();
-      const item = page.locator('[data-item="engine.leaked-restores"].doctor-warning');
+      await s.page.keyboard.press('Alt+2');
+      await s.page.getByRole('button', { name: 'Check again' }).click();
+      const item = s.page.locator('[data-item="engine.leaked-restores"].doctor-warning');
       await item.waitFor({ timeout: 30_000 });
       await expect(item.textContent()).resolves.toMatch(/containerd left \d+ copies/);
-      await screenshot(page, 'doctor-leftovers');
+      await screenshot(s.page, 'doctor-leftovers');
       await item.locator('[data-clean-leftovers]').click();
-      await page.locator('[data-cleaned]').waitFor({ timeout: 30_000 });
-      await expect(page.locator('[data-cleaned]').textContent()).resolves.toMatch(/^Removed [1-9]\d* /);
+      await s.page.locator('[data-cleaned]').waitFor({ timeout: 30_000 });
+      await expect(s.page.locator('[data-cleaned]').textContent()).resolves.toMatch(/^Removed [1-9]\d* /);
       expect(fs.existsSync(leftover)).toBe(false);
-      await page.locator('[data-item="engine.leaked-restores"].doctor-ok').waitFor({ timeout: 30_000 });
+      await s.page.locator('[data-item="engine.leaked-restores"].doctor-ok').waitFor({ timeout: 30_000 });
     } finally {
       fs.rmSync(leftover, { recursive: true, force: true });
     }
@@ -112,7 +103,7 @@ describe('browser mode, end to end', () => {
   it('a page on another local port can neither crash the server, nor borrow its session, nor lock it out', async () => {
     // The attacker: an ordinary page served from another port of 127.0.0.1 (the same site, for
     // cookies), opened in the same browser as the user's signed-in tab.
-    const studio = app.origin;
+    const studio = s.app.origin;
     const attacker = http.createServer((_req, res) => {
       res.writeHead(200, { 'content-type': 'text/html' });
       res.end(`<!doctype html><title>attacker</title><body>
@@ -133,7 +124,7 @@ describe('browser mode, end to end', () => {
         </script></body>`);
     });
     await new Promise<void>((r) => attacker.listen(0, '127.0.0.1', r));
-    const evil = await browser.newPage();
+    const evil = await s.browser.newPage();
     try {
       await evil.goto(`http://127.0.0.1:${(attacker.address() as AddressInfo).port}/`);
       await evil.waitForFunction('window.result().hits.length >= 2', null, { timeout: 15_000 });
@@ -154,12 +145,12 @@ describe('browser mode, end to end', () => {
       attacker.close();
     }
     // The server is alive, and the user's tab — tossed cookies and all — still works.
-    await page.keyboard.press('Alt+1');
-    await page.reload();
-    const row = page.locator(`tr[data-name="${counterName}"]`);
+    await s.page.keyboard.press('Alt+1');
+    await s.page.reload();
+    const row = s.page.locator(`tr[data-name="${counterName}"]`);
     await row.waitFor({ timeout: 15_000 });
     // In the page: its own session, from its own storage, still opens the API.
-    const res = await page.evaluate(`fetch('/api/call/engines.list', {
+    const res = await s.page.evaluate(`fetch('/api/call/engines.list', {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-studio-session': sessionStorage.getItem('cs-session') },
       body: '{}',
@@ -169,18 +160,18 @@ describe('browser mode, end to end', () => {
 
   it('"New tab" signs in a second tab with a fresh one-time link', async () => {
     const [second] = await Promise.all([
-      page.context().waitForEvent('page'),
-      page.locator('[data-new-tab]').click(),
+      s.page.context().waitForEvent('page'),
+      s.page.locator('[data-new-tab]').click(),
     ]);
     await second.locator('.engine.selected').waitFor({ timeout: 15_000 });
-    expect(second.url()).toBe(`${app.origin}/`);
+    expect(second.url()).toBe(`${s.app.origin}/`);
     await second.close();
   });
 
   it('logged nothing with the token, and the page had no errors', () => {
-    expect(app.output()).toContain('POST /api/call/containers.list 200');
-    expect(app.output().split(app.url).length - 1).toBe(1); // printed once, as the URL to open
-    expect(app.output().replace(app.url, '')).not.toContain(app.token);
-    expect(pageErrors(page).filter((e) => !/401|Failed to load resource/.test(e))).toEqual([]);
+    expect(s.app.output()).toContain('POST /api/call/containers.list 200');
+    expect(s.app.output().split(s.app.url).length - 1).toBe(1); // printed once, as the URL to open
+    expect(s.app.output().replace(s.app.url, '')).not.toContain(s.app.token);
+    expectNoPageErrors(s.page, /401|Failed to load resource/);
   });
 });

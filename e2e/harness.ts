@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { afterAll, beforeAll, expect } from 'vitest';
 
 const ROOT = path.resolve(__dirname, '..');
 export const ARTIFACTS = path.join(ROOT, 'artifacts', 'screenshots');
@@ -103,6 +104,11 @@ export function pageErrors(page: Page): string[] {
   return (page as Page & { errors?: string[] }).errors ?? [];
 }
 
+/** The page logged no error but failed loads (and whatever else `ignored` matches). */
+export function expectNoPageErrors(page: Page, ignored = /Failed to load resource/): void {
+  expect(pageErrors(page).filter((e) => !ignored.test(e))).toEqual([]);
+}
+
 /** The whole page, or only `part` of it (a long page would shrink what matters to nothing). */
 export async function screenshot(page: Page, name: string, part?: Locator): Promise<string> {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
@@ -188,4 +194,48 @@ export async function openTestbedSession(host: string): Promise<Session> {
 export async function closeSession(s: Partial<Session>): Promise<void> {
   await s.browser?.close();
   await s.app?.stop();
+}
+
+/**
+ * A session for the file's tests: `open` fills it in before them (field by field, so that what it
+ * opened is closed even if a later step fails), and after them it is closed and `cleanup` runs.
+ */
+export function useSession(
+  open: (s: Session) => Promise<unknown>,
+  cleanup?: () => Promise<unknown>,
+): Session {
+  const s = {} as Session;
+  beforeAll(() => open(s));
+  afterAll(async () => {
+    await closeSession(s);
+    await cleanup?.();
+  });
+  return s;
+}
+
+/** useSession with the app serving one engine as "Test bed" (openTestbedSession). */
+export function useTestbedSession(host: string, cleanup?: () => Promise<unknown>): Session {
+  return useSession(async (s) => Object.assign(s, await openTestbedSession(host)), cleanup);
+}
+
+/** A temporary folder for the file's tests, removed after them; its path from the first test on. */
+export function useTempDir(prefix: string): { path: string } {
+  const dir = { path: '' };
+  beforeAll(() => {
+    dir.path = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  });
+  afterAll(() => fs.rmSync(dir.path, { recursive: true, force: true }));
+  return dir;
+}
+
+/** Waits for a migration dialog to say `done`; a screenshot named `name` is taken if it never does. */
+export async function migrated(page: Page, dialog: Locator, done: string, name: string, timeout: number) {
+  await dialog
+    .locator('[data-migrate-status]')
+    .getByText(done)
+    .waitFor({ timeout })
+    .catch(async (e) => {
+      await screenshot(page, name);
+      throw e;
+    });
 }

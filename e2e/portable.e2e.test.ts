@@ -1,66 +1,46 @@
 // Checkpoints as files, in Chromium against the test bed: a checkpoint exported as a download, the
 // container removed, the archive dropped on the window (it opens in the inspector) and imported as
 // two containers that go on counting from where it stopped.
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  Containers,
-  COUNTER_SCRIPT,
+  COUNTER,
+  counted,
   counterValues,
-  dockerFor,
-  eventually,
-  testbed,
+  countsOn,
+  dockerCli,
+  testbedFixture,
   uniqueName,
 } from '../testbed/support';
-import { closeSession, openTestbedSession, pageErrors, type RunningApp, screenshot } from './harness';
+import { expectNoPageErrors, screenshot, useTempDir, useTestbedSession } from './harness';
 
-const tb = testbed();
-const docker = dockerFor(tb.dockerHost);
-const containers = new Containers(docker);
-let app: RunningApp;
-let browser: Browser;
-let page: Page;
-let tmp: string;
-
-beforeAll(async () => {
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-e2e-portable-'));
-  ({ app, browser, page } = await openTestbedSession(tb.dockerHost));
-});
-
-afterAll(async () => {
-  await closeSession({ app, browser });
-  await containers.cleanup();
-  fs.rmSync(tmp, { recursive: true, force: true });
-});
+const { tb, docker, containers } = testbedFixture();
+const tmp = useTempDir('cs-e2e-portable-');
+const s = useTestbedSession(tb.dockerHost, () => containers.cleanup());
 
 describe('checkpoints as files', () => {
   it('exports a checkpoint as a download, and imports it, dropped on the window, as two containers that count on', async () => {
     const name = uniqueName('e2e-export');
-    const c = await containers.run({ name, image: tb.busyboxImage, cmd: ['sh', '-c', COUNTER_SCRIPT] });
-    await eventually(async () => (await counterValues(docker, c.id)).length >= 3, 15_000, 'counting');
+    const c = await containers.run({ name, image: tb.busyboxImage, cmd: COUNTER });
+    await counted(docker, c.id, 3);
 
     // Left running, it counts on after the checkpoint: what it had printed before is the floor.
     const last = (await counterValues(docker, c.id)).at(-1)!;
-    execFileSync(tb.dockerCli, ['checkpoint', 'create', '--leave-running', c.id, 'first'], {
-      env: { ...process.env, DOCKER_HOST: tb.dockerHost },
-    });
-    await page.goto(`${app.origin}/#/container/testbed/${c.id}`);
-    const row = page.locator('[data-checkpoint-row="first"]');
+    dockerCli(['checkpoint', 'create', '--leave-running', c.id, 'first']);
+    await s.page.goto(`${s.app.origin}/#/container/testbed/${c.id}`);
+    const row = s.page.locator('[data-checkpoint-row="first"]');
     await row.waitFor({ timeout: 30_000 });
     await row.click();
-    await page.getByRole('button', { name: 'Export…' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Export checkpoint' });
+    await s.page.getByRole('button', { name: 'Export…' }).click();
+    const dialog = s.page.getByRole('dialog', { name: 'Export checkpoint' });
     await dialog.getByLabel('Compression').selectOption('zstd');
-    await screenshot(page, 'export-dialog');
+    await screenshot(s.page, 'export-dialog');
     const [download] = await Promise.all([
-      page.waitForEvent('download', { timeout: 60_000 }),
+      s.page.waitForEvent('download', { timeout: 60_000 }),
       dialog.getByRole('button', { name: 'Export', exact: true }).click(),
     ]);
-    const file = path.join(tmp, download.suggestedFilename());
+    const file = path.join(tmp.path, download.suggestedFilename());
     await download.saveAs(file);
     expect(download.suggestedFilename()).toMatch(new RegExp(`^${name}-.*\\.tar\\.zst$`));
     expect(fs.readFileSync(file).subarray(0, 4).readUInt32LE(0)).toBe(0xfd2fb528);
@@ -68,10 +48,10 @@ describe('checkpoints as files', () => {
 
     // Only the file is left.
     await docker.getContainer(c.id).remove({ force: true });
-    await page.goto(`${app.origin}/#/containers`);
+    await s.page.goto(`${s.app.origin}/#/containers`);
     // Dropped on the window, as a user drags it from their file manager.
     const b64 = JSON.stringify(fs.readFileSync(file).toString('base64'));
-    const dropped = await page.evaluateHandle(
+    const dropped = await s.page.evaluateHandle(
       // Run in the page (whose DOM this file's types do not know): a DataTransfer holding the file.
       `(() => {
         const bytes = Uint8Array.from(atob(${b64}), (c) => c.charCodeAt(0));
@@ -80,10 +60,13 @@ describe('checkpoints as files', () => {
         return dt;
       })()`,
     );
-    await page.dispatchEvent('body', 'dragover', { dataTransfer: dropped });
-    await page.dispatchEvent('body', 'drop', { dataTransfer: dropped });
-    await page.locator('#inspect-title').getByText(download.suggestedFilename()).waitFor({ timeout: 20_000 });
-    const panel = page.locator('[data-import-panel]');
+    await s.page.dispatchEvent('body', 'dragover', { dataTransfer: dropped });
+    await s.page.dispatchEvent('body', 'drop', { dataTransfer: dropped });
+    await s.page
+      .locator('#inspect-title')
+      .getByText(download.suggestedFilename())
+      .waitFor({ timeout: 20_000 });
+    const panel = s.page.locator('[data-import-panel]');
     const base = uniqueName('e2e-imported');
     await panel.getByLabel('Name').fill(base);
     await panel.getByLabel('Count').fill('2');
@@ -93,77 +76,61 @@ describe('checkpoints as files', () => {
       await panel.locator(`[data-import="${n}"][data-state="running"]`).waitFor();
       const made = await docker.getContainer(n).inspect();
       containers.adopt(made.Id);
-      const values = await eventually(
-        async () => {
-          const v = await counterValues(docker, made.Id);
-          return v.some((x) => x > last) ? v : undefined;
-        },
-        15_000,
-        `${n} counting on`,
-      );
+      const values = await countsOn(docker, made.Id, (v) => v.some((x) => x > last), `${n} counting on`);
       // Restored, not started again: it never counted from 0 (its log begins after the checkpoint).
       expect(values.includes(0)).toBe(false);
       expect(values[0]).toBeGreaterThanOrEqual(last);
     }
     await expect(panel.locator('[data-import-origin]').textContent()).resolves.toContain(name);
-    await screenshot(page, 'import-result');
-    expect(pageErrors(page).filter((e) => !/Failed to load resource/.test(e))).toEqual([]);
+    await screenshot(s.page, 'import-result');
+    expectNoPageErrors(s.page);
   });
 
   it('saves a checkpoint as an image, lists it, inspects it and restores it as two containers that count on', async () => {
     const name = uniqueName('e2e-image');
-    const c = await containers.run({ name, image: tb.busyboxImage, cmd: ['sh', '-c', COUNTER_SCRIPT] });
-    await eventually(async () => (await counterValues(docker, c.id)).length >= 3, 15_000, 'counting');
+    const c = await containers.run({ name, image: tb.busyboxImage, cmd: COUNTER });
+    await counted(docker, c.id, 3);
     const last = (await counterValues(docker, c.id)).at(-1)!;
-    execFileSync(tb.dockerCli, ['checkpoint', 'create', '--leave-running', c.id, 'warm'], {
-      env: { ...process.env, DOCKER_HOST: tb.dockerHost },
-    });
+    dockerCli(['checkpoint', 'create', '--leave-running', c.id, 'warm']);
     const image = `checkpoints/${name.toLowerCase()}:warm`;
     try {
-      await page.goto(`${app.origin}/#/container/testbed/${c.id}`);
-      const row = page.locator('[data-checkpoint-row="warm"]');
+      await s.page.goto(`${s.app.origin}/#/container/testbed/${c.id}`);
+      const row = s.page.locator('[data-checkpoint-row="warm"]');
       await row.waitFor({ timeout: 30_000 });
       await row.click();
-      await page.getByRole('button', { name: 'Save as image…' }).click();
-      const dialog = page.getByRole('dialog', { name: 'Save as image' });
+      await s.page.getByRole('button', { name: 'Save as image…' }).click();
+      const dialog = s.page.getByRole('dialog', { name: 'Save as image' });
       await expect(dialog.getByLabel('Image name').inputValue()).resolves.toBe(image);
       await dialog.getByRole('button', { name: 'Save', exact: true }).click();
       await dialog.locator('[data-image-done]').waitFor({ timeout: 60_000 });
       await dialog.getByRole('button', { name: 'Show images' }).click();
 
-      const listed = page.locator(`[data-image="${image}"]`);
+      const listed = s.page.locator(`[data-image="${image}"]`);
       await listed.waitFor({ timeout: 20_000 });
       await expect(listed.textContent()).resolves.toContain(name);
-      await screenshot(page, 'checkpoint-images');
+      await screenshot(s.page, 'checkpoint-images');
 
       await listed.getByRole('button', { name: 'Inspect' }).click();
-      await page.locator('#inspect-title').getByText(image).waitFor({ timeout: 30_000 });
-      await page.goBack();
+      await s.page.locator('#inspect-title').getByText(image).waitFor({ timeout: 30_000 });
+      await s.page.goBack();
 
-      await page.locator(`[data-image="${image}"]`).getByRole('button', { name: 'Restore…' }).click();
-      const restore = page.getByRole('dialog', { name: `Restore ${image}` });
+      await s.page.locator(`[data-image="${image}"]`).getByRole('button', { name: 'Restore…' }).click();
+      const restore = s.page.getByRole('dialog', { name: `Restore ${image}` });
       const base = uniqueName('e2e-from-image');
       await restore.getByLabel('Name').fill(base);
       await restore.getByLabel('How many').fill('2');
       await restore.getByRole('button', { name: 'Restore 2 containers' }).click();
-      const result = page.locator('[data-image-result]');
+      const result = s.page.locator('[data-image-result]');
       await result.locator('[data-import-results]').waitFor({ timeout: 60_000 });
       for (const n of [`${base}-1`, `${base}-2`]) {
         await result.locator(`[data-import="${n}"][data-state="running"]`).waitFor();
         const made = await docker.getContainer(n).inspect();
         containers.adopt(made.Id);
-        const values = await eventually(
-          async () => {
-            const v = await counterValues(docker, made.Id);
-            return v.some((x) => x > last) ? v : undefined;
-          },
-          15_000,
-          `${n} counting on`,
-        );
+        const values = await countsOn(docker, made.Id, (v) => v.some((x) => x > last), `${n} counting on`);
         expect(values.includes(0)).toBe(false);
       }
-      await screenshot(page, 'image-restored');
-      expect(pageErrors(page).filter((e) => !/Failed to load resource/.test(e))).toEqual([]);
+      await screenshot(s.page, 'image-restored');
+      expectNoPageErrors(s.page);
     } finally {
       await docker
         .getImage(image)

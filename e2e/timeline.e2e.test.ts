@@ -2,34 +2,20 @@
 // with the one-click key, then read as a person would — no two labels overlap (their boxes are
 // measured), crowded stretches are clusters with counts, time ticks fit; zoom and pan by keyboard,
 // wheel and the overview strip; a cluster clicked opens up; arrows move between checkpoints.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Containers, COUNTER_SCRIPT, dockerFor, eventually, testbed, uniqueName } from '../testbed/support';
-import { closeSession, openTestbedSession, pageErrors, type RunningApp, screenshot } from './harness';
+import { describe, expect, it } from 'vitest';
+import { COUNTER, eventually, testbedFixture, uniqueName } from '../testbed/support';
+import { expectNoPageErrors, screenshot, useTestbedSession } from './harness';
 
-const tb = testbed();
-const docker = dockerFor(tb.dockerHost);
-const containers = new Containers(docker);
+const { tb, containers } = testbedFixture();
 // Fewer while working on it: TIMELINE_CHECKPOINTS=20.
 const COUNT = Number(process.env.TIMELINE_CHECKPOINTS ?? 200);
-let app: RunningApp;
-let browser: Browser;
-let page: Page;
-
-beforeAll(async () => {
-  ({ app, browser, page } = await openTestbedSession(tb.dockerHost));
-});
-
-afterAll(async () => {
-  await closeSession({ app, browser });
-  await containers.cleanup();
-});
+const s = useTestbedSession(tb.dockerHost, () => containers.cleanup());
 
 type Box = { x: number; y: number; width: number; height: number; text: string };
 
 /** The boxes of every shown label, as the browser laid them out. */
 async function labelBoxes(selector: string): Promise<Box[]> {
-  return page.locator(selector).evaluateAll((els) =>
+  return s.page.locator(selector).evaluateAll((els) =>
     els.map((e) => {
       const r = e.getBoundingClientRect();
       return { x: r.x, y: r.y, width: r.width, height: r.height, text: e.textContent ?? '' };
@@ -50,8 +36,8 @@ function overlaps(boxes: Box[]): [string, string][] {
 }
 
 async function shownCount(): Promise<number> {
-  const singles = await page.locator('.timeline [data-marker]').count();
-  const clustered = await page
+  const singles = await s.page.locator('.timeline [data-marker]').count();
+  const clustered = await s.page
     .locator('.timeline [data-cluster]')
     .evaluateAll((els) => els.reduce((n, e) => n + Number(e.getAttribute('data-cluster')), 0));
   return singles + clustered;
@@ -62,21 +48,21 @@ describe('the timeline', () => {
     const c = await containers.run({
       name: uniqueName('many'),
       image: tb.busyboxImage,
-      cmd: ['sh', '-c', COUNTER_SCRIPT],
+      cmd: COUNTER,
     });
-    await page.goto(`${app.origin}/#/container/testbed/${c.id}`);
-    await page.locator('[data-checkpoint-now]').waitFor();
-    const rows = page.locator('[data-checkpoint-row]');
+    await s.page.goto(`${s.app.origin}/#/container/testbed/${c.id}`);
+    await s.page.locator('[data-checkpoint-now]').waitFor();
+    const rows = s.page.locator('[data-checkpoint-row]');
     // One key press each, as a user would: the next only once the last is saved.
     for (let i = 1; i <= COUNT; i++) {
-      await page.locator('[data-checkpoint-now]:not([disabled])').waitFor({ timeout: 30_000 });
-      await page.keyboard.press('c');
+      await s.page.locator('[data-checkpoint-now]:not([disabled])').waitFor({ timeout: 30_000 });
+      await s.page.keyboard.press('c');
       await rows.nth(i - 1).waitFor({ timeout: 30_000 });
     }
     await eventually(async () => (await shownCount()) === COUNT, 15_000, `all ${COUNT} on the timeline`);
 
     // The whole history: crowded stretches are clusters, and nothing overlaps.
-    if (COUNT >= 100) expect(await page.locator('.timeline [data-cluster]').count()).toBeGreaterThan(0);
+    if (COUNT >= 100) expect(await s.page.locator('.timeline [data-cluster]').count()).toBeGreaterThan(0);
     const labels = await labelBoxes('.timeline .marker-label');
     expect(labels.length).toBeGreaterThan(0);
     expect(overlaps(labels)).toEqual([]);
@@ -84,60 +70,60 @@ describe('the timeline', () => {
     expect(ticks.length).toBeGreaterThanOrEqual(3);
     expect(overlaps(ticks)).toEqual([]);
     expect(overlaps(await labelBoxes('.timeline .marker-size'))).toEqual([]);
-    await screenshot(page, 'timeline-200', page.locator('figure.timeline'));
+    await screenshot(s.page, 'timeline-200', s.page.locator('figure.timeline'));
 
     // Zoom in by keyboard around the selected (the newest): fewer shown, more of them apart.
-    const fig = page.locator('figure.timeline');
-    await page.locator('.timeline [data-holds-selected]').focus();
-    for (let i = 0; i < 5; i++) await page.keyboard.press('+');
+    const fig = s.page.locator('figure.timeline');
+    await s.page.locator('.timeline [data-holds-selected]').focus();
+    for (let i = 0; i < 5; i++) await s.page.keyboard.press('+');
     await expect(fig.getAttribute('data-zoomed')).resolves.toBe('yes');
     const zoomedIn = await shownCount();
     expect(zoomedIn).toBeLessThan(COUNT);
-    expect(await page.locator('.timeline [data-marker]').count()).toBeGreaterThan(0);
+    expect(await s.page.locator('.timeline [data-marker]').count()).toBeGreaterThan(0);
     expect(overlaps(await labelBoxes('.timeline .marker-label'))).toEqual([]);
-    await screenshot(page, 'timeline-zoomed', page.locator('figure.timeline'));
+    await screenshot(s.page, 'timeline-zoomed', s.page.locator('figure.timeline'));
 
     // Left moves to the checkpoint before; the details follow.
     const names = await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-checkpoint-row')));
-    await page.locator('.timeline [data-holds-selected]').focus();
-    await page.keyboard.press('ArrowLeft');
+    await s.page.locator('.timeline [data-holds-selected]').focus();
+    await s.page.keyboard.press('ArrowLeft');
     const before = [...names].sort().at(-2)!;
     await eventually(
-      async () => (await page.locator(`[data-checkpoint-row="${before}"].active`).count()) === 1,
+      async () => (await s.page.locator(`[data-checkpoint-row="${before}"].active`).count()) === 1,
       5_000,
       'the one before selected',
     );
 
     // Shift+Left pans back in time; 0 shows everything again.
-    const windowBox = async () => page.locator('[data-overview-window]').boundingBox();
+    const windowBox = async () => s.page.locator('[data-overview-window]').boundingBox();
     const x0 = (await windowBox())!.x;
-    await page.keyboard.press('Shift+ArrowLeft');
+    await s.page.keyboard.press('Shift+ArrowLeft');
     await eventually(async () => (await windowBox())!.x < x0, 5_000, 'panned');
-    await page.keyboard.press('0');
+    await s.page.keyboard.press('0');
     await expect(fig.getAttribute('data-zoomed')).resolves.toBe('no');
 
     // A cluster clicked opens up; the wheel zooms back out.
-    const cluster = page.locator('.timeline [data-cluster]').first();
+    const cluster = s.page.locator('.timeline [data-cluster]').first();
     const inCluster = Number(await cluster.getAttribute('data-cluster'));
     await cluster.locator('.cluster-pill').click();
     await expect(fig.getAttribute('data-zoomed')).resolves.toBe('yes');
-    expect(await page.locator('.timeline [data-marker]').count()).toBeGreaterThan(0);
+    expect(await s.page.locator('.timeline [data-marker]').count()).toBeGreaterThan(0);
     expect(overlaps(await labelBoxes('.timeline .marker-label'))).toEqual([]);
     expect(inCluster).toBeGreaterThan(1);
-    const svg = page.locator('figure.timeline > svg').first();
+    const svg = s.page.locator('figure.timeline > svg').first();
     await svg.hover();
-    for (let i = 0; i < 30; i++) await page.mouse.wheel(0, 400);
+    for (let i = 0; i < 30; i++) await s.page.mouse.wheel(0, 400);
     await eventually(async () => (await shownCount()) === COUNT, 5_000, 'zoomed out to all');
 
     // The overview strip: a drag chooses the stretch shown.
-    const strip = (await page.locator('.timeline-overview').boundingBox())!;
-    await page.mouse.move(strip.x + strip.width * 0.4, strip.y + strip.height / 2);
-    await page.mouse.down();
-    await page.mouse.move(strip.x + strip.width * 0.6, strip.y + strip.height / 2, { steps: 5 });
-    await page.mouse.up();
+    const strip = (await s.page.locator('.timeline-overview').boundingBox())!;
+    await s.page.mouse.move(strip.x + strip.width * 0.4, strip.y + strip.height / 2);
+    await s.page.mouse.down();
+    await s.page.mouse.move(strip.x + strip.width * 0.6, strip.y + strip.height / 2, { steps: 5 });
+    await s.page.mouse.up();
     await expect(fig.getAttribute('data-zoomed')).resolves.toBe('yes');
     expect(await shownCount()).toBeLessThan(COUNT);
-    expect(pageErrors(page).filter((e) => !/Failed to load resource/.test(e))).toEqual([]);
+    expectNoPageErrors(s.page);
     // 200 real checkpoints, one after another: about three minutes on a busy machine.
   }, 600_000);
 });

@@ -2,12 +2,11 @@
 // measured, and a restore or a clone the engine cannot do is refused before anything is touched,
 // saying what works instead; on Podman 5.8, clones with no network answer on 127.0.0.1 because
 // the app brings up the loopback the engine left down.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   Containers,
-  COUNTER_SCRIPT,
-  counterValues,
+  COUNTER,
+  counted,
   dockerFor,
   eventually,
   execIn,
@@ -17,15 +16,15 @@ import {
 } from '../testbed/support';
 import {
   checkpointFromUi,
+  expectNoPageErrors,
   launchBrowser,
   openApp,
   openContainer,
-  pageErrors,
   screenshot,
   shown,
   startApp,
   startCloneFromUi,
-  type RunningApp,
+  useSession,
 } from './harness';
 
 const tb = testbed();
@@ -33,52 +32,43 @@ const d28 = dockerFor(testbedEngine('d28'));
 const p58 = dockerFor(testbedEngine('p58'));
 const onD28 = new Containers(d28);
 const onP58 = new Containers(p58);
-let app: RunningApp;
-let browser: Browser;
-let page: Page;
-
-beforeAll(async () => {
-  app = await startApp([`d28:Docker 28=${testbedEngine('d28')}`, `p58:Podman 58=${testbedEngine('p58')}`]);
-  browser = await launchBrowser();
-  page = await openApp(browser, app);
-  await shown(page, app, page.locator('.engine').getByText('Docker 28'), 'todays-engines-start');
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-  for (const [docker, list] of [
-    [d28, onD28],
-    [p58, onP58],
-  ] as const) {
-    const clones = await docker.listContainers({
-      all: true,
-      filters: { label: ['dev.checkpointstudio.clone-of'] },
-    });
-    for (const c of clones) list.adopt(c.Id);
-    await list.cleanup();
-  }
-});
+const s = useSession(
+  async (s) => {
+    s.app = await startApp([
+      `d28:Docker 28=${testbedEngine('d28')}`,
+      `p58:Podman 58=${testbedEngine('p58')}`,
+    ]);
+    s.browser = await launchBrowser();
+    s.page = await openApp(s.browser, s.app);
+    await shown(s.page, s.app, s.page.locator('.engine').getByText('Docker 28'), 'todays-engines-start');
+  },
+  async () => {
+    for (const list of [onD28, onP58]) {
+      await list.adoptClones();
+      await list.cleanup();
+    }
+  },
+);
 
 async function selectEngine(name: string) {
-  await page.locator('.engine').getByText(name).click();
+  await s.page.locator('.engine').getByText(name).click();
 }
 
 describe("today's engines in the UI", () => {
   it('the doctor shows what Docker 28 was measured to do, with the upstream issue', async () => {
     await selectEngine('Docker 28');
-    await page.keyboard.press('Alt+2');
-    const item = page.locator('[data-item="engine.can.restore.bridge"]');
-    await shown(page, app, item, 'todays-engines-doctor');
+    await s.page.keyboard.press('Alt+2');
+    const item = s.page.locator('[data-item="engine.can.restore.bridge"]');
+    await shown(s.page, s.app, item, 'todays-engines-doctor');
     expect(await item.getAttribute('class')).toContain('doctor-blocking');
     expect(await item.textContent()).toContain('containerd/containerd#12141');
     expect(await item.textContent()).toContain('Works here on the host network.');
-    await page
+    await s.page
       .locator('[data-item="engine.reachable"]')
       .getByText(/containerd 2\.1/)
       .waitFor();
-    await page.locator('[data-remeasure]').waitFor();
-    await screenshot(page, 'doctor-docker28-measured');
+    await s.page.locator('[data-remeasure]').waitFor();
+    await screenshot(s.page, 'doctor-docker28-measured');
   });
 
   it('Docker 28: restore and clone of a bridge container are refused; it keeps running', async () => {
@@ -87,34 +77,34 @@ describe("today's engines in the UI", () => {
     const c = await onD28.run({
       name,
       image: tb.busyboxImage,
-      cmd: ['sh', '-c', COUNTER_SCRIPT],
+      cmd: COUNTER,
       network: tb.network,
     });
-    await eventually(async () => (await counterValues(d28, c.id)).length >= 3, 15_000, 'counting');
-    await openContainer(page, name);
-    await checkpointFromUi(page, 'keep', { leaveRunning: true });
+    await counted(d28, c.id, 3);
+    await openContainer(s.page, name);
+    await checkpointFromUi(s.page, 'keep', { leaveRunning: true });
     const startedAt = (await d28.getContainer(c.id).inspect()).State.StartedAt;
 
-    await page.getByRole('button', { name: 'Restore', exact: true }).click();
-    await page.getByRole('button', { name: 'Stop and restore' }).click();
-    const status = page.locator('.op-status');
+    await s.page.getByRole('button', { name: 'Restore', exact: true }).click();
+    await s.page.getByRole('button', { name: 'Stop and restore' }).click();
+    const status = s.page.locator('.op-status');
     await status.getByText(/fails on this engine/).waitFor({ timeout: 30_000 });
     expect(await status.textContent()).toMatch(/Nothing was stopped or created/);
     expect(await status.textContent()).toMatch(/containerd\/containerd#12141/);
-    await screenshot(page, 'docker28-restore-refused');
+    await screenshot(s.page, 'docker28-restore-refused');
     const state = (await d28.getContainer(c.id).inspect()).State;
     expect(state.Running).toBe(true);
     expect(state.StartedAt).toBe(startedAt);
 
-    await page.getByRole('button', { name: 'Clone…' }).click();
-    const dialog = page.locator('dialog[open]');
+    await s.page.getByRole('button', { name: 'Clone…' }).click();
+    const dialog = s.page.locator('dialog[open]');
     await dialog
       .locator('[data-clone-problems]')
       .getByText(/fails on this engine/)
       .waitFor({ timeout: 20_000 });
     expect(await dialog.locator('[data-clone-problems]').textContent()).toMatch(/host network/);
     await expect(dialog.getByRole('button', { name: /^Clone/ }).isDisabled()).resolves.toBe(true);
-    await screenshot(page, 'docker28-clone-refused');
+    await screenshot(s.page, 'docker28-clone-refused');
     await dialog.getByRole('button', { name: 'Cancel' }).click();
   });
 
@@ -128,25 +118,25 @@ describe("today's engines in the UI", () => {
       'redis',
     );
     await execIn(p58, src.id, ['redis-cli', 'set', 'warm', 'yes']);
-    await openContainer(page, name);
-    await checkpointFromUi(page, 'warm', { leaveRunning: true });
+    await openContainer(s.page, name);
+    await checkpointFromUi(s.page, 'warm', { leaveRunning: true });
     // Podman's export keeps CRIU's statistics: the downtime is CRIU's own count of the freeze, once read.
-    await page
+    await s.page
       .locator('[data-downtime]')
       .getByText(/^frozen \d+(\.\d+)? ms \(CRIU's own count\)$/)
       .waitFor({ timeout: 30_000 });
 
     const prefix = uniqueName('lo');
-    const dialog = await startCloneFromUi(page, prefix, 2);
+    const dialog = await startCloneFromUi(s.page, prefix, 2);
     await dialog.locator('[data-clone-status]').getByText('2 clones running.').waitFor({ timeout: 60_000 });
     await dialog.locator('[data-clone-loopback]').waitFor();
-    await screenshot(page, 'podman58-clones-loopback');
+    await screenshot(s.page, 'podman58-clones-loopback');
     for (let i = 1; i <= 2; i++) {
       const info = await p58.getContainer(`${prefix}-${i}`).inspect();
       onP58.adopt(info.Id);
       expect(await execIn(p58, info.Id, ['redis-cli', '-h', '127.0.0.1', 'get', 'warm'])).toBe('yes');
     }
     await dialog.getByRole('button', { name: 'Close' }).click();
-    expect(pageErrors(page).filter((e) => !/Failed to load resource/.test(e))).toEqual([]);
+    expectNoPageErrors(s.page);
   });
 });

@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import type Docker from 'dockerode';
 import { Containers, dockerFor } from './containers';
-import { counterValues } from './container-output';
+import { counterValues, execIn } from './container-output';
 import { testbed, type Testbed } from './env';
 import { eventually } from './eventually';
 
@@ -49,6 +49,11 @@ export function countsOn(
     15_000,
     what,
   );
+}
+
+/** Waits (15 s) for redis in the container to answer a ping. */
+export async function redisUp(docker: Docker, id: string, what = 'redis'): Promise<void> {
+  await eventually(async () => (await execIn(docker, id, ['redis-cli', 'ping'])) === 'PONG', 15_000, what);
 }
 
 /** Browser mode, as a script signs in: the one-time link's token traded for a session secret. */
