@@ -1,5 +1,6 @@
 // What every benchmark shares: timing, medians, writing the JSON next to the table, and running
 // main() as a process.
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -14,6 +15,23 @@ export function median(xs: number[]): number {
   const m = Math.floor(s.length / 2);
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
+
+/** The medians of the app's runs and of the engine's own CLI's (or the work by hand), and their ratio. */
+export function appVsCli(
+  app: number[],
+  cli: number[],
+): { appMedianMs: number; cliMedianMs: number; ratio: number } {
+  return {
+    appMedianMs: Math.round(median(app)),
+    cliMedianMs: Math.round(median(cli)),
+    ratio: Number((median(app) / median(cli)).toFixed(3)),
+  };
+}
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Six hex digits: the part of a container's name that keeps it apart from the other runs'. */
+export const tag = () => crypto.randomBytes(3).toString('hex');
 
 /** Prints the table, then writes the JSON to artifacts/bench/NAME.json and prints it too. */
 export function report(name: string, lines: string[], json: unknown): void {

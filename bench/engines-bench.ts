@@ -3,21 +3,17 @@
 // in one run. Where an engine was measured unable to restore or clone a container with no
 // network (Docker 28 + containerd 2.1), both sides use the host network instead, and the table
 // says so. Tables on stdout, JSON in artifacts/bench/engines-bench.json.
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { median, report, runMain, timed } from './bench-util';
-import { exec, ownCli } from './engine-cli';
-import { Services } from '../electron/app/services';
+import { appVsCli, report, runMain, sleep, tag, timed } from './bench-util';
+import { benchServices, closeServices, keepClones, runCounter, runRedis } from './bench-setup';
+import { dockerCloneByHand, ownCli, podmanCloneByHand, podmanExport } from './engine-cli';
 import { outcomeOf } from '../electron/capabilities/capability-rules';
 import type { NetworkKindT } from '../electron/ipc/contract';
 import {
   Containers,
-  COUNTER_SCRIPT,
-  counterValues,
   dockerFor,
-  eventually,
   execIn,
   matrixEngines,
   testbed,
@@ -33,8 +29,6 @@ const REDIS = REDIS_SERVER;
 const REDIS_UNIX = [...REDIS, '--port', '0', '--unixsocket', '/tmp/redis.sock'];
 
 const tb = testbed();
-const id = () => crypto.randomBytes(3).toString('hex');
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Row {
   operation: string;
@@ -48,11 +42,7 @@ async function benchEngine(m: MatrixEngine) {
   const containers = new Containers(docker);
   const cli = ownCli(m);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-bench-eng-'));
-  const services = new Services({
-    engines: [{ id: m.id, name: m.label, host: m.host }],
-    dataDir,
-    host: 'headless',
-  });
+  const services = benchServices([{ id: m.id, name: m.label, host: m.host }], dataDir);
   try {
     await services.registry.get(m.id).whenOnline(15_000);
     const caps = await services.capabilities.ensure(m.id);
@@ -63,19 +53,10 @@ async function benchEngine(m: MatrixEngine) {
       { operation: 'restore (number printer)', network: where('restore'), app: [], cli: [] },
       { operation: `clone N=${CLONES} (redis, 5000 keys)`, network: where('clone'), app: [], cli: [] },
     ];
-    const counter = async (net: NetworkKindT) => {
-      const c = await containers.run({
-        image: tb.busyboxImage,
-        cmd: ['sh', '-c', COUNTER_SCRIPT],
-        network: net,
-      });
-      await eventually(async () => (await counterValues(docker, c.id)).length >= 2, 15_000, 'counting');
-      return c;
-    };
     for (let run = 0; run < RUNS; run++) {
       process.stderr.write(`${m.id}: run ${run + 1}/${RUNS}\n`);
       const net = rows[0]!.network;
-      const a = await counter(net);
+      const a = await runCounter(containers, net);
       const [ca] = await timed(() =>
         services.checkpoints.create({ engineId: m.id, container: a.id, name: 'bench', leaveRunning: false }),
       );
@@ -89,7 +70,7 @@ async function benchEngine(m: MatrixEngine) {
         }),
       );
       containers.adopt(restored.container.id);
-      const c = await counter(net);
+      const c = await runCounter(containers, net);
       const [cc] = await timed(() =>
         m.kind === 'docker'
           ? cli.run(['checkpoint', 'create', c.id, 'bench'])
@@ -112,12 +93,7 @@ async function benchEngine(m: MatrixEngine) {
       const cnet = rows[2]!.network;
       const cmd = cnet === 'host' ? REDIS_UNIX : REDIS;
       const target = cnet === 'host' ? ['-s', '/tmp/redis.sock'] : [];
-      const src = await containers.run({ image: tb.redisImage, cmd, network: cnet });
-      await eventually(
-        async () => (await execIn(docker, src.id, ['redis-cli', ...target, 'ping'])) === 'PONG',
-        20_000,
-        'redis',
-      );
+      const src = await runRedis(containers, { cmd, network: cnet, cli: target, timeoutMs: 20_000 });
       await execIn(docker, src.id, [
         'sh',
         '-c',
@@ -136,57 +112,40 @@ async function benchEngine(m: MatrixEngine) {
           container: src.id,
           checkpoint: 'warm',
           count: CLONES,
-          prefix: `bench-app-${id()}`,
+          prefix: `bench-app-${tag()}`,
           ports: { mode: 'none' },
         }),
       );
-      for (const cl of res.clones) if (cl.id) containers.adopt(cl.id);
-      if (!res.ok)
-        throw new Error(`${m.id}: app clone failed: ${JSON.stringify(res.clones.map((x) => x.error))}`);
+      keepClones(res, containers, m.id);
       let cliClone: number;
       if (m.kind === 'docker') {
         // By hand: a checkpoint, then create, copy the folder on the host, start from it; one by one.
         await cli.run(['checkpoint', 'create', '--leave-running', src.id, 'byhand']);
         await sleep(SETTLE_MS);
         const dataRoot = services.registry.get(m.id).identity!.dataRoot;
-        const srcDir = path.join(dataRoot, 'containers', src.id, 'checkpoints', 'byhand');
-        [cliClone] = await timed(async () => {
-          for (let i = 0; i < CLONES; i++) {
-            const cid = await cli.run([
-              'create',
-              '--name',
-              `bench-cli-${id()}-${i}`,
-              '--network',
-              cnet,
-              tb.redisImage,
-              ...cmd,
-            ]);
-            containers.adopt(cid);
-            const dst = path.join(dataRoot, 'containers', cid, 'checkpoints');
-            fs.mkdirSync(dst, { recursive: true });
-            await exec('cp', ['-r', srcDir, dst]);
-            await cli.run(['start', '--checkpoint', 'byhand', cid]);
-          }
-        });
+        [cliClone] = await timed(() =>
+          dockerCloneByHand(cli.run, {
+            dataRoot,
+            source: src.id,
+            checkpoint: 'byhand',
+            count: CLONES,
+            name: (i) => `bench-cli-${tag()}-${i}`,
+            create: ['--network', cnet, tb.redisImage, ...cmd],
+            made: (cid) => containers.adopt(cid),
+          }),
+        );
       } else {
-        const file = path.join(cli.scratch, `warm-${id()}.tar`);
-        await cli.run([
-          'container',
-          'checkpoint',
-          '--leave-running',
-          '--compress',
-          'none',
-          '--export',
-          file,
-          src.id,
-        ]);
-        [cliClone] = await timed(async () => {
-          for (let i = 0; i < CLONES; i++) {
-            const name = `bench-cli-${id()}-${i}`;
-            const cid = await cli.run(['container', 'restore', '--import', file, '--name', name]);
-            containers.adopt(cid.split('\n').at(-1)!.trim());
-          }
-        });
+        const file = path.join(cli.scratch, `warm-${tag()}.tar`);
+        await podmanExport(cli.run, src.id, file);
+        [cliClone] = await timed(() =>
+          podmanCloneByHand(cli.run, {
+            file,
+            count: CLONES,
+            name: (i) => `bench-cli-${tag()}-${i}`,
+            atOnce: 1,
+            made: (cid) => containers.adopt(cid),
+          }),
+        );
         fs.rmSync(file, { force: true });
       }
       rows[2]!.app.push(appClone);
@@ -199,16 +158,12 @@ async function benchEngine(m: MatrixEngine) {
       label: m.label,
       operation: r.operation,
       network: r.network,
-      appMedianMs: Math.round(median(r.app)),
-      cliMedianMs: Math.round(median(r.cli)),
-      ratio: Number((median(r.app) / median(r.cli)).toFixed(3)),
+      ...appVsCli(r.app, r.cli),
       appRunsMs: r.app.map(Math.round),
       cliRunsMs: r.cli.map(Math.round),
     }));
   } finally {
-    await services.checkpoints.idle().catch(() => undefined);
-    services.dispose();
-    await containers.cleanup();
+    await closeServices(services, containers);
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }

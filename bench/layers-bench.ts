@@ -6,29 +6,25 @@
 // downtime beside the total (CRIU's frozen time; for Docker, which discards CRIU's statistics, the
 // container's freezer cgroup watched from outside), and issue 17's targets, met or not.
 // Tables on stdout, JSON in artifacts/bench/layers-bench.json. BENCH_RUNS (3), BENCH_ENGINES=a,p58.
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { report, runMain, timed } from './bench-util';
+import { report, runMain, sleep, tag, timed } from './bench-util';
+import { benchServices, closeServices, keepClones, runCounter, runRedis } from './bench-setup';
 import { criuAlone, REDIS_KEYS, REDIS_VALUE_BYTES, type CriuAloneResult } from './criu-alone';
-import { exec, ownCli } from './engine-cli';
+import { dockerCloneByHand, exec, ownCli, podmanCloneByHand, podmanExport } from './engine-cli';
 import { watchFreeze } from './freeze-watch';
 import { apiCheckpoint, apiCheckpointStop, apiImport, apiRestore } from './engine-api';
 import { layersTable, row, targets, type Layer, type Row } from './layers-report';
-import { Services } from '../electron/app/services';
+import { mapLimit } from '../electron/checkpoints/backends/docker-backend';
 import { outcomeOf } from '../electron/capabilities/capability-rules';
 import type { NetworkKindT } from '../electron/ipc/contract';
 import {
   Containers,
-  COUNTER_SCRIPT,
-  counterValues,
   dockerFor,
-  eventually,
   execIn,
   matrixEngines,
   REDIS_SERVER,
-  testbed,
   type MatrixEngine,
 } from '../testbed/support';
 
@@ -43,9 +39,6 @@ fs.cpSync(path.resolve('bin'), path.join(CLI_DIR, 'bin'), { recursive: true });
 // Its V8 code cache too, as a user's start-up has it.
 fs.cpSync(path.resolve('dist', 'cli'), path.join(CLI_DIR, 'dist', 'cli'), { recursive: true });
 process.on('exit', () => fs.rmSync(CLI_DIR, { recursive: true, force: true }));
-const tb = testbed();
-const id = () => crypto.randomBytes(3).toString('hex');
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Fills redis inside its container with the CRIU-alone layer's shape of data: random values. */
 const FILL_LUA = `
@@ -77,11 +70,7 @@ async function benchEngine(m: MatrixEngine, criu: Record<string, CriuAloneResult
   const cli = ownCli(m);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-bench-layers-'));
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-bench-layers-cli-'));
-  const services = new Services({
-    engines: [{ id: m.id, name: m.label, host: m.host }],
-    dataDir,
-    host: 'headless',
-  });
+  const services = benchServices([{ id: m.id, name: m.label, host: m.host }], dataDir);
   const rows = {
     small: row('checkpoint, leave running (busybox)'),
     cp: row(
@@ -105,28 +94,18 @@ async function benchEngine(m: MatrixEngine, criu: Record<string, CriuAloneResult
     const caps = await services.capabilities.ensure(m.id);
     // Where the engine cannot restore a container with no network, both sides use the host's.
     net = outcomeOf(caps, 'none', 'clone')?.state === 'fails' ? 'host' : 'none';
-    const unix = net === 'host' ? ['-s', `/tmp/redis-${id()}.sock`] : [];
+    const unix = net === 'host' ? ['-s', `/tmp/redis-${tag()}.sock`] : [];
     const redisCmd = unix.length ? [...REDIS_SERVER, '--port', '0', '--unixsocket', unix[1]!] : REDIS_SERVER;
     // The app's CLI measures the engine once per data folder; that is not what is timed here.
     await appCli(home, m.host, ['doctor', '--json', '--remeasure']).catch(() => '');
 
     // A small process: the fixed costs of each layer.
-    const counter = await containers.run({
-      image: tb.busyboxImage,
-      cmd: ['sh', '-c', COUNTER_SCRIPT],
-      network: net,
-    });
-    await eventually(async () => (await counterValues(docker, counter.id)).length >= 2, 15_000, 'counting');
+    const counter = await runCounter(containers, net);
     for (let r = 0; r < RUNS; r++) {
       await checkpointLayers(rows.small, counter.id, `s${r}`);
     }
 
-    const redis = await containers.run({ image: tb.redisImage, cmd: redisCmd, network: net });
-    await eventually(
-      async () => (await execIn(docker, redis.id, ['redis-cli', ...unix, 'ping'])) === 'PONG',
-      20_000,
-      'redis',
-    );
+    const redis = await runRedis(containers, { cmd: redisCmd, network: net, cli: unix, timeoutMs: 20_000 });
     await execIn(docker, redis.id, [
       'redis-cli',
       ...unix,
@@ -146,31 +125,23 @@ async function benchEngine(m: MatrixEngine, criu: Record<string, CriuAloneResult
     }
     return Object.values(rows);
   } finally {
-    await services.checkpoints.idle().catch(() => undefined);
-    services.dispose();
-    await clones.cleanup();
-    await containers.cleanup();
+    await closeServices(services, clones, containers);
     fs.rmSync(dataDir, { recursive: true, force: true });
     fs.rmSync(home, { recursive: true, force: true });
   }
 
-  async function checkpointLayers(into: Row, cid: string, tag: string): Promise<void> {
+  function appCheckpoint(cid: string, name: string, leaveRunning: boolean) {
+    return services.checkpoints.create({ engineId: m.id, container: cid, name, leaveRunning });
+  }
+
+  async function checkpointLayers(into: Row, cid: string, label: string): Promise<void> {
     const pid = await pidOf(docker, cid);
-    const scratch = path.join(cli.scratch, `layers-${id()}.tar`);
+    const scratch = path.join(cli.scratch, `layers-${tag()}.tar`);
     let w = watchFreeze(pid);
     const [engineMs] = await timed(() =>
       m.kind === 'docker'
-        ? cli.run(['checkpoint', 'create', '--leave-running', cid, `e${tag}`])
-        : cli.run([
-            'container',
-            'checkpoint',
-            '--leave-running',
-            '--compress',
-            'none',
-            '--export',
-            scratch,
-            cid,
-          ]),
+        ? cli.run(['checkpoint', 'create', '--leave-running', cid, `e${label}`])
+        : podmanExport(cli.run, cid, scratch),
     );
     into.ms.engine.push(engineMs);
     pushDowntime(into, 'engine', w.stop());
@@ -178,15 +149,13 @@ async function benchEngine(m: MatrixEngine, criu: Record<string, CriuAloneResult
     // Two checkpoints of the counter within one second are the same bytes, which containerd refuses.
     await sleep(1100);
     w = watchFreeze(pid);
-    const [apiMs] = await timed(() => apiCheckpoint(m, cid, `p${tag}`, scratch));
+    const [apiMs] = await timed(() => apiCheckpoint(m, cid, `p${label}`, scratch));
     into.ms.api.push(apiMs);
     pushDowntime(into, 'api', w.stop());
     fs.rmSync(scratch, { force: true });
     await sleep(1100);
     w = watchFreeze(pid);
-    const [serviceMs, record] = await timed(() =>
-      services.checkpoints.create({ engineId: m.id, container: cid, name: `a${tag}`, leaveRunning: true }),
-    );
+    const [serviceMs, record] = await timed(() => appCheckpoint(cid, `a${label}`, true));
     into.ms.service.push(serviceMs);
     pushDowntime(into, 'service', w.stop());
     await services.checkpoints.idle();
@@ -196,7 +165,7 @@ async function benchEngine(m: MatrixEngine, criu: Record<string, CriuAloneResult
     await sleep(1100);
     w = watchFreeze(pid);
     const [cliMs] = await timed(() =>
-      appCli(home, m.host, ['checkpoint', cid, '--name', `l${tag}`, '--leave-running']),
+      appCli(home, m.host, ['checkpoint', cid, '--name', `l${label}`, '--leave-running']),
     );
     into.ms.appCli.push(cliMs);
     pushDowntime(into, 'appCli', w.stop());
@@ -217,12 +186,7 @@ async function benchEngine(m: MatrixEngine, criu: Record<string, CriuAloneResult
     await sleep(SETTLE_MS);
     const [apiMs] = await timed(() => apiRestore(m, cid, `rp${r}`));
     rows.restore.ms.api.push(apiMs);
-    await services.checkpoints.create({
-      engineId: m.id,
-      container: cid,
-      name: `ra${r}`,
-      leaveRunning: false,
-    });
+    await appCheckpoint(cid, `ra${r}`, false);
     await sleep(SETTLE_MS);
     const [serviceMs, res] = await timed(() =>
       services.checkpoints.restore({
@@ -254,63 +218,39 @@ async function benchEngine(m: MatrixEngine, criu: Record<string, CriuAloneResult
       await cli.run(['checkpoint', 'create', '--leave-running', cid, `ce${r}`]);
       await sleep(SETTLE_MS);
       const dataRoot = services.registry.get(m.id).identity!.dataRoot;
-      const src = path.join(dataRoot, 'containers', cid, 'checkpoints', `ce${r}`);
       const image = (await docker.getContainer(cid).inspect()).Config.Image;
       const redisCmd = (await docker.getContainer(cid).inspect()).Config.Cmd ?? [];
-      const [engineMs] = await timed(async () => {
-        const ids = await Promise.all(
-          Array.from({ length: CLONES }, (_, i) =>
-            cli.run(['create', '--name', `lb-${id()}-${i}`, '--network', net, image, ...redisCmd]),
-          ),
-        );
-        for (const [i, c] of ids.entries()) {
-          const dst = path.join(dataRoot, 'containers', c, 'checkpoints');
-          fs.mkdirSync(dst, { recursive: true });
-          await exec('cp', ['-al', src, dst]);
-          fs.writeFileSync(path.join(dst, `ce${r}`, 'unique'), String(i));
-        }
-        await Promise.all(ids.map((c) => cli.run(['start', '--checkpoint', `ce${r}`, c])));
-      });
+      const [engineMs] = await timed(() =>
+        dockerCloneByHand(cli.run, {
+          dataRoot,
+          source: cid,
+          checkpoint: `ce${r}`,
+          count: CLONES,
+          name: (i) => `lb-${tag()}-${i}`,
+          create: ['--network', net, image, ...redisCmd],
+          allAtOnce: true,
+        }),
+      );
       rows.clone.ms.engine.push(engineMs);
     } else {
-      const file = path.join(cli.scratch, `clone-${id()}.tar`);
-      await cli.run([
-        'container',
-        'checkpoint',
-        '--leave-running',
-        '--compress',
-        'none',
-        '--export',
-        file,
-        cid,
-      ]);
-      const [engineMs] = await timed(async () => {
-        let next = 0;
-        const worker = async () => {
-          while (next < CLONES) {
-            const i = next++;
-            await cli.run(['container', 'restore', '--import', file, '--name', `lb-${id()}-${i}`]);
-          }
-        };
-        await Promise.all([worker(), worker(), worker()]);
-      });
+      const file = path.join(cli.scratch, `clone-${tag()}.tar`);
+      await podmanExport(cli.run, cid, file);
+      const [engineMs] = await timed(() =>
+        podmanCloneByHand(cli.run, { file, count: CLONES, name: (i) => `lb-${tag()}-${i}`, atOnce: 3 }),
+      );
       rows.clone.ms.engine.push(engineMs);
       await adoptNew();
-      const [apiMs] = await timed(async () => {
-        let next = 0;
-        const worker = async () => {
-          while (next < CLONES) {
-            const i = next++;
-            await apiImport(m, file, `lp-${id()}-${i}`);
-          }
-        };
-        await Promise.all([worker(), worker(), worker()]);
-      });
+      const each = Array.from({ length: CLONES }, (_, i) => i);
+      const [apiMs] = await timed(() =>
+        mapLimit(each, 3, async (i) => {
+          await apiImport(m, file, `lp-${tag()}-${i}`);
+        }),
+      );
       rows.clone.ms.api.push(apiMs);
       fs.rmSync(file, { force: true });
     }
     await adoptNew();
-    await services.checkpoints.create({ engineId: m.id, container: cid, name: `ca${r}`, leaveRunning: true });
+    await appCheckpoint(cid, `ca${r}`, true);
     await sleep(SETTLE_MS);
     const [serviceMs, res] = await timed(() =>
       services.clones.run({
@@ -318,12 +258,11 @@ async function benchEngine(m: MatrixEngine, criu: Record<string, CriuAloneResult
         container: cid,
         checkpoint: `ca${r}`,
         count: CLONES,
-        prefix: `la-${id()}`,
+        prefix: `la-${tag()}`,
         ports: { mode: 'none' },
       }),
     );
-    if (!res.ok)
-      throw new Error(`${m.id}: app clone failed: ${JSON.stringify(res.clones.map((x) => x.error))}`);
+    keepClones(res, clones, m.id);
     rows.clone.ms.service.push(serviceMs);
     await adoptNew();
     await appCli(home, m.host, ['checkpoint', cid, '--name', `cl${r}`, '--leave-running']);
@@ -337,7 +276,7 @@ async function benchEngine(m: MatrixEngine, criu: Record<string, CriuAloneResult
         '--count',
         String(CLONES),
         '--prefix',
-        `ll-${id()}`,
+        `ll-${tag()}`,
         '--ports',
         'none',
       ]),
