@@ -1,10 +1,12 @@
-import { naturalCompare } from '../../../electron/shared/format';
 import { useState } from 'react';
-import { duration, shortId } from '../../../electron/shared/format';
+import { naturalCompare, shortId } from '../../../electron/shared/format';
+import { ColumnHeads } from '../components/ColumnHeads';
 import { EmptyState } from '../components/EmptyState';
 import { StateBadge } from '../components/StateBadge';
+import { ViewHeader } from '../components/ViewHeader';
 import { useNow } from '../hooks/use-now';
 import { useApp } from '../store/app-store';
+import { ContainerStateCells } from './containers/ContainerStateCells';
 
 /** Every engine's containers, grouped, each group with its own health: one engine down blocks none. */
 export function AllEnginesView() {
@@ -15,14 +17,11 @@ export function AllEnginesView() {
   const q = filter.trim().toLowerCase();
   return (
     <section aria-labelledby="all-title" className="view">
-      <header className="view-header">
-        <div>
-          <h1 id="all-title">All engines</h1>
-          <p className="muted">
-            {engines.length} engines · {engines.filter((e) => e.state === 'online').length} online
-          </p>
-        </div>
-        <div className="toolbar">
+      <ViewHeader
+        titleId="all-title"
+        title="All engines"
+        note={`${engines.length} engines · ${engines.filter((e) => e.state === 'online').length} online`}
+        toolbar={
           <input
             type="search"
             placeholder="Filter"
@@ -30,8 +29,8 @@ export function AllEnginesView() {
             onChange={(e) => setFilter(e.target.value)}
             aria-label="Filter containers"
           />
-        </div>
-      </header>
+        }
+      />
       {engines.length === 0 && <EmptyState title="No engine connected" />}
       {engines.map((e) => {
         const rows = Object.values(containers[e.id] ?? {})
@@ -65,26 +64,14 @@ export function AllEnginesView() {
               </p>
             ) : (
               <table className="grid compact" aria-label={`Containers on ${e.name}`}>
-                <thead>
-                  <tr>
-                    <th scope="col">Name</th>
-                    <th scope="col">Image</th>
-                    <th scope="col">State</th>
-                    <th scope="col">Uptime</th>
-                    <th scope="col">ID</th>
-                  </tr>
-                </thead>
+                <ColumnHeads titles={['Name', 'Image', 'State', 'Uptime', 'ID']} />
                 <tbody>
                   {rows.map((c) => (
                     <tr key={c.id} data-name={c.name}>
                       <td className="name">
                         <a href={`#/container/${e.id}/${c.id}`}>{c.name}</a>
                       </td>
-                      <td className="mono">{c.image}</td>
-                      <td>
-                        <StateBadge state={c.state} label={c.status} />
-                      </td>
-                      <td className="num">{c.startedAt ? duration(now - c.startedAt) : '—'}</td>
+                      <ContainerStateCells c={c} now={now} />
                       <td className="mono muted">{shortId(c.id)}</td>
                     </tr>
                   ))}

@@ -1,10 +1,10 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { ContainerSummaryT } from '../../../electron/ipc/contract';
-import { ago, duration, shortId } from '../../../electron/shared/format';
+import { ago, shortId } from '../../../electron/shared/format';
 import { Banner } from '../components/Banner';
 import { EmptyState } from '../components/EmptyState';
-import { StateBadge } from '../components/StateBadge';
+import { ViewHeader } from '../components/ViewHeader';
 import { useNow } from '../hooks/use-now';
 import { selectedEngine, useApp } from '../store/app-store';
 import { ALL_ENGINES } from '../store/navigation';
@@ -13,6 +13,7 @@ import { moveIndex } from '../keys';
 import { useCheckpointFacts } from '../hooks/use-checkpoint-facts';
 import { useShortcuts } from '../hooks/use-shortcuts';
 import { BulkActions } from './containers/BulkActions';
+import { ContainerStateCells } from './containers/ContainerStateCells';
 import {
   clickSelect,
   EMPTY_SELECTION,
@@ -185,42 +186,49 @@ function EngineContainers() {
 
   return (
     <section aria-labelledby="containers-title" className="view">
-      <header className="view-header">
-        <div>
-          <h1 id="containers-title">Containers</h1>
-          <p className="muted">
+      <ViewHeader
+        titleId="containers-title"
+        title="Containers"
+        note={
+          <>
             {engine.name} · <span title={engine.host}>{engine.host}</span>
             {engine.version && ` · ${engine.kind === 'podman' ? 'Podman' : 'Docker'} ${engine.version}`}
-          </p>
-        </div>
-        <div className="toolbar">
-          <label className="filter">
-            <span className="visually-hidden">Filter containers</span>
-            <input
-              ref={filterRef}
-              type="search"
-              placeholder="Filter  ( / )"
-              value={filter}
-              onChange={(e) => setFilter(e.target.value)}
-              onKeyDown={(e) => {
-                if (e.key === 'Escape') setFilter('');
-                if (e.key === 'ArrowDown') {
-                  e.preventDefault();
-                  focusRow(0);
-                }
-              }}
-            />
-          </label>
-          <label className="check">
-            <input type="checkbox" checked={showStopped} onChange={(e) => setShowStopped(e.target.checked)} />{' '}
-            Show stopped
-          </label>
-          <label className="check">
-            <input type="checkbox" checked={grouped} onChange={(e) => setGrouped(e.target.checked)} /> Clones
-            under their source
-          </label>
-        </div>
-      </header>
+          </>
+        }
+        toolbar={
+          <>
+            <label className="filter">
+              <span className="visually-hidden">Filter containers</span>
+              <input
+                ref={filterRef}
+                type="search"
+                placeholder="Filter  ( / )"
+                value={filter}
+                onChange={(e) => setFilter(e.target.value)}
+                onKeyDown={(e) => {
+                  if (e.key === 'Escape') setFilter('');
+                  if (e.key === 'ArrowDown') {
+                    e.preventDefault();
+                    focusRow(0);
+                  }
+                }}
+              />
+            </label>
+            <label className="check">
+              <input
+                type="checkbox"
+                checked={showStopped}
+                onChange={(e) => setShowStopped(e.target.checked)}
+              />{' '}
+              Show stopped
+            </label>
+            <label className="check">
+              <input type="checkbox" checked={grouped} onChange={(e) => setGrouped(e.target.checked)} />{' '}
+              Clones under their source
+            </label>
+          </>
+        }
+      />
 
       {engine.state === 'offline' && (
         <Banner kind="error" title={engine.error ?? `${engine.name} is not reachable`}>
@@ -343,11 +351,7 @@ function EngineContainers() {
                         </button>
                       )}
                     </td>
-                    <td className="mono">{c.image}</td>
-                    <td>
-                      <StateBadge state={c.state} label={c.status} />
-                    </td>
-                    <td className="num">{c.startedAt ? duration(now - c.startedAt) : '—'}</td>
+                    <ContainerStateCells c={c} now={now} />
                     <td className="num" data-checkpoint-count>
                       {facts[c.id]?.count ?? 0}
                     </td>

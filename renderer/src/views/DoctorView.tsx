@@ -3,6 +3,7 @@ import { api } from '../api/client';
 import { ago, bytes } from '../../../electron/shared/format';
 import { Banner } from '../components/Banner';
 import { EmptyState } from '../components/EmptyState';
+import { ViewHeader } from '../components/ViewHeader';
 import { selectedEngine, useApp } from '../store/app-store';
 import { useNow } from '../hooks/use-now';
 import { toErrorInfo } from '../../../electron/ipc/errors';
@@ -40,38 +41,41 @@ export function DoctorView() {
   const report = doctor.report;
   return (
     <section aria-labelledby="doctor-title" className="view">
-      <header className="view-header">
-        <div>
-          <h1 id="doctor-title">Host doctor</h1>
-          <p className="muted">
+      <ViewHeader
+        titleId="doctor-title"
+        title="Host doctor"
+        note={
+          <>
             CRIU, the kernel{engine ? ` and ${engine.name}` : ''}: what works, what blocks checkpoints, and
             how to fix it. What the engine can do is measured, not guessed from its version: a throwaway
             container is checkpointed, restored and cloned on each kind of network.
-          </p>
-        </div>
-        <div className="toolbar">
-          <button
-            type="button"
-            className="primary"
-            onClick={() => void runDoctor()}
-            disabled={doctor.running}
-          >
-            {doctor.running ? 'Checking…' : 'Check again'}
-          </button>
-          {engine && (
+          </>
+        }
+        toolbar={
+          <>
             <button
               type="button"
-              className="secondary"
-              data-remeasure
-              title="Run the throwaway probe again: checkpoint, restore and clone on each network kind"
-              onClick={() => void runDoctor(true)}
+              className="primary"
+              onClick={() => void runDoctor()}
               disabled={doctor.running}
             >
-              Measure {engine.name} again
+              {doctor.running ? 'Checking…' : 'Check again'}
             </button>
-          )}
-        </div>
-      </header>
+            {engine && (
+              <button
+                type="button"
+                className="secondary"
+                data-remeasure
+                title="Run the throwaway probe again: checkpoint, restore and clone on each network kind"
+                onClick={() => void runDoctor(true)}
+                disabled={doctor.running}
+              >
+                Measure {engine.name} again
+              </button>
+            )}
+          </>
+        }
+      />
       {doctor.error && (
         <Banner kind="error" title={doctor.error.message}>
           {doctor.error.hint}

@@ -1,20 +1,16 @@
 import { useState } from 'react';
 import { api } from '../api/client';
+import type { CallResult } from '../../../electron/ipc/contract';
+import { ColumnHeads } from '../components/ColumnHeads';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { ErrorBox } from '../components/ErrorBox';
+import { TextField } from '../components/Field';
 import { StateBadge } from '../components/StateBadge';
+import { ViewHeader } from '../components/ViewHeader';
 import { useApp } from '../store/app-store';
 import { toErrorInfo, type ErrorInfo } from '../../../electron/ipc/errors';
 
-type Tested = {
-  ok: boolean;
-  hostKey?: string;
-  kind?: string;
-  version?: string;
-  experimental?: boolean;
-  error?: string;
-  hint?: string;
-};
+type Tested = CallResult<'engines.test'>;
 
 /** Add, test, rename and remove engines: local sockets, tcp:// with TLS, ssh://. */
 export function EnginesView() {
@@ -35,6 +31,11 @@ export function EnginesView() {
     ...(!ssh && tls.trim() ? { tlsDir: tls.trim() } : {}),
     ...(ssh && identity.trim() ? { identityFile: identity.trim() } : {}),
   });
+  // A changed address or key file makes the last test's answer (and its host key) stale.
+  const untested = (set: (v: string) => void) => (v: string) => {
+    set(v);
+    setTested(null);
+  };
   const run = async (fn: () => Promise<void>) => {
     setBusy(true);
     setError(null);
@@ -49,25 +50,13 @@ export function EnginesView() {
 
   return (
     <section className="view" aria-labelledby="engines-title">
-      <header className="view-header">
-        <div>
-          <h1 id="engines-title">Engines</h1>
-          <p className="muted">
-            Every engine Checkpoint Studio connects to. Access to an engine is root on its host: add only ones
-            you trust.
-          </p>
-        </div>
-      </header>
+      <ViewHeader
+        titleId="engines-title"
+        title="Engines"
+        note="Every engine Checkpoint Studio connects to. Access to an engine is root on its host: add only ones you trust."
+      />
       <table className="grid" aria-label="Engines">
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Address</th>
-            <th scope="col">Engine</th>
-            <th scope="col">State</th>
-            <th scope="col">Actions</th>
-          </tr>
-        </thead>
+        <ColumnHeads titles={['Name', 'Address', 'Engine', 'State', 'Actions']} />
         <tbody>
           {engines.map((e) => (
             <tr key={e.id} data-engine={e.id}>
@@ -148,57 +137,37 @@ export function EnginesView() {
         }}
       >
         <div className="row">
-          <label>
-            <span>Name</span>
-            <input
-              type="text"
-              value={name}
-              onChange={(e) => setName(e.target.value)}
-              placeholder="Build server"
-              aria-label="Engine name"
-            />
-          </label>
-          <label className="grow">
-            <span>Address</span>
-            <input
-              type="text"
-              value={host}
-              onChange={(e) => {
-                setHost(e.target.value);
-                setTested(null);
-              }}
-              placeholder="unix:///var/run/docker.sock, tcp://host:2376, ssh://me@host"
-              aria-label="Engine address"
-            />
-          </label>
+          <TextField
+            label="Name"
+            value={name}
+            onChange={setName}
+            placeholder="Build server"
+            ariaLabel="Engine name"
+          />
+          <TextField
+            label="Address"
+            className="grow"
+            value={host}
+            onChange={untested(setHost)}
+            placeholder="unix:///var/run/docker.sock, tcp://host:2376, ssh://me@host"
+            ariaLabel="Engine address"
+          />
           {ssh ? (
-            <label>
-              <span>Identity file (ssh://)</span>
-              <input
-                type="text"
-                value={identity}
-                onChange={(e) => {
-                  setIdentity(e.target.value);
-                  setTested(null);
-                }}
-                placeholder="ssh-agent, ~/.ssh/id_*"
-                aria-label="Identity file"
-              />
-            </label>
+            <TextField
+              label="Identity file (ssh://)"
+              value={identity}
+              onChange={untested(setIdentity)}
+              placeholder="ssh-agent, ~/.ssh/id_*"
+              ariaLabel="Identity file"
+            />
           ) : (
-            <label>
-              <span>TLS folder (tcp://)</span>
-              <input
-                type="text"
-                value={tls}
-                onChange={(e) => {
-                  setTls(e.target.value);
-                  setTested(null);
-                }}
-                placeholder="optional"
-                aria-label="TLS folder"
-              />
-            </label>
+            <TextField
+              label="TLS folder (tcp://)"
+              value={tls}
+              onChange={untested(setTls)}
+              placeholder="optional"
+              ariaLabel="TLS folder"
+            />
           )}
         </div>
         <div className="toolbar">
