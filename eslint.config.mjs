@@ -157,7 +157,7 @@ const layers = [
   // beside the actions (names only, no engine code), and importing the contract instead would load
   // zod on every start-up (issue 17). Ideal: the names move to electron/ipc, as contract-names did.
   layer(
-    ['electron/cli/main.ts', 'electron/cli/commands/containers.ts'],
+    ['electron/cli/verbs.ts', 'electron/cli/commands/containers.ts'],
     [
       electronPackage,
       allowing(

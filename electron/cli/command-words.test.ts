@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { CliIo } from './cli-io';
-import { COMMANDS, main, nearestCommand, splitCommand } from './main';
+import { nearestCommand, splitCommand } from './command-words';
+import { main } from './main';
+import { COMMANDS } from './verbs';
 
 function io() {
   const out: string[] = [];
@@ -20,10 +22,10 @@ describe('reading the command line', () => {
   });
 
   it('suggests the command that was meant, and nothing wild', () => {
-    expect(nearestCommand('chekpoint')).toBe('checkpoint');
-    expect(nearestCommand('restor')).toBe('restore');
-    expect(nearestCommand('schedles')).toBe('schedules');
-    expect(nearestCommand('kubernetes')).toBeNull();
+    expect(nearestCommand('chekpoint', COMMANDS)).toBe('checkpoint');
+    expect(nearestCommand('restor', COMMANDS)).toBe('restore');
+    expect(nearestCommand('schedles', COMMANDS)).toBe('schedules');
+    expect(nearestCommand('kubernetes', COMMANDS)).toBeNull();
   });
 
   // The commands' modules are loaded only when asked for: help must not depend on them.
