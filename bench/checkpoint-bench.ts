@@ -2,23 +2,14 @@
 // on the same private engine, in the same run. Prints a table of medians and ratios and writes
 // JSON to artifacts/bench/checkpoint-bench.json. Targets: the app adds under 10% to any single
 // operation; clone N=5 beats five sequential CLI restores.
-import { execFile } from 'node:child_process';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Docker from 'dockerode';
-import { median, report, runMain, timed } from './bench-util';
-import { Services } from '../electron/app/services';
-import {
-  Containers,
-  COUNTER_SCRIPT,
-  counterValues,
-  dockerFor,
-  eventually,
-  execIn,
-  testbed,
-} from '../testbed/support';
+import { appVsCli, median, report, runMain, sleep, tag, timed } from './bench-util';
+import { benchServices, closeServices, keepClones, runCounter, runRedis } from './bench-setup';
+import { dockerCloneByHand, exec, type Cli } from './engine-cli';
+import { Containers, dockerFor, eventually, execIn, testbed } from '../testbed/support';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const CLONES = 5;
@@ -29,26 +20,7 @@ const SETTLE_MS = 2000;
 const tb = testbed();
 const docker: Docker = dockerFor(tb.dockerHost);
 const containers = new Containers(docker);
-const id = () => crypto.randomBytes(3).toString('hex');
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function cli(...args: string[]): Promise<string> {
-  return new Promise((resolve, reject) =>
-    execFile(
-      tb.dockerCli,
-      args,
-      { env: { ...process.env, DOCKER_HOST: tb.dockerHost } },
-      (err, stdout, stderr) =>
-        err ? reject(new Error(`docker ${args.join(' ')}: ${stderr}`)) : resolve(stdout.trim()),
-    ),
-  );
-}
-
-function sh(cmd: string, args: string[]): Promise<void> {
-  return new Promise((resolve, reject) =>
-    execFile(cmd, args, (err, _o, stderr) => (err ? reject(new Error(stderr)) : resolve())),
-  );
-}
+const cli: Cli = (args) => exec(tb.dockerCli, args, { DOCKER_HOST: tb.dockerHost });
 
 interface Row {
   operation: string;
@@ -56,30 +28,15 @@ interface Row {
   cli: number[];
 }
 
-async function counter(): Promise<{ id: string; name: string }> {
-  const c = await containers.run({ image: tb.busyboxImage, cmd: ['sh', '-c', COUNTER_SCRIPT] });
-  await eventually(async () => (await counterValues(docker, c.id)).length >= 2, 15_000, 'counting');
-  return c;
-}
-
 async function warmRedis(): Promise<{ id: string; name: string }> {
-  const r = await containers.run({ image: tb.redisImage, network: tb.network, ports: [6379] });
-  await eventually(
-    async () => (await execIn(docker, r.id, ['redis-cli', 'ping'])) === 'PONG',
-    15_000,
-    'redis',
-  );
+  const r = await runRedis(containers, { network: tb.network, ports: [6379] });
   await execIn(docker, r.id, ['sh', '-c', 'seq 1 5000 | sed "s/.*/SET key:& &/" | redis-cli > /dev/null']);
   return r;
 }
 
 async function main() {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-bench-'));
-  const services = new Services({
-    engines: [{ id: ENGINE, name: 'Bench', host: tb.dockerHost }],
-    dataDir,
-    host: 'headless',
-  });
+  const services = benchServices([{ id: ENGINE, name: 'Bench', host: tb.dockerHost }], dataDir);
   await services.registry.get(ENGINE).whenOnline(10_000);
   const dataRoot = services.registry.get(ENGINE).identity!.dataRoot;
   const rows: Row[] = [
@@ -91,7 +48,7 @@ async function main() {
     for (let run = 0; run < RUNS; run++) {
       process.stderr.write(`run ${run + 1}/${RUNS}\n`);
       // Number printer: checkpoint (stop), then restore, once through the app, once with the CLI.
-      const a = await counter();
+      const a = await runCounter(containers);
       const [ca] = await timed(() =>
         services.checkpoints.create({
           engineId: ENGINE,
@@ -109,10 +66,10 @@ async function main() {
           replaceRunning: false,
         }),
       );
-      const c = await counter();
-      const [cc] = await timed(() => cli('checkpoint', 'create', c.id, 'bench'));
+      const c = await runCounter(containers);
+      const [cc] = await timed(() => cli(['checkpoint', 'create', c.id, 'bench']));
       await sleep(SETTLE_MS);
-      const [rc] = await timed(() => cli('start', '--checkpoint', 'bench', c.id));
+      const [rc] = await timed(() => cli(['start', '--checkpoint', 'bench', c.id]));
       rows[0]!.app.push(ca);
       rows[0]!.cli.push(cc);
       rows[1]!.app.push(ra);
@@ -122,7 +79,7 @@ async function main() {
 
       // Redis: one checkpoint (left running), then N clones.
       const src = await warmRedis();
-      await cli('checkpoint', 'create', '--leave-running', src.id, 'warm');
+      await cli(['checkpoint', 'create', '--leave-running', src.id, 'warm']);
       await sleep(SETTLE_MS);
       const [appClone, res] = await timed(() =>
         services.clones.run({
@@ -130,33 +87,23 @@ async function main() {
           container: src.id,
           checkpoint: 'warm',
           count: CLONES,
-          prefix: `bench-app-${id()}`,
+          prefix: `bench-app-${tag()}`,
           ports: { mode: 'auto' },
         }),
       );
-      for (const cl of res.clones) if (cl.id) containers.adopt(cl.id);
-      if (!res.ok) throw new Error(`app clone failed: ${JSON.stringify(res.clones.map((c) => c.error))}`);
+      keepClones(res, containers, ENGINE);
       // The CLI way, as done by hand: create, copy the folder on the host, start from it; one by one.
-      const srcDir = path.join(dataRoot, 'containers', src.id, 'checkpoints', 'warm');
-      const [cliClone] = await timed(async () => {
-        for (let i = 0; i < CLONES; i++) {
-          const cid = await cli(
-            'create',
-            '--name',
-            `bench-cli-${id()}-${i}`,
-            '--network',
-            tb.network,
-            '-p',
-            '127.0.0.1::6379',
-            tb.redisImage,
-          );
-          containers.adopt(cid);
-          const dst = path.join(dataRoot, 'containers', cid, 'checkpoints');
-          fs.mkdirSync(dst, { recursive: true });
-          await sh('cp', ['-r', srcDir, dst]);
-          await cli('start', '--checkpoint', 'warm', cid);
-        }
-      });
+      const [cliClone] = await timed(() =>
+        dockerCloneByHand(cli, {
+          dataRoot,
+          source: src.id,
+          checkpoint: 'warm',
+          count: CLONES,
+          name: (i) => `bench-cli-${tag()}-${i}`,
+          create: ['--network', tb.network, '-p', '127.0.0.1::6379', tb.redisImage],
+          made: (cid) => containers.adopt(cid),
+        }),
+      );
       rows[2]!.app.push(appClone);
       rows[2]!.cli.push(cliClone);
       await containers.cleanup();
@@ -188,7 +135,7 @@ async function main() {
           container: warm.Id,
           checkpoint: 'ready',
           count: 1,
-          prefix: `bench-fast-${id()}`,
+          prefix: `bench-fast-${tag()}`,
           ports: { mode: 'none' },
         });
         const cl = r.clones[0]!;
@@ -200,9 +147,7 @@ async function main() {
 
     const table = rows.map((r) => ({
       operation: r.operation,
-      appMedianMs: Math.round(median(r.app)),
-      cliMedianMs: Math.round(median(r.cli)),
-      ratio: Number((median(r.app) / median(r.cli)).toFixed(3)),
+      ...appVsCli(r.app, r.cli),
       appRunsMs: r.app.map(Math.round),
       cliRunsMs: r.cli.map(Math.round),
     }));
@@ -239,9 +184,7 @@ async function main() {
     };
     report('checkpoint-bench', lines, json);
   } finally {
-    await services.checkpoints.idle().catch(() => undefined);
-    services.dispose();
-    await containers.cleanup();
+    await closeServices(services, containers);
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }
