@@ -48,6 +48,8 @@ export class FakeWorld {
   readonly after = new Map<string, (what: string) => void>();
   /** Operation refused by the capability gate, with its error. */
   refuse: { op: string; error: StudioError } | null = null;
+  /** Clones the backend makes that have exited by the time anyone looks. */
+  readonly exitingClones = new Set<string>();
   nextId = 1;
 
   add(c: Omit<FakeContainer, 'id'> & { id?: string }): FakeContainer {
@@ -233,7 +235,10 @@ export class FakeBackend implements CheckpointBackend {
       progress(c.name, 'restoring');
       try {
         await this.w.step('backend.clone', `${c.name} from ${name}`);
-        const made = this.w.add({ name: c.name, status: 'running' });
+        const made = this.w.add({
+          name: c.name,
+          status: this.w.exitingClones.has(c.name) ? 'exited' : 'running',
+        });
         out.push({ name: c.name, id: made.id, restoreMs: 5 });
       } catch (e) {
         out.push({ name: c.name, id: null, error: (e as Error).message, restoreMs: null });
