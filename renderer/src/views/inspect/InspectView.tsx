@@ -1,8 +1,10 @@
 import { useEffect, useState, type KeyboardEvent } from 'react';
 import type { InspectDiffT, InspectSourceT, InspectionT } from '../../../../electron/ipc/contract';
 import { bytes } from '../../../../electron/shared/format';
+import { ColumnHeads } from '../../components/ColumnHeads';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorBox } from '../../components/ErrorBox';
+import { ViewHeader } from '../../components/ViewHeader';
 import { useApp } from '../../store/app-store';
 import { key, useCheckpoints } from '../../store/checkpoint-store';
 import { useInspect } from '../../store/inspect-store';
@@ -51,18 +53,23 @@ export function InspectView({ source }: { source: InspectSourceT }) {
   const i = state?.data;
   return (
     <section className="view inspect-view" aria-labelledby="inspect-title">
-      <header className="view-header">
-        <div>
+      <ViewHeader
+        titleId="inspect-title"
+        back={
           <button type="button" className="link" onClick={back}>
             ← {source.kind === 'engine' ? 'Container' : 'Containers'}
           </button>
-          <h1 id="inspect-title">
+        }
+        title={
+          <>
             Inside{' '}
             {i?.label ??
               (source.kind === 'engine' ? `${source.container}:${source.checkpoint}` : 'checkpoint')}
-          </h1>
-          {i && (
-            <p className="muted">
+          </>
+        }
+        note={
+          i && (
+            <>
               {i.format === 'podman-export'
                 ? 'checkpoint archive (Podman’s layout)'
                 : i.format === 'docker'
@@ -70,10 +77,10 @@ export function InspectView({ source }: { source: InspectSourceT }) {
                   : 'checkpoint folder'}
               {i.dumpedAt ? ` · dumped ${new Date(i.dumpedAt).toLocaleString()}` : ''}
               {i.imgVersion !== null ? ` · image format ${i.imgVersion}` : ''}
-            </p>
-          )}
-        </div>
-      </header>
+            </>
+          )
+        }
+      />
       {source.kind === 'file' && <ImportPanel key={source.fileId} fileId={source.fileId} />}
       {state?.error && <ErrorBox error={state.error} />}
       {!i && !state?.error && <EmptyState title="Reading the checkpoint’s images…" />}
@@ -286,13 +293,7 @@ function DiffView({ d }: { d: InspectDiffT }) {
       {changes('Sockets', d.sockets.added, d.sockets.removed)}
       <h3>Dumped memory by kind</h3>
       <table className="grid compact">
-        <thead>
-          <tr>
-            <th scope="col">Kind</th>
-            <th scope="col">{d.a}</th>
-            <th scope="col">{d.b}</th>
-          </tr>
-        </thead>
+        <ColumnHeads titles={['Kind', d.a, d.b]} />
         <tbody>
           {d.memoryByKind.map((m) => (
             <tr key={m.kind}>

@@ -2,6 +2,7 @@
 import { useMemo, useState } from 'react';
 import type { InspectionT, InspectProcessT, MemoryAreaT } from '../../../../electron/ipc/contract';
 import { bytes, millis } from '../../../../electron/shared/format';
+import { ColumnHeads } from '../../components/ColumnHeads';
 
 export function Overview({ i }: { i: InspectionT }) {
   const t = i.totals;
@@ -251,16 +252,7 @@ export function FilesAndSockets({ i }: { i: InspectionT }) {
         <p className="muted">None{q ? ' match' : ''}.</p>
       ) : (
         <table className="grid compact" data-sockets>
-          <thead>
-            <tr>
-              <th scope="col">PID</th>
-              <th scope="col">FD</th>
-              <th scope="col">Protocol</th>
-              <th scope="col">State</th>
-              <th scope="col">Local</th>
-              <th scope="col">Remote</th>
-            </tr>
-          </thead>
+          <ColumnHeads titles={['PID', 'FD', 'Protocol', 'State', 'Local', 'Remote']} />
           <tbody>
             {sockets.map((s) => (
               <tr key={`${s.pid}/${s.fd}`}>
@@ -277,14 +269,7 @@ export function FilesAndSockets({ i }: { i: InspectionT }) {
       )}
       <h3>Open files</h3>
       <table className="grid compact" data-files>
-        <thead>
-          <tr>
-            <th scope="col">PID</th>
-            <th scope="col">FD</th>
-            <th scope="col">Type</th>
-            <th scope="col">What</th>
-          </tr>
-        </thead>
+        <ColumnHeads titles={['PID', 'FD', 'Type', 'What']} />
         <tbody>
           {files.map((f) => (
             <tr key={`${f.pid}/${f.fd}`}>
@@ -310,13 +295,7 @@ export function ImageFiles({ i }: { i: InspectionT }) {
         </p>
       )}
       <table className="grid compact">
-        <thead>
-          <tr>
-            <th scope="col">File</th>
-            <th scope="col">Size</th>
-            <th scope="col">Read as</th>
-          </tr>
-        </thead>
+        <ColumnHeads titles={['File', 'Size', 'Read as']} />
         <tbody>
           {i.imageFiles.map((f) => (
             <tr key={f.name}>

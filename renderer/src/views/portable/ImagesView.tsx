@@ -1,11 +1,15 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { CheckpointImageT, ImportResultT } from '../../../../electron/ipc/contract';
 import { toErrorInfo, type ErrorInfo } from '../../../../electron/ipc/errors';
 import { ago, bytes } from '../../../../electron/shared/format';
 import { api } from '../../api/client';
+import { ACTIONS_HEAD, ColumnHeads } from '../../components/ColumnHeads';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorBox } from '../../components/ErrorBox';
+import { Field } from '../../components/Field';
+import { Options } from '../../components/Options';
+import { useOnlineEngine } from '../../hooks/use-online-engine';
 import { useOperationProgress } from '../../hooks/use-operation-progress';
 import { useApp } from '../../store/app-store';
 import { imageNameProblem } from './image-text';
@@ -21,16 +25,8 @@ const nameOf = (i: CheckpointImageT) => i.refs[0] ?? i.id.replace(/^sha256:/, ''
  * restore as new containers, push to a registry, pull one, inspect, remove.
  */
 export function ImagesView() {
-  const engines = useApp((s) => s.engines);
-  const selectedEngineId = useApp((s) => s.selectedEngineId);
   const navigate = useApp((s) => s.navigate);
-  const online = useMemo(() => engines.filter((e) => e.state === 'online'), [engines]);
-  const [chosen, setChosen] = useState<string | null>(null);
-  const engineId = (
-    online.find((e) => e.id === chosen) ??
-    online.find((e) => e.id === selectedEngineId) ??
-    online[0]
-  )?.id;
+  const { online, engineId, choose } = useOnlineEngine();
   // Kept with the engine they are of, so another engine's list never shows under this one's name.
   const [listed, setListed] = useState<{ engineId: string; images: CheckpointImageT[]; at: number } | null>(
     null,
@@ -73,6 +69,26 @@ export function ImagesView() {
     }
   };
 
+  const ask = (kind: 'restore' | 'push', image: CheckpointImageT) => {
+    setForm({ name: '', count: 1, to: '' });
+    setAction({ kind, image });
+  };
+  // What each row offers: its label, its button's class, what it does.
+  const rowActions = (i: CheckpointImageT): [string, string, () => void][] => [
+    ['Restore…', 'primary', () => ask('restore', i)],
+    [
+      'Inspect',
+      'secondary',
+      () =>
+        navigate({
+          view: 'inspect',
+          source: { kind: 'image', engineId: engineId!, image: i.refs[0] ?? i.id },
+        }),
+    ],
+    ['Push…', 'secondary', () => ask('push', i)],
+    ['Remove…', 'danger', () => setAction({ kind: 'remove', image: i })],
+  ];
+
   const pullProblem = pullRef ? imageNameProblem(pullRef) : null;
   const a = action;
   const nameProblem = form.name ? containerNameProblem(form.name) : null;
@@ -85,16 +101,11 @@ export function ImagesView() {
       <header className="view-header">
         <h1 id="images-title">Checkpoint images</h1>
         {online.length > 1 && (
-          <label className="inline">
-            <span>Engine</span>
-            <select value={engineId ?? ''} onChange={(e) => setChosen(e.target.value)}>
-              {online.map((e) => (
-                <option key={e.id} value={e.id}>
-                  {e.name}
-                </option>
-              ))}
+          <Field label="Engine" className="inline">
+            <select value={engineId ?? ''} onChange={(e) => choose(e.target.value)}>
+              <Options items={online.map((e) => [e.id, e.name])} />
             </select>
-          </label>
+          </Field>
         )}
       </header>
       <form
@@ -145,19 +156,9 @@ export function ImagesView() {
         </EmptyState>
       ) : (
         <table className="grid" data-images>
-          <thead>
-            <tr>
-              <th scope="col">Image</th>
-              <th scope="col">Container</th>
-              <th scope="col">Checkpoint</th>
-              <th scope="col">Made by</th>
-              <th scope="col">Size</th>
-              <th scope="col">Created</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
+          <ColumnHeads
+            titles={['Image', 'Container', 'Checkpoint', 'Made by', 'Size', 'Created', ACTIONS_HEAD]}
+          />
           <tbody>
             {images.map((i) => (
               <tr key={i.id} data-image={nameOf(i)}>
@@ -169,45 +170,11 @@ export function ImagesView() {
                 <td>{i.created ? ago(Date.parse(i.created), listed?.at ?? 0) : '—'}</td>
                 <td>
                   <div className="row-actions">
-                    <button
-                      type="button"
-                      className="primary"
-                      onClick={() => {
-                        setForm({ name: '', count: 1, to: '' });
-                        setAction({ kind: 'restore', image: i });
-                      }}
-                    >
-                      Restore…
-                    </button>
-                    <button
-                      type="button"
-                      className="secondary"
-                      onClick={() =>
-                        navigate({
-                          view: 'inspect',
-                          source: { kind: 'image', engineId: engineId, image: i.refs[0] ?? i.id },
-                        })
-                      }
-                    >
-                      Inspect
-                    </button>
-                    <button
-                      type="button"
-                      className="secondary"
-                      onClick={() => {
-                        setForm({ name: '', count: 1, to: '' });
-                        setAction({ kind: 'push', image: i });
-                      }}
-                    >
-                      Push…
-                    </button>
-                    <button
-                      type="button"
-                      className="danger"
-                      onClick={() => setAction({ kind: 'remove', image: i })}
-                    >
-                      Remove…
-                    </button>
+                    {rowActions(i).map(([label, className, onClick]) => (
+                      <button key={label} type="button" className={className} onClick={onClick}>
+                        {label}
+                      </button>
+                    ))}
                   </div>
                 </td>
               </tr>
@@ -252,8 +219,7 @@ export function ImagesView() {
               />
             </label>
             {nameProblem && <p className="field-error">{nameProblem}</p>}
-            <label>
-              <span>How many</span>
+            <Field label="How many">
               <input
                 type="number"
                 min={1}
@@ -262,7 +228,7 @@ export function ImagesView() {
                 onChange={(e) => setForm({ ...form, count: Number(e.target.value) })}
                 disabled={busy}
               />
-            </label>
+            </Field>
             {busy && <p aria-live="polite">{progress.lines.at(-1) ?? 'Restoring…'}</p>}
           </div>
         </ConfirmDialog>

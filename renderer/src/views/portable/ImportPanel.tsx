@@ -1,12 +1,15 @@
-import { useId, useMemo, useState } from 'react';
+import { useId, useState } from 'react';
 import type { ImportResultT } from '../../../../electron/ipc/contract';
 import { toErrorInfo, type ErrorInfo } from '../../../../electron/ipc/errors';
 import { api } from '../../api/client';
 import { CancelButton } from '../../components/CancelButton';
+import { ColumnHeads } from '../../components/ColumnHeads';
 import { ErrorBox } from '../../components/ErrorBox';
+import { Field } from '../../components/Field';
+import { Options } from '../../components/Options';
 import { StateBadge } from '../../components/StateBadge';
+import { useOnlineEngine } from '../../hooks/use-online-engine';
 import { useOperationProgress } from '../../hooks/use-operation-progress';
-import { useApp } from '../../store/app-store';
 import { containerNameProblem, instanceRunning, originLine } from './portable-text';
 
 /**
@@ -16,16 +19,7 @@ import { containerNameProblem, instanceRunning, originLine } from './portable-te
  */
 export function ImportPanel({ fileId }: { fileId: string }) {
   const headingId = useId();
-  const engines = useApp((s) => s.engines);
-  const selectedEngineId = useApp((s) => s.selectedEngineId);
-  const online = useMemo(() => engines.filter((e) => e.state === 'online'), [engines]);
-  // Null until the user picks: until then it follows the engine chosen in the sidebar.
-  const [chosen, setChosen] = useState<string | null>(null);
-  const engineId = (
-    online.find((e) => e.id === chosen) ??
-    online.find((e) => e.id === selectedEngineId) ??
-    online[0]
-  )?.id;
+  const { online, engineId, choose } = useOnlineEngine();
   const [name, setName] = useState('');
   const [count, setCount] = useState(1);
   const [running, setRunning] = useState(false);
@@ -67,23 +61,17 @@ export function ImportPanel({ fileId }: { fileId: string }) {
         }}
       >
         <div className="row">
-          <label>
-            <span>Engine</span>
+          <Field label="Engine">
             <select
               value={engineId ?? ''}
-              onChange={(e) => setChosen(e.target.value)}
+              onChange={(e) => choose(e.target.value)}
               disabled={online.length === 0}
             >
               {online.length === 0 && <option value="">no engine is online</option>}
-              {online.map((e) => (
-                <option key={e.id} value={e.id}>
-                  {e.name} ({e.kind})
-                </option>
-              ))}
+              <Options items={online.map((e) => [e.id, `${e.name} (${e.kind})`])} />
             </select>
-          </label>
-          <label className="grow">
-            <span>Name</span>
+          </Field>
+          <Field label="Name" className="grow">
             <input
               type="text"
               value={name}
@@ -92,9 +80,8 @@ export function ImportPanel({ fileId }: { fileId: string }) {
               onChange={(e) => setName(e.target.value.trim())}
               aria-invalid={Boolean(nameError)}
             />
-          </label>
-          <label>
-            <span>Count</span>
+          </Field>
+          <Field label="Count">
             <input
               type="number"
               className="count"
@@ -104,7 +91,7 @@ export function ImportPanel({ fileId }: { fileId: string }) {
               onChange={(e) => setCount(e.target.valueAsNumber)}
               aria-invalid={!countOk}
             />
-          </label>
+          </Field>
         </div>
         {nameError && <p className="field-error">{nameError}</p>}
         {!countOk && <p className="field-error">Between 1 and 50 containers at once.</p>}
@@ -143,13 +130,7 @@ export function ImportResults({ result }: { result: ImportResultT }) {
         {originLine(result.origin)}
       </p>
       <table className="grid compact" data-import-results>
-        <thead>
-          <tr>
-            <th scope="col">Container</th>
-            <th scope="col">State</th>
-            <th scope="col">Problem</th>
-          </tr>
-        </thead>
+        <ColumnHeads titles={['Container', 'State', 'Problem']} />
         <tbody>
           {result.instances.map((i) => {
             const ok = instanceRunning(i);
