@@ -4,42 +4,38 @@
 // new container's checkpoints folder + `docker start --checkpoint`. Time and size, as ratios.
 // Target: export within 1.1× of tar | zstd at the same level. Then the same on Podman beside
 // Podman's own CLI: checkpoint --export, restore --import, --create-image, restore of an image.
-import { execFile } from 'node:child_process';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { median, report, runMain, timed } from './bench-util';
-import { Services } from '../electron/app/services';
+import { median, report, runMain, tag, timed } from './bench-util';
+import { benchServices, fillRedis, runRedis } from './bench-setup';
+import { checkpointFolder, shell, shellQuote as q } from './engine-cli';
+import type { Services } from '../electron/app/services';
 import { unwrap } from '../electron/ipc/dispatcher';
 import { COMPRESSIONS, extensionOf, ZSTD_LEVEL, type Compression } from '../electron/portable/compression';
-import {
-  Containers,
-  dockerFor,
-  eventually,
-  execIn,
-  REDIS_SERVER,
-  testbed,
-  testbedEngine,
-} from '../testbed/support';
+import { Containers, dockerFor, REDIS_SERVER, testbed, testbedEngine } from '../testbed/support';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const tb = testbed();
 const docker = dockerFor(tb.dockerHost);
 const containers = new Containers(docker);
-const suffix = () => crypto.randomBytes(3).toString('hex');
+const sh = (script: string) => shell(script, { DOCKER_HOST: tb.dockerHost });
+/** Redis as both engines run it here: DEBUG POPULATE fills it. */
+const REDIS = [...REDIS_SERVER, '--enable-debug-command', 'yes'];
 
-function sh(script: string): Promise<string> {
-  return new Promise((resolve, reject) =>
-    execFile(
-      'bash',
-      ['-o', 'pipefail', '-c', script],
-      { env: { ...process.env, DOCKER_HOST: tb.dockerHost }, maxBuffer: 1 << 24 },
-      (e, out, err) => (e ? reject(new Error(`${script}: ${err}`)) : resolve(out.trim())),
-    ),
+/** The app's checkpoint, left running, through the dispatcher as the window calls it. */
+async function checkpoint(s: Services, engineId: string, container: string, name: string): Promise<void> {
+  unwrap<'checkpoint.create'>(
+    await s.dispatcher.dispatch('checkpoint.create', { engineId, container, name, leaveRunning: true }),
   );
 }
-const q = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
+
+/** Redis holding ~100 MB, on the engine of `made`. */
+async function filledRedis(made: Containers): Promise<{ id: string; name: string }> {
+  const redis = await runRedis(made, { cmd: REDIS });
+  await fillRedis(made, redis.id);
+  return redis;
+}
 
 const BY_HAND: Record<Compression, { pack: string; unpack: string }> = {
   zstd: { pack: `zstd -${ZSTD_LEVEL} -q -T2`, unpack: 'zstd -d -q' },
@@ -59,43 +55,15 @@ interface Row {
 
 async function main(): Promise<void> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-pbench-'));
-  const s = new Services({
-    engines: [{ id: 'e', name: 'bench', host: tb.dockerHost }],
-    dataDir: path.join(tmp, 'data'),
-    host: 'headless',
-  });
+  const s = benchServices([{ id: 'e', name: 'bench', host: tb.dockerHost }], path.join(tmp, 'data'));
   const rows: Row[] = [];
   try {
     if (!(await s.registry.get('e').whenOnline(15_000))) throw new Error('the engine is offline');
     await s.capabilities.ensure('e');
-    const redis = await containers.run({
-      image: tb.redisImage,
-      cmd: [...REDIS_SERVER, '--enable-debug-command', 'yes'],
-    });
-    await eventually(
-      async () => (await execIn(docker, redis.id, ['redis-cli', 'ping'])) === 'PONG',
-      15_000,
-      'redis',
-    );
-    const filled = await execIn(docker, redis.id, [
-      'redis-cli',
-      'debug',
-      'populate',
-      '100000',
-      'key',
-      '1000',
-    ]);
-    if (filled !== 'OK') throw new Error(`redis did not fill: ${filled}`);
-    unwrap<'checkpoint.create'>(
-      await s.dispatcher.dispatch('checkpoint.create', {
-        engineId: 'e',
-        container: redis.id,
-        name: 'bench',
-        leaveRunning: true,
-      }),
-    );
+    const redis = await filledRedis(containers);
+    await checkpoint(s, 'e', redis.id, 'bench');
     const root = (await docker.info()).DockerRootDir as string;
-    const folder = path.join(root, 'containers', redis.id, 'checkpoints', 'bench');
+    const folder = checkpointFolder(root, redis.id, 'bench');
     const made: string[] = [];
     for (const compression of COMPRESSIONS) {
       const row: Row = {
@@ -128,7 +96,7 @@ async function main(): Promise<void> {
         row.appBytes = fs.statSync(appFile).size;
         row.handBytes = fs.statSync(handFile).size;
 
-        const name = `pbench-app-${suffix()}`;
+        const name = `pbench-app-${tag()}`;
         const [importMs, imported] = await timed(() =>
           s.portable.import({ file: appFile, label: path.basename(appFile), engineId: 'e', name, count: 1 }),
         );
@@ -136,13 +104,13 @@ async function main(): Promise<void> {
         if (failed) throw new Error(`the import failed: ${failed.error}`);
         made.push(...imported.instances.map((i) => i.id!));
         // By hand: the same archive into a container made like the original, then started from it.
-        const handName = `pbench-hand-${suffix()}`;
+        const handName = `pbench-hand-${tag()}`;
         const [handImportMs] = await timed(async () => {
           const id = await sh(
-            `docker create --network none --name ${handName} ${q(tb.redisImage)} ${[...REDIS_SERVER, '--enable-debug-command', 'yes'].map(q).join(' ')}`,
+            `docker create --network none --name ${handName} ${q(tb.redisImage)} ${REDIS.map(q).join(' ')}`,
           );
           made.push(id);
-          const into = path.join(root, 'containers', id, 'checkpoints', 'bench');
+          const into = checkpointFolder(root, id, 'bench');
           await sh(
             `mkdir -p ${q(into)} && ${BY_HAND[compression].unpack} < ${q(appFile)} | tar -C ${q(into)} -x --strip-components=1 checkpoint`,
           );
@@ -228,11 +196,7 @@ async function podmanRows(): Promise<{
   const pdocker = dockerFor(host);
   const mine = new Containers(pdocker);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-pbench-podman-'));
-  const s = new Services({
-    engines: [{ id: 'p', name: 'podman', host }],
-    dataDir: path.join(tmp, 'data'),
-    host: 'headless',
-  });
+  const s = benchServices([{ id: 'p', name: 'podman', host }], path.join(tmp, 'data'));
   const podman = (args: string[]) => sh(['podman', '--url', host, ...args].map(q).join(' '));
   const times: Record<string, { app: number[]; podman: number[] }> = {};
   const add = (work: string, side: 'app' | 'podman', ms: number) => {
@@ -243,24 +207,7 @@ async function podmanRows(): Promise<{
   try {
     if (!(await s.registry.get('p').whenOnline(15_000))) throw new Error('the Podman engine is offline');
     await s.capabilities.ensure('p');
-    const redis = await mine.run({
-      image: tb.redisImage,
-      cmd: [...REDIS_SERVER, '--enable-debug-command', 'yes'],
-    });
-    await eventually(
-      async () => (await execIn(pdocker, redis.id, ['redis-cli', 'ping'])) === 'PONG',
-      15_000,
-      'redis',
-    );
-    const filled = await execIn(pdocker, redis.id, [
-      'redis-cli',
-      'debug',
-      'populate',
-      '100000',
-      'key',
-      '1000',
-    ]);
-    if (filled !== 'OK') throw new Error(`redis did not fill: ${filled}`);
+    const redis = await filledRedis(mine);
     const drop = async (name: string) => {
       const c = await pdocker
         .getContainer(name)
@@ -273,14 +220,7 @@ async function podmanRows(): Promise<{
       const handFile = path.join(tmp, `podman-${run}.tar.zst`);
       const cp = `b${run}`;
       const [appMs] = await timed(async () => {
-        unwrap<'checkpoint.create'>(
-          await s.dispatcher.dispatch('checkpoint.create', {
-            engineId: 'p',
-            container: redis.id,
-            name: cp,
-            leaveRunning: true,
-          }),
-        );
+        await checkpoint(s, 'p', redis.id, cp);
         await s.portable.export({
           engineId: 'p',
           container: redis.id,
@@ -309,14 +249,14 @@ async function podmanRows(): Promise<{
         )[0],
       );
 
-      const appName = `pbench-app-${suffix()}`;
+      const appName = `pbench-app-${tag()}`;
       const [importMs, imported] = await timed(() =>
         s.portable.import({ file: appFile, label: 'bench', engineId: 'p', name: appName, count: 1 }),
       );
       if (imported.instances.some((i) => i.error))
         throw new Error(`the import failed: ${imported.instances[0]!.error}`);
       add('import as one', 'app', importMs);
-      const handName = `pbench-hand-${suffix()}`;
+      const handName = `pbench-hand-${tag()}`;
       add(
         'import as one',
         'podman',
@@ -325,18 +265,11 @@ async function podmanRows(): Promise<{
       await drop(appName);
       await drop(handName);
 
-      const appImage = `localhost/pbench/app-${suffix()}:1`;
-      const handImage = `localhost/pbench/podman-${suffix()}:1`;
+      const appImage = `localhost/pbench/app-${tag()}:1`;
+      const handImage = `localhost/pbench/podman-${tag()}:1`;
       images.push(appImage, handImage);
       const [imageMs] = await timed(async () => {
-        unwrap<'checkpoint.create'>(
-          await s.dispatcher.dispatch('checkpoint.create', {
-            engineId: 'p',
-            container: redis.id,
-            name: `i${run}`,
-            leaveRunning: true,
-          }),
-        );
+        await checkpoint(s, 'p', redis.id, `i${run}`);
         await s.images.create({ engineId: 'p', container: redis.id, checkpoint: `i${run}`, image: appImage });
       });
       add('checkpoint + image', 'app', imageMs);
@@ -350,14 +283,14 @@ async function podmanRows(): Promise<{
         )[0],
       );
 
-      const fromApp = `pbench-img-app-${suffix()}`;
+      const fromApp = `pbench-img-app-${tag()}`;
       const [restoreMs, restored] = await timed(() =>
         s.images.restore({ engineId: 'p', image: appImage, name: fromApp, count: 1 }),
       );
       if (restored.instances.some((i) => i.error))
         throw new Error(`the image restore failed: ${restored.instances[0]!.error}`);
       add('image restored as one', 'app', restoreMs);
-      const fromHand = `pbench-img-podman-${suffix()}`;
+      const fromHand = `pbench-img-podman-${tag()}`;
       add(
         'image restored as one',
         'podman',
