@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { ContainerSummaryT } from '../../../../electron/ipc/contract';
 import { toErrorInfo, type ErrorInfo } from '../../../../electron/ipc/errors';
 import { api } from '../../api/client';
-import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { ConfirmMany, FewNames } from '../../components/ConfirmMany';
 import { ErrorBox } from '../../components/ErrorBox';
 import { useOperationProgress } from '../../hooks/use-operation-progress';
 import type { CheckpointFacts } from './list-rules';
@@ -129,13 +129,11 @@ export function BulkActions(props: {
         </div>
       )}
       {error && <ErrorBox error={error} />}
-      <ConfirmDialog
+      <ConfirmMany
         open={confirmRemove}
-        danger
-        title={
-          selected.length === 1 ? `Remove ${selected[0]!.name}?` : `Remove ${selected.length} containers?`
-        }
-        confirmLabel={selected.length === 1 ? 'Remove' : `Remove ${selected.length}`}
+        verb="Remove"
+        noun="containers"
+        names={selected.map((c) => c.name)}
         onCancel={() => setConfirmRemove(false)}
         onConfirm={() => {
           setConfirmRemove(false);
@@ -143,11 +141,7 @@ export function BulkActions(props: {
         }}
       >
         <p>
-          {selected
-            .slice(0, 8)
-            .map((c) => c.name)
-            .join(', ')}
-          {selected.length > 8 ? ` and ${selected.length - 8} more` : ''}: removed with their file changes
+          <FewNames names={selected.map((c) => c.name)} />: removed with their file changes
           {selected.some((c) => c.state === 'running') ? ' (running ones are stopped first)' : ''}. Their
           volumes stay.
         </p>
@@ -162,7 +156,7 @@ export function BulkActions(props: {
               : 'Docker keeps a container’s checkpoints in its folder: they go with it (export them first to keep them).'}
           </p>
         )}
-      </ConfirmDialog>
+      </ConfirmMany>
     </div>
   );
 }

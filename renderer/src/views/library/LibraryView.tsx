@@ -3,13 +3,16 @@ import type { LibraryEntryT } from '../../../../electron/ipc/contract';
 import { toErrorInfo, type ErrorInfo } from '../../../../electron/ipc/errors';
 import { ago, bytes } from '../../../../electron/shared/format';
 import { api } from '../../api/client';
-import { ConfirmDialog } from '../../components/ConfirmDialog';
+import { ACTIONS_HEAD, ColumnHeads } from '../../components/ColumnHeads';
+import { ConfirmMany, FewNames } from '../../components/ConfirmMany';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorBox } from '../../components/ErrorBox';
+import { ViewHeader } from '../../components/ViewHeader';
 import { useNow } from '../../hooks/use-now';
 import { useApp } from '../../store/app-store';
 import { clickSelect, EMPTY_SELECTION, keepShown, type Selection } from '../containers/list-rules';
 import { DiskChart } from './DiskChart';
+import { LibraryFilters } from './LibraryFilters';
 import {
   diskUse,
   entryKey,
@@ -25,7 +28,6 @@ const KEPT_LABEL: Record<LibraryEntryT['kept'], string> = {
   archive: 'kept archive',
   gone: 'gone',
 };
-const ORIGINS: LibraryEntryT['origin'][] = ['manual', 'scheduled', 'clone-source', 'imported', 'external'];
 
 /**
  * Every checkpoint the catalog knows, across engines and containers — those of removed containers
@@ -171,75 +173,14 @@ export function LibraryView() {
 
   return (
     <section className="view library-view" aria-labelledby="library-title">
-      <header className="view-header">
-        <div>
-          <h1 id="library-title">Checkpoint library</h1>
-          <p className="muted">
-            Every checkpoint Checkpoint Studio knows, on every engine — those of removed containers too.
-          </p>
-        </div>
-      </header>
+      <ViewHeader
+        titleId="library-title"
+        title="Checkpoint library"
+        note="Every checkpoint Checkpoint Studio knows, on every engine — those of removed containers too."
+      />
       {error && <ErrorBox error={error} />}
       {all && all.length > 0 && <DiskChart disk={disk} engineName={engineName} />}
-      <div className="library-filters" role="search">
-        <label>
-          <span>Engine</span>
-          <select value={filter.engineId} onChange={(e) => set({ engineId: e.target.value })}>
-            <option value="">All engines</option>
-            {engineIds.map((id) => (
-              <option key={id} value={id}>
-                {engineName(id)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          <span>Container</span>
-          <input
-            type="search"
-            placeholder="name or id"
-            value={filter.container}
-            onChange={(e) => set({ container: e.target.value })}
-            aria-label="Filter by container"
-          />
-        </label>
-        <label>
-          <span>Origin</span>
-          <select
-            value={filter.origin}
-            onChange={(e) => set({ origin: e.target.value as LibraryFilter['origin'] })}
-          >
-            <option value="">Any</option>
-            {ORIGINS.map((o) => (
-              <option key={o} value={o}>
-                {o}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          <span>Age</span>
-          <select value={filter.age} onChange={(e) => set({ age: e.target.value as LibraryFilter['age'] })}>
-            <option value="any">Any</option>
-            <option value="hour">Last hour</option>
-            <option value="day">Last day</option>
-            <option value="week">Last week</option>
-            <option value="older">Older than a week</option>
-          </select>
-        </label>
-        <label>
-          <span>Kept</span>
-          <select
-            value={filter.kept}
-            onChange={(e) => set({ kept: e.target.value as LibraryFilter['kept'] })}
-          >
-            <option value="">Anywhere</option>
-            <option value="engine">On the engine</option>
-            <option value="archive">Kept archive (container removed)</option>
-            <option value="gone">Gone (record only)</option>
-          </select>
-        </label>
-      </div>
+      <LibraryFilters filter={filter} onChange={set} engineIds={engineIds} engineName={engineName} />
 
       {selected.length > 0 && (
         <div
@@ -284,20 +225,18 @@ export function LibraryView() {
         </EmptyState>
       ) : (
         <table className="grid" aria-label="Checkpoints" aria-multiselectable="true">
-          <thead>
-            <tr>
-              <th scope="col">Checkpoint</th>
-              {header('container', 'Container')}
-              <th scope="col">Engine</th>
-              <th scope="col">Origin</th>
-              {header('age', 'Age')}
-              {header('size', 'Size')}
-              <th scope="col">Kept</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
+          <ColumnHeads
+            titles={[
+              'Checkpoint',
+              header('container', 'Container'),
+              'Engine',
+              'Origin',
+              header('age', 'Age'),
+              header('size', 'Size'),
+              'Kept',
+              ACTIONS_HEAD,
+            ]}
+          />
           <tbody>
             {rows.map((e, i) => {
               const k = entryKey(e);
@@ -364,29 +303,23 @@ export function LibraryView() {
         <p className="muted">No checkpoint matches these filters.</p>
       )}
 
-      <ConfirmDialog
+      <ConfirmMany
         open={confirm}
-        danger
-        title={
-          selected.length === 1 ? `Delete ${selected[0]!.name}?` : `Delete ${selected.length} checkpoints?`
-        }
-        confirmLabel={selected.length === 1 ? 'Delete' : `Delete ${selected.length}`}
+        verb="Delete"
+        noun="checkpoints"
+        names={selected.map((e) => e.name)}
         onCancel={() => setConfirm(false)}
         onConfirm={() => void remove()}
       >
         <p>
-          {selected
-            .slice(0, 8)
-            .map((e) => `${e.containerName}:${e.name}`)
-            .join(', ')}
-          {selected.length > 8 ? ` and ${selected.length - 8} more` : ''}.
+          <FewNames names={selected.map((e) => `${e.containerName}:${e.name}`)} />.
         </p>
         <p>
           {keptCount > 0
             ? `The files of ${keptCount === selected.length ? (keptCount === 1 ? 'it' : 'all of them') : keptCount} are removed from the engine or the app's folder. This cannot be undone.`
             : 'Only their records go: nothing of them is kept anywhere.'}
         </p>
-      </ConfirmDialog>
+      </ConfirmMany>
     </section>
   );
 }
