@@ -3,20 +3,18 @@
 // CLI steps done by hand (checkpoint, create, copy the folder, start from it, remove); the same
 // between the test bed's two hosts over SSH and TLS on shaped links (migrate-hosts.ts); and clone
 // N=5 on Podman through the app beside `podman container restore --import` five times.
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Docker from 'dockerode';
-import { median, report, runMain, timed } from './bench-util';
+import { appVsCli, median, report, runMain, sleep, timed } from './bench-util';
+import { benchServices, runCounter, runRedis } from './bench-setup';
+import { checkpointFolder, exec, podmanCloneByHand } from './engine-cli';
 import { benchHosts } from './migrate-hosts';
-import { Services } from '../electron/app/services';
 import {
   Containers,
-  COUNTER_SCRIPT,
-  counterValues,
+  COUNTER,
   dockerFor,
-  eventually,
   execIn,
   testbed,
   uniqueName,
@@ -25,18 +23,10 @@ import {
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const tb = testbed();
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<string> {
-  return new Promise((resolve, reject) =>
-    execFile(cmd, args, { env: { ...process.env, ...env }, maxBuffer: 1 << 24 }, (err, out, stderr) =>
-      err ? reject(new Error(`${cmd} ${args.join(' ')}: ${stderr}`)) : resolve(out.trim()),
-    ),
-  );
-}
-const docker = (host: string, ...args: string[]) => run(tb.dockerCli, args, { DOCKER_HOST: host });
+const docker = (host: string, ...args: string[]) => exec(tb.dockerCli, args, { DOCKER_HOST: host });
 const podman = (...args: string[]) =>
-  run(
+  exec(
     'podman',
     [
       '--root',
@@ -60,15 +50,14 @@ async function main(): Promise<void> {
   const onB = new Containers(dB);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-mbench-'));
   const podmanHost = process.env.CS_TESTBED_PODMAN!;
-  const s = new Services({
-    engines: [
+  const s = benchServices(
+    [
       { id: 'a', name: 'A', host: hostA },
       { id: 'b', name: 'B', host: hostB },
       { id: 'pm', name: 'Podman', host: podmanHost },
     ],
-    dataDir: tmp,
-    host: 'headless',
-  });
+    tmp,
+  );
   const rootA = (await dA.info()).DockerRootDir as string;
   const rootB = (await dB.info()).DockerRootDir as string;
   const results: Record<
@@ -89,27 +78,11 @@ async function main(): Promise<void> {
     }
     await Promise.all(['a', 'b', 'pm'].map((id) => s.registry.get(id).whenOnline(15_000)));
     const workloads: [string, () => Promise<{ id: string; name: string }>, string[]][] = [
-      [
-        'number printer',
-        async () => {
-          const c = await onA.run({ image: tb.busyboxImage, cmd: ['sh', '-c', COUNTER_SCRIPT] });
-          await eventually(async () => (await counterValues(dA, c.id)).length >= 2, 15_000, 'counting');
-          return c;
-        },
-        [tb.busyboxImage, 'sh', '-c', COUNTER_SCRIPT],
-      ],
+      ['number printer', () => runCounter(onA), [tb.busyboxImage, ...COUNTER]],
       [
         'redis, ~100 MB of data',
         async () => {
-          const c = await onA.run({
-            image: tb.redisImage,
-            cmd: [...REDIS_SERVER, '--proto-max-bulk-len', '1gb'],
-          });
-          await eventually(
-            async () => (await execIn(dA, c.id, ['redis-cli', 'ping'])) === 'PONG',
-            15_000,
-            'redis',
-          );
+          const c = await runRedis(onA, { cmd: [...REDIS_SERVER, '--proto-max-bulk-len', '1gb'] });
           await execIn(dA, c.id, ['redis-cli', 'setrange', 'big', '100000000', 'x']);
           return c;
         },
@@ -140,7 +113,7 @@ async function main(): Promise<void> {
           onB.adopt(id);
           const dst = path.join(rootB, 'containers', id, 'checkpoints');
           fs.mkdirSync(dst, { recursive: true });
-          await run('cp', ['-r', path.join(rootA, 'containers', d.id, 'checkpoints', 'mig'), dst]);
+          await exec('cp', ['-r', checkpointFolder(rootA, d.id, 'mig'), dst]);
           await docker(hostB, 'start', '--checkpoint', 'mig', id);
           await docker(hostA, 'rm', '-f', d.id);
         });
@@ -177,20 +150,22 @@ async function main(): Promise<void> {
       const archive = path.join(tmp, 'export.tar');
       await podman('container', 'checkpoint', '--leave-running', `--export=${archive}`, src.id);
       const prefix = uniqueName('pmc');
-      const [cliMs] = await timed(async () => {
-        for (let k = 0; k < 5; k++)
-          await podman('container', 'restore', `--import=${archive}`, '--name', `${prefix}-${k}`);
-      });
-      for (let k = 0; k < 5; k++) pm.adopt(`${prefix}-${k}`);
+      const [cliMs] = await timed(() =>
+        podmanCloneByHand((args) => podman(...args), {
+          file: archive,
+          count: 5,
+          name: (k) => `${prefix}-${k}`,
+          atOnce: 1,
+          made: (id) => pm.adopt(id),
+        }),
+      );
       r.cli.push(cliMs);
       await pm.cleanup();
     }
 
     const table = Object.entries(results).map(([operation, v]) => ({
       operation,
-      appMedianMs: Math.round(median(v.app)),
-      cliMedianMs: Math.round(median(v.cli)),
-      ratio: Number((median(v.app) / median(v.cli)).toFixed(3)),
+      ...appVsCli(v.app, v.cli),
       stagesMedianMs: Object.fromEntries(
         Object.entries(v.stages).map(([k, xs]) => [k, Math.round(median(xs))]),
       ),
