@@ -6,12 +6,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { median, report, runMain } from './bench-util';
-import { Services } from '../electron/app/services';
+import { benchServices, closeServices, runRedis } from './bench-setup';
+import { checkpointFolder } from './engine-cli';
 import { engineCheckpointSource } from '../electron/checkpoints/engine-source';
 import { engineMetadataSource } from '../electron/checkpoints/engine-metadata-source';
 import { inspectCheckpoint } from '../electron/criu/inspect';
 import { folderSource } from '../electron/criu/sources';
-import { Containers, dockerFor, eventually, execIn, testbed, REDIS_SERVER } from '../testbed/support';
+import { Containers, dockerFor, execIn, testbed, REDIS_SERVER } from '../testbed/support';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 
@@ -34,11 +35,7 @@ async function child(mode: string, arg: string): Promise<void> {
     }
   } else if (mode === 'decode-engine' || mode === 'decode-engine-tar') {
     const [host, id, name] = arg.split('|') as [string, string, string];
-    const s = new Services({
-      engines: [{ id: 'b', name: 'b', host }],
-      dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'cs-ib-')),
-      host: 'headless',
-    });
+    const s = benchServices([{ id: 'b', name: 'b', host }], fs.mkdtempSync(path.join(os.tmpdir(), 'cs-ib-')));
     await s.registry.get('b').whenOnline(10_000);
     const t1 = performance.now();
     const t = await s.checkpoints.target('b', id);
@@ -79,23 +76,11 @@ async function main(): Promise<void> {
   const docker = dockerFor(tb.dockerHost);
   const containers = new Containers(docker);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-ibench-'));
-  const services = new Services({
-    engines: [{ id: 'bench', name: 'Bench', host: tb.dockerHost }],
-    dataDir: tmp,
-    host: 'headless',
-  });
+  const services = benchServices([{ id: 'bench', name: 'Bench', host: tb.dockerHost }], tmp);
   try {
     await services.registry.get('bench').whenOnline(10_000);
     process.stderr.write('filling a redis with about 1 GB…\n');
-    const r = await containers.run({
-      image: tb.redisImage,
-      cmd: [...REDIS_SERVER, '--proto-max-bulk-len', '1gb'],
-    });
-    await eventually(
-      async () => (await execIn(docker, r.id, ['redis-cli', 'ping'])) === 'PONG',
-      15_000,
-      'redis',
-    );
+    const r = await runRedis(containers, { cmd: [...REDIS_SERVER, '--proto-max-bulk-len', '1gb'] });
     // SETRANGE writes every byte up to the offset: 1 GB of touched, dumpable memory.
     for (const k of ['a', 'b']) await execIn(docker, r.id, ['redis-cli', 'setrange', k, '500000000', 'x']);
     await services.checkpoints.create({
@@ -105,13 +90,7 @@ async function main(): Promise<void> {
       leaveRunning: true,
     });
     await services.checkpoints.idle();
-    const dir = path.join(
-      services.registry.get('bench').identity!.dataRoot,
-      'containers',
-      r.id,
-      'checkpoints',
-      'big',
-    );
+    const dir = checkpointFolder(services.registry.get('bench').identity!.dataRoot, r.id, 'big');
     const pagesBytes = fs
       .readdirSync(dir)
       .filter((n) => /^pages-/.test(n))
@@ -168,9 +147,7 @@ async function main(): Promise<void> {
     };
     report('inspect-bench', lines, json);
   } finally {
-    await services.checkpoints.idle().catch(() => undefined);
-    services.dispose();
-    await containers.cleanup();
+    await closeServices(services, containers);
     fs.rmSync(tmp, { recursive: true, force: true });
   }
 }
