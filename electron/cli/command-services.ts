@@ -4,6 +4,7 @@
 // next command put that right.
 import { Services, type ServicesOptions } from '../app/services';
 import type { CliIo } from './cli-io';
+import { commandEngine } from './engine-args';
 
 export const EXIT_INTERRUPTED = 130;
 
@@ -50,4 +51,21 @@ export async function withCommandServices<T>(
     await services.checkpoints.idle().catch(() => undefined);
     services.dispose();
   }
+}
+
+/** What every one-engine command is given: --json, the data folder, --engine. */
+export interface VerbOptions {
+  json: boolean;
+  engine?: string | undefined;
+  dataDir: string;
+}
+
+/** withCommandServices for the one engine --engine names (else the default), with its id. */
+export function withEngineServices<T>(
+  io: CliIo,
+  o: VerbOptions,
+  fn: (s: Services, engineId: string) => Promise<T>,
+): Promise<T> {
+  const spec = commandEngine(o.engine, io.env);
+  return withCommandServices(io, { engines: [spec], dataDir: o.dataDir, host: 'cli' }, (s) => fn(s, spec.id));
 }

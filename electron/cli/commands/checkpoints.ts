@@ -1,30 +1,14 @@
 // checkpoint, checkpoints, restore, clone, rm: the checkpoint verbs, over the same dispatcher as
 // the app. Human output by default, the contract's JSON shapes with --json.
 import type { Services } from '../../app/services';
-import { withCommandServices } from '../command-services';
+import { withEngineServices, type VerbOptions } from '../command-services';
 import { wholeNumber } from '../numbers';
 import type { CallName, CheckpointRecordT, CloneResultT, RestoreResultT } from '../../ipc/contract';
 import { unwrap } from '../../ipc/dispatcher';
 import { StudioError } from '../../ipc/errors';
 import { bytes, millis } from '../../shared/format';
 import type { CliIo } from '../cli-io';
-import { commandEngine } from '../engine-args';
 import { table } from '../table';
-
-export interface VerbOptions {
-  json: boolean;
-  engine?: string | undefined;
-  dataDir: string;
-}
-
-function withServices<T>(
-  io: CliIo,
-  o: VerbOptions,
-  fn: (s: Services, engineId: string) => Promise<T>,
-): Promise<T> {
-  const spec = commandEngine(o.engine, io.env);
-  return withCommandServices(io, { engines: [spec], dataDir: o.dataDir, host: 'cli' }, (s) => fn(s, spec.id));
-}
 
 async function call<N extends CallName>(s: Services, name: N, args: unknown) {
   return unwrap<N>(await s.dispatcher.dispatch(name, args));
@@ -51,7 +35,7 @@ export async function checkpointCommand(
     fileLocks?: boolean;
   },
 ): Promise<number> {
-  return withServices(io, o, async (s, engineId) => {
+  return withEngineServices(io, o, async (s, engineId) => {
     const created = await call(s, 'checkpoint.create', {
       engineId,
       container: o.container,
@@ -75,7 +59,7 @@ export async function checkpointsCommand(
   io: CliIo,
   o: VerbOptions & { container?: string | undefined },
 ): Promise<number> {
-  return withServices(io, o, async (s, engineId) => {
+  return withEngineServices(io, o, async (s, engineId) => {
     const rows = await call(s, 'checkpoints.list', {
       engineId,
       ...(o.container ? { container: o.container } : {}),
@@ -114,7 +98,7 @@ export async function restoreCommand(
   io: CliIo,
   o: VerbOptions & { container: string; checkpoint?: string | undefined; force: boolean },
 ): Promise<number> {
-  return withServices(io, o, async (s, engineId) => {
+  return withEngineServices(io, o, async (s, engineId) => {
     const opId = `cli-${process.pid}-${Date.now()}`;
     const off = s.bus.on('operation.progress', (p) => {
       if (p.opId === opId && !o.json && !p.done) io.err(p.message);
@@ -162,7 +146,7 @@ export async function cloneCommand(
   if (!o.checkpoint) throw new StudioError('invalid-argument', 'clone needs --checkpoint NAME');
   if (o.count === undefined) throw new StudioError('invalid-argument', 'clone needs --count N (1 to 50)');
   const count = wholeNumber('--count', o.count)!;
-  return withServices(io, o, async (s, engineId) => {
+  return withEngineServices(io, o, async (s, engineId) => {
     if (o.plan) {
       const plan = await call(s, 'clone.plan', {
         engineId,
@@ -232,7 +216,7 @@ export async function rmCommand(
   o: VerbOptions & { container: string; checkpoint?: string | undefined },
 ): Promise<number> {
   if (!o.checkpoint) throw new StudioError('invalid-argument', 'rm needs --checkpoint NAME');
-  return withServices(io, o, async (s, engineId) => {
+  return withEngineServices(io, o, async (s, engineId) => {
     const res = await call(s, 'checkpoint.delete', {
       engineId,
       container: o.container,

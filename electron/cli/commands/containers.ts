@@ -3,11 +3,9 @@
 import type { ContainerAction } from '../../containers/container-action-names';
 import { StudioError } from '../../ipc/errors';
 import type { CliIo } from '../cli-io';
-import { commandEngine } from '../engine-args';
-import { withCommandServices } from '../command-services';
+import { withEngineServices, type VerbOptions } from '../command-services';
 import { table } from '../table';
 import { portText, shortId } from '../../shared/format';
-import type { VerbOptions } from './checkpoints';
 
 export async function containerActionCommand(
   io: CliIo,
@@ -15,9 +13,8 @@ export async function containerActionCommand(
 ): Promise<number> {
   if (!o.containers.length)
     throw new StudioError('invalid-argument', `${o.action} takes one or more containers`);
-  const spec = commandEngine(o.engine, io.env);
-  return withCommandServices(io, { engines: [spec], dataDir: o.dataDir, host: 'cli' }, async (s) => {
-    const out = await s.containerActions.run(spec.id, o.containers, o.action, (r, done) => {
+  return withEngineServices(io, o, async (s, engineId) => {
+    const out = await s.containerActions.run(engineId, o.containers, o.action, (r, done) => {
       if (!o.json && o.containers.length > 1)
         io.err(`${done}/${o.containers.length} ${r.name ?? r.container}`);
     });
@@ -48,9 +45,8 @@ export async function clonesCommand(
   io: CliIo,
   o: VerbOptions & { container: string; remove: boolean },
 ): Promise<number> {
-  const spec = commandEngine(o.engine, io.env);
-  return withCommandServices(io, { engines: [spec], dataDir: o.dataDir, host: 'cli' }, async (s) => {
-    const { source, clones } = await s.containerActions.clonesOf(spec.id, o.container);
+  return withEngineServices(io, o, async (s, engineId) => {
+    const { source, clones } = await s.containerActions.clonesOf(engineId, o.container);
     if (!o.remove) {
       if (o.json) io.out(JSON.stringify({ source, clones }, null, 2));
       else if (!clones.length) io.err(`${source.name} has no clones.`);
@@ -70,7 +66,7 @@ export async function clonesCommand(
       return 0;
     }
     const out = await s.containerActions.run(
-      spec.id,
+      engineId,
       clones.map((c) => c.id),
       'remove',
       (r, done) => !o.json && io.err(`${done}/${clones.length} ${r.name ?? r.container}`),

@@ -1,8 +1,7 @@
-import { withCommandServices } from '../command-services';
+import { withEngineServices, type VerbOptions } from '../command-services';
 import type { DoctorReportT } from '../../ipc/contract';
 import { unwrap } from '../../ipc/dispatcher';
 import type { CliIo } from '../cli-io';
-import { commandEngine } from '../engine-args';
 import { bytes } from '../../shared/format';
 
 const MARK = { ok: 'ok  ', warning: 'warn', blocking: 'FAIL' } as const;
@@ -21,32 +20,25 @@ export function formatReport(report: DoctorReportT): string {
 /** Exit status: 0 when nothing blocks checkpointing, 1 otherwise. */
 export async function doctorCommand(
   io: CliIo,
-  opts: { json: boolean; engine?: string; dataDir: string; remeasure?: boolean; clean?: boolean },
+  opts: VerbOptions & { remeasure?: boolean; clean?: boolean },
 ): Promise<number> {
-  const spec = commandEngine(opts.engine, io.env);
-  return withCommandServices(
-    io,
-    { engines: [spec], dataDir: opts.dataDir, host: 'cli' },
-    async (services) => {
-      // The engine gets a moment to connect; the doctor reports it unreachable otherwise.
-      await services.registry.get(spec.id).settled(10000);
-      if (opts.clean) {
-        const c = unwrap<'doctor.clean'>(
-          await services.dispatcher.dispatch('doctor.clean', { engineId: spec.id }),
-        );
-        io.err(
-          `removed ${c.removed} restore leftover${c.removed === 1 ? '' : 's'} (${bytes(c.bytes)})${c.busy ? `; ${c.busy} left alone (in use or recent)` : ''}`,
-        );
-        for (const f of c.failed) io.err(`could not remove ${f}`);
-      }
-      const report = unwrap<'doctor.run'>(
-        await services.dispatcher.dispatch('doctor.run', {
-          engineId: spec.id,
-          remeasure: opts.remeasure ?? false,
-        }),
+  return withEngineServices(io, opts, async (services, engineId) => {
+    // The engine gets a moment to connect; the doctor reports it unreachable otherwise.
+    await services.registry.get(engineId).settled(10000);
+    if (opts.clean) {
+      const c = unwrap<'doctor.clean'>(await services.dispatcher.dispatch('doctor.clean', { engineId }));
+      io.err(
+        `removed ${c.removed} restore leftover${c.removed === 1 ? '' : 's'} (${bytes(c.bytes)})${c.busy ? `; ${c.busy} left alone (in use or recent)` : ''}`,
       );
-      io.out(opts.json ? JSON.stringify(report, null, 2) : formatReport(report));
-      return report.summary.blocking > 0 ? 1 : 0;
-    },
-  );
+      for (const f of c.failed) io.err(`could not remove ${f}`);
+    }
+    const report = unwrap<'doctor.run'>(
+      await services.dispatcher.dispatch('doctor.run', {
+        engineId,
+        remeasure: opts.remeasure ?? false,
+      }),
+    );
+    io.out(opts.json ? JSON.stringify(report, null, 2) : formatReport(report));
+    return report.summary.blocking > 0 ? 1 : 0;
+  });
 }

@@ -4,11 +4,9 @@ import type { ImportResultT } from '../../ipc/contract';
 import { StudioError } from '../../ipc/errors';
 import { bytes, millis } from '../../shared/format';
 import type { CliIo } from '../cli-io';
-import { commandEngine } from '../engine-args';
-import { withCommandServices } from '../command-services';
+import { withEngineServices, type VerbOptions } from '../command-services';
 import { wholeNumber } from '../numbers';
 import { table } from '../table';
-import type { VerbOptions } from './checkpoints';
 
 export const IMAGE_USAGE =
   'image ls | image create <container> --checkpoint NAME --name IMAGE | image restore IMAGE [--name NAME] [--count N] | image push IMAGE --to IMAGE | image pull IMAGE | image rm IMAGE';
@@ -29,16 +27,15 @@ export async function imageCommand(
       throw new StudioError('invalid-argument', `image ${sub} takes one ${what}`, { hint: IMAGE_USAGE });
     return arg;
   };
-  const spec = commandEngine(o.engine, io.env);
   const progress = (p: { stage: string; instance?: string }) => {
     if (!o.json && (p.instance || p.stage !== 'writing'))
       io.err(p.instance ? `${p.instance}: ${p.stage}` : p.stage);
   };
-  return withCommandServices(io, { engines: [spec], dataDir: o.dataDir, host: 'cli' }, async (s) => {
+  return withEngineServices(io, o, async (s, engineId) => {
     switch (sub) {
       case 'ls': {
         if (arg) throw new StudioError('invalid-argument', 'image ls takes no arguments');
-        const list = await s.images.list(spec.id);
+        const list = await s.images.list(engineId);
         if (o.json) io.out(JSON.stringify(list, null, 2));
         else
           io.out(
@@ -62,7 +59,7 @@ export async function imageCommand(
           throw new StudioError('invalid-argument', 'image create needs --checkpoint NAME and --name IMAGE');
         const t0 = Date.now();
         const r = await s.images.create(
-          { engineId: spec.id, container, checkpoint: o.checkpoint, image: o.name },
+          { engineId, container, checkpoint: o.checkpoint, image: o.name },
           progress,
         );
         if (o.json) io.out(JSON.stringify(r, null, 2));
@@ -76,10 +73,7 @@ export async function imageCommand(
         const image = one('image');
         const count = wholeNumber('--count', o.count) ?? 1;
         if (count < 1 || count > 50) throw new StudioError('invalid-argument', '--count is between 1 and 50');
-        const r: ImportResultT = await s.images.restore(
-          { engineId: spec.id, image, name: o.name, count },
-          progress,
-        );
+        const r: ImportResultT = await s.images.restore({ engineId, image, name: o.name, count }, progress);
         if (o.json) io.out(JSON.stringify(r, null, 2));
         else
           io.out(
@@ -102,12 +96,12 @@ export async function imageCommand(
             'invalid-argument',
             'image push needs --to IMAGE (e.g. registry.example:5000/team/name:tag)',
           );
-        const r = await s.images.push({ engineId: spec.id, image, to: o.to }, progress);
+        const r = await s.images.push({ engineId, image, to: o.to }, progress);
         io.out(o.json ? JSON.stringify(r, null, 2) : `pushed ${r.pushed}`);
         return 0;
       }
       case 'pull': {
-        const r = await s.images.pull({ engineId: spec.id, image: one('image') }, progress);
+        const r = await s.images.pull({ engineId, image: one('image') }, progress);
         io.out(
           o.json
             ? JSON.stringify(r, null, 2)
@@ -117,7 +111,7 @@ export async function imageCommand(
       }
       case 'rm': {
         const image = one('image');
-        const r = await s.images.remove({ engineId: spec.id, image });
+        const r = await s.images.remove({ engineId, image });
         io.out(o.json ? JSON.stringify(r, null, 2) : `removed ${image}`);
         return 0;
       }

@@ -7,23 +7,17 @@ import { searchMemory } from '../../criu/memsearch';
 import { pathSource, SourceError, type CheckpointSource } from '../../criu/sources';
 import { CheckpointName, ContainerRef, type InspectDiffT, type InspectionT } from '../../ipc/contract';
 import { wholeNumber } from '../numbers';
-import { onInterrupt } from '../command-services';
+import { onInterrupt, type VerbOptions } from '../command-services';
 import { StudioError } from '../../ipc/errors';
 import { bytes, millis } from '../../shared/format';
 import type { CliIo } from '../cli-io';
 import { commandEngine } from '../engine-args';
 import { table } from '../table';
 
-export interface InspectOptions {
-  json: boolean;
-  engine?: string | undefined;
-  dataDir: string;
-}
-
 /** A folder or archive path if one exists; otherwise container:checkpoint on the engine. */
 async function resolveSource(
   io: CliIo,
-  o: InspectOptions,
+  o: VerbOptions,
   spec: string,
   services: () => Services,
 ): Promise<CheckpointSource> {
@@ -46,7 +40,7 @@ async function resolveSource(
 
 async function withSources<T>(
   io: CliIo,
-  o: InspectOptions,
+  o: VerbOptions,
   fn: (resolve: (spec: string) => Promise<CheckpointSource>) => Promise<T>,
 ): Promise<T> {
   let services: Services | null = null;
@@ -146,7 +140,7 @@ function formatDiff(d: InspectDiffT): string {
   return out.join('\n');
 }
 
-export async function inspectCommand(io: CliIo, o: InspectOptions & { source: string }): Promise<number> {
+export async function inspectCommand(io: CliIo, o: VerbOptions & { source: string }): Promise<number> {
   return withSources(io, o, async (resolve) => {
     const i = await inspectCheckpoint(await resolve(o.source));
     io.out(o.json ? JSON.stringify(i, null, 2) : formatInspection(i));
@@ -154,7 +148,7 @@ export async function inspectCommand(io: CliIo, o: InspectOptions & { source: st
   });
 }
 
-export async function diffCommand(io: CliIo, o: InspectOptions & { a: string; b: string }): Promise<number> {
+export async function diffCommand(io: CliIo, o: VerbOptions & { a: string; b: string }): Promise<number> {
   return withSources(io, o, async (resolve) => {
     const d = diffInspections(
       await inspectCheckpoint(await resolve(o.a)),
@@ -167,7 +161,7 @@ export async function diffCommand(io: CliIo, o: InspectOptions & { a: string; b:
 
 export async function memsearchCommand(
   io: CliIo,
-  o: InspectOptions & {
+  o: VerbOptions & {
     source: string;
     pattern: string;
     regex: boolean;

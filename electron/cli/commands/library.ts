@@ -2,15 +2,12 @@
 import { unwrap } from '../../ipc/dispatcher';
 import { ago, bytes } from '../../shared/format';
 import type { CliIo } from '../cli-io';
-import { withCommandServices } from '../command-services';
-import { commandEngine } from '../engine-args';
+import { withEngineServices, type VerbOptions } from '../command-services';
 import { table } from '../table';
-import type { VerbOptions } from './checkpoints';
 
 export async function libraryCommand(io: CliIo, o: VerbOptions): Promise<number> {
   // The engine is asked only which containers are gone; the list itself is the catalog's.
-  const spec = commandEngine(o.engine, io.env);
-  return withCommandServices(io, { engines: [spec], dataDir: o.dataDir, host: 'cli' }, async (s) => {
+  return withEngineServices(io, o, async (s) => {
     const rows = unwrap<'library.list'>(await s.dispatcher.dispatch('library.list', {}));
     if (o.json) {
       io.out(JSON.stringify(rows, null, 2));

@@ -5,11 +5,9 @@ import { Compression, type CompressionT, type ImportResultT } from '../../ipc/co
 import { StudioError } from '../../ipc/errors';
 import { bytes, millis } from '../../shared/format';
 import type { CliIo } from '../cli-io';
-import { commandEngine } from '../engine-args';
-import { withCommandServices } from '../command-services';
+import { withEngineServices, type VerbOptions } from '../command-services';
 import { wholeNumber } from '../numbers';
 import { table } from '../table';
-import type { VerbOptions } from './checkpoints';
 
 export async function exportCommand(
   io: CliIo,
@@ -28,12 +26,11 @@ export async function exportCommand(
       'invalid-argument',
       `--compress is one of ${Compression.options.join(', ')} (got "${o.compress}")`,
     );
-  const spec = commandEngine(o.engine, io.env);
   const file = path.resolve(o.output);
-  return withCommandServices(io, { engines: [spec], dataDir: o.dataDir, host: 'cli' }, async (s) => {
+  return withEngineServices(io, o, async (s, engineId) => {
     let last = 0;
     const r = await s.portable.export(
-      { engineId: spec.id, container: o.container, checkpoint: o.checkpoint!, compression, file },
+      { engineId, container: o.container, checkpoint: o.checkpoint!, compression, file },
       (p) => {
         if (o.json || Date.now() - last < 1000) return;
         last = Date.now();
@@ -55,12 +52,11 @@ export async function importCommand(
 ): Promise<number> {
   const count = wholeNumber('--count', o.count) ?? 1;
   if (count < 1 || count > 50) throw new StudioError('invalid-argument', '--count is between 1 and 50');
-  const spec = commandEngine(o.engine, io.env);
   const file = path.resolve(o.file);
-  return withCommandServices(io, { engines: [spec], dataDir: o.dataDir, host: 'cli' }, async (s) => {
+  return withEngineServices(io, o, async (s, engineId) => {
     const f = s.files.register(file);
     const r: ImportResultT = await s.portable.import(
-      { file: f.path, label: f.name, engineId: spec.id, name: o.name, count },
+      { file: f.path, label: f.name, engineId, name: o.name, count },
       (p) => {
         if (!o.json && p.instance) io.err(`${p.instance}: ${p.stage}`);
       },

@@ -1,42 +1,33 @@
-import { withCommandServices } from '../command-services';
+import { withEngineServices, type VerbOptions } from '../command-services';
 import { unwrap } from '../../ipc/dispatcher';
 import type { CliIo } from '../cli-io';
-import { commandEngine } from '../engine-args';
 import { duration, portText, shortId } from '../../shared/format';
 import { table } from '../table';
 
-export async function psCommand(
-  io: CliIo,
-  opts: { json: boolean; all: boolean; engine?: string; dataDir: string },
-): Promise<number> {
-  const spec = commandEngine(opts.engine, io.env);
-  return withCommandServices(
-    io,
-    { engines: [spec], dataDir: opts.dataDir, host: 'cli' },
-    async (services) => {
-      const all = unwrap<'containers.list'>(
-        await services.dispatcher.dispatch('containers.list', { engineId: spec.id }),
-      );
-      const rows = opts.all ? all : all.filter((c) => c.state === 'running' || c.state === 'paused');
-      if (opts.json) {
-        io.out(JSON.stringify(rows, null, 2));
-        return 0;
-      }
-      const now = Date.now();
-      io.out(
-        table(
-          ['NAME', 'IMAGE', 'STATE', 'UPTIME', 'PORTS', 'ID'],
-          rows.map((c) => [
-            c.name,
-            c.image,
-            c.status,
-            c.startedAt ? duration(now - c.startedAt) : '-',
-            portText(c.ports, '->') || '-',
-            shortId(c.id),
-          ]),
-        ),
-      );
+export async function psCommand(io: CliIo, opts: VerbOptions & { all: boolean }): Promise<number> {
+  return withEngineServices(io, opts, async (services, engineId) => {
+    const all = unwrap<'containers.list'>(
+      await services.dispatcher.dispatch('containers.list', { engineId }),
+    );
+    const rows = opts.all ? all : all.filter((c) => c.state === 'running' || c.state === 'paused');
+    if (opts.json) {
+      io.out(JSON.stringify(rows, null, 2));
       return 0;
-    },
-  );
+    }
+    const now = Date.now();
+    io.out(
+      table(
+        ['NAME', 'IMAGE', 'STATE', 'UPTIME', 'PORTS', 'ID'],
+        rows.map((c) => [
+          c.name,
+          c.image,
+          c.status,
+          c.startedAt ? duration(now - c.startedAt) : '-',
+          portText(c.ports, '->') || '-',
+          shortId(c.id),
+        ]),
+      ),
+    );
+    return 0;
+  });
 }

@@ -1,6 +1,5 @@
 // schedule, schedules, unschedule. Schedules run while the app runs (the window, or serve).
-import type { Services } from '../../app/services';
-import { withCommandServices } from '../command-services';
+import { withEngineServices, type VerbOptions } from '../command-services';
 import { wholeNumber } from '../numbers';
 import type { PolicyT } from '../../ipc/contract';
 import { unwrap } from '../../ipc/dispatcher';
@@ -8,23 +7,7 @@ import { StudioError } from '../../ipc/errors';
 import { ago, bytes, duration } from '../../shared/format';
 import { formatDuration, parseDuration, parseSize } from '../../shared/units';
 import type { CliIo } from '../cli-io';
-import { commandEngine } from '../engine-args';
 import { table } from '../table';
-
-interface Base {
-  json: boolean;
-  engine?: string | undefined;
-  dataDir: string;
-}
-
-async function withServices<T>(
-  io: CliIo,
-  o: Base,
-  fn: (s: Services, engineId: string) => Promise<T>,
-): Promise<T> {
-  const spec = commandEngine(o.engine, io.env);
-  return withCommandServices(io, { engines: [spec], dataDir: o.dataDir, host: 'cli' }, (s) => fn(s, spec.id));
-}
 
 function describePolicy(p: PolicyT): string {
   const keep = [
@@ -40,7 +23,7 @@ function describePolicy(p: PolicyT): string {
 
 export async function scheduleCommand(
   io: CliIo,
-  o: Base & {
+  o: VerbOptions & {
     container: string;
     every?: string | undefined;
     keep?: string | undefined;
@@ -71,7 +54,7 @@ export async function scheduleCommand(
       { hint: 'Change the schedule and pause or resume it in two commands.' },
     );
   }
-  return withServices(io, o, async (s, engineId) => {
+  return withEngineServices(io, o, async (s, engineId) => {
     let policy: PolicyT;
     if (o.pause || o.resume) {
       policy = unwrap<'schedule.pause'>(
@@ -113,8 +96,8 @@ export async function scheduleCommand(
   });
 }
 
-export async function schedulesCommand(io: CliIo, o: Base): Promise<number> {
-  return withServices(io, o, async (s, engineId) => {
+export async function schedulesCommand(io: CliIo, o: VerbOptions): Promise<number> {
+  return withEngineServices(io, o, async (s, engineId) => {
     const list = unwrap<'schedules.list'>(await s.dispatcher.dispatch('schedules.list', { engineId }));
     if (o.json) {
       io.out(JSON.stringify(list, null, 2));
@@ -146,8 +129,8 @@ export async function schedulesCommand(io: CliIo, o: Base): Promise<number> {
   });
 }
 
-export async function unscheduleCommand(io: CliIo, o: Base & { container: string }): Promise<number> {
-  return withServices(io, o, async (s, engineId) => {
+export async function unscheduleCommand(io: CliIo, o: VerbOptions & { container: string }): Promise<number> {
+  return withEngineServices(io, o, async (s, engineId) => {
     const res = unwrap<'schedule.remove'>(
       await s.dispatcher.dispatch('schedule.remove', { engineId, container: o.container }),
     );
