@@ -34,19 +34,29 @@ export async function runCounter(
   return c;
 }
 
-/** Redis (the image's own command unless `cmd`), once `redis-cli ...cli ping` answers. */
+/** Redis (the image's own command unless `cmd`), once it answers. */
 export async function runRedis(
   containers: Containers,
   o: { cmd?: string[]; network?: string; ports?: number[]; cli?: string[]; timeoutMs?: number } = {},
 ): Promise<{ id: string; name: string }> {
-  const { cli = [], timeoutMs = 15_000, ...run } = o;
+  const { cli, timeoutMs, ...run } = o;
   const r = await containers.run({ image: images().redisImage, ...run });
+  await redisAnswers(containers, r.id, cli, timeoutMs);
+  return r;
+}
+
+/** Waits for `redis-cli ...cli ping` in container `id` to answer. */
+export async function redisAnswers(
+  containers: Containers,
+  id: string,
+  cli: string[] = [],
+  timeoutMs = 15_000,
+): Promise<void> {
   await eventually(
-    async () => (await execIn(containers.docker, r.id, ['redis-cli', ...cli, 'ping'])) === 'PONG',
+    async () => (await execIn(containers.docker, id, ['redis-cli', ...cli, 'ping'])) === 'PONG',
     timeoutMs,
     'redis',
   );
-  return r;
 }
 
 /** About 100 MB in that redis: 100,000 keys of 1,000 bytes (its command must allow DEBUG). */

@@ -4,26 +4,24 @@
 // and checkpoint, docker save | docker load across, docker create on the target, the checkpoint
 // folder piped across with tar over ssh, docker start --checkpoint, docker rm. Both the total and
 // the downtime (freeze on the source to running on the target) are timed.
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Services } from '../electron/app/services';
 import type { EngineSpec } from '../electron/engines/engine-spec';
 import {
   Containers,
-  COUNTER_SCRIPT,
-  counterValues,
+  COUNTER,
+  counted,
   dockerFor,
-  eventually,
-  execIn,
   shapeHost,
   testbed,
   testHosts,
   uniqueName,
   REDIS_SERVER,
 } from '../testbed/support';
+import { benchServices, fillRedis, redisAnswers } from './bench-setup';
 import { median, timed } from './bench-util';
+import { shell as sh, shellQuote } from './engine-cli';
 
 const RATE = process.env.BENCH_LINK_RATE ?? '100mbit';
 
@@ -40,18 +38,6 @@ export interface HostsRow {
   bytesMoved: number;
 }
 
-/** A shell pipeline run on this machine (the by-hand steps); resolves when it succeeds. */
-function sh(script: string, env: NodeJS.ProcessEnv): Promise<string> {
-  return new Promise((resolve, reject) =>
-    execFile(
-      'bash',
-      ['-o', 'pipefail', '-c', script],
-      { env: { ...process.env, ...env }, maxBuffer: 1 << 24 },
-      (e, out, err) => (e ? reject(new Error(`${script}: ${err}`)) : resolve(out.trim())),
-    ),
-  );
-}
-
 export async function benchHosts(runs: number): Promise<{ rows: HostsRow[]; lines: string[] }> {
   const tb = testbed();
   const hosts = testHosts();
@@ -63,7 +49,7 @@ export async function benchHosts(runs: number): Promise<{ rows: HostsRow[]; line
   const known = path.join(tmp, 'known_hosts');
   const addr = (h: { ssh: string }) => new URL(h.ssh).hostname;
   // By hand, as a user with a key would: ssh into each host and run docker there.
-  const q = (a: string[]) => a.map((x) => `'${x.replace(/'/g, "'\\''")}'`).join(' ');
+  const q = (a: string[]) => a.map(shellQuote).join(' ');
   const sshCmd = `ssh -i ${q([hosts.sshKey])} -o StrictHostKeyChecking=accept-new -o UserKnownHostsFile=${q([known])} -o LogLevel=ERROR`;
   const on = (h: { ssh: string }) => `${sshCmd} root@${addr(h)}`;
   const root1 = (await d1.info()).DockerRootDir as string;
@@ -83,9 +69,9 @@ export async function benchHosts(runs: number): Promise<{ rows: HostsRow[]; line
     {
       label: 'number printer',
       image: tb.busyboxImage,
-      cmd: ['sh', '-c', COUNTER_SCRIPT],
+      cmd: COUNTER,
       ready: async (id) => {
-        await eventually(async () => (await counterValues(d1, id)).length >= 2, 15_000, 'counting');
+        await counted(d1, id, 2);
       },
     },
     {
@@ -93,13 +79,8 @@ export async function benchHosts(runs: number): Promise<{ rows: HostsRow[]; line
       image: tb.redisImage,
       cmd: REDIS,
       ready: async (id) => {
-        await eventually(
-          async () => (await execIn(d1, id, ['redis-cli', 'ping'])) === 'PONG',
-          15_000,
-          'redis',
-        );
-        const ok = await execIn(d1, id, ['redis-cli', 'debug', 'populate', '100000', 'key', '1000']);
-        if (ok !== 'OK') throw new Error(`redis did not fill: ${ok}`);
+        await redisAnswers(on1, id);
+        await fillRedis(on1, id);
       },
     },
   ];
@@ -120,11 +101,7 @@ export async function benchHosts(runs: number): Promise<{ rows: HostsRow[]; line
     // BENCH_HOSTS_VIA=ssh|tls runs one transport alone.
     const via = process.env.BENCH_HOSTS_VIA;
     for (const transport of (['ssh', 'tls'] as const).filter((t) => !via || t === via)) {
-      const s = new Services({
-        engines: specs[transport],
-        dataDir: path.join(tmp, transport),
-        host: 'headless',
-      });
+      const s = benchServices(specs[transport], path.join(tmp, transport));
       try {
         for (const id of ['h1', 'h2'])
           if (!(await s.registry.get(id).whenOnline(20_000))) throw new Error(`${id} offline`);
@@ -170,23 +147,21 @@ export async function benchHosts(runs: number): Promise<{ rows: HostsRow[]; line
               let running = 0;
               const [handMs] = await timed(async () => {
                 // As the app does: the image and the new container first, then the freeze.
-                await sh(`${on(hosts.h1)} docker save ${image} | ${on(hosts.h2)} docker load -q`, {});
+                await sh(`${on(hosts.h1)} docker save ${image} | ${on(hosts.h2)} docker load -q`);
                 const id = await sh(
                   `${on(hosts.h2)} ${q([`docker create --name ${name} --network host ${q([image, ...w.cmd])}`])}`,
-                  {},
                 );
                 on2.adopt(id);
                 frozen = Date.now();
-                await sh(`${on(hosts.h1)} docker checkpoint create ${d.id} mig`, {});
+                await sh(`${on(hosts.h1)} docker checkpoint create ${d.id} mig`);
                 const src = `${root1}/containers/${d.id}/checkpoints`;
                 const dst = `${root2}/containers/${id}/checkpoints`;
                 await sh(
                   `${on(hosts.h1)} ${q([`tar -C ${q([src])} -c mig`])} | ${on(hosts.h2)} ${q([`mkdir -p ${q([dst])} && tar -C ${q([dst])} -x`])}`,
-                  {},
                 );
-                await sh(`${on(hosts.h2)} docker start --checkpoint mig ${name}`, {});
+                await sh(`${on(hosts.h2)} docker start --checkpoint mig ${name}`);
                 running = Date.now();
-                await sh(`${on(hosts.h1)} docker rm ${d.id}`, {});
+                await sh(`${on(hosts.h1)} docker rm ${d.id}`);
               });
               st.hand.push(handMs);
               st.handDown.push(running - frozen);
