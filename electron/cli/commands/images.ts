@@ -5,8 +5,8 @@ import { StudioError } from '../../ipc/errors';
 import { bytes, millis } from '../../shared/format';
 import type { CliIo } from '../cli-io';
 import { withEngineServices, type VerbOptions } from '../command-services';
-import { wholeNumber } from '../numbers';
 import { table } from '../table';
+import { instanceCount, instancesTable } from './instances';
 
 export const IMAGE_USAGE =
   'image ls | image create <container> --checkpoint NAME --name IMAGE | image restore IMAGE [--name NAME] [--count N] | image push IMAGE --to IMAGE | image pull IMAGE | image rm IMAGE';
@@ -71,22 +71,10 @@ export async function imageCommand(
       }
       case 'restore': {
         const image = one('image');
-        const count = wholeNumber('--count', o.count) ?? 1;
-        if (count < 1 || count > 50) throw new StudioError('invalid-argument', '--count is between 1 and 50');
+        const count = instanceCount(o.count);
         const r: ImportResultT = await s.images.restore({ engineId, image, name: o.name, count }, progress);
         if (o.json) io.out(JSON.stringify(r, null, 2));
-        else
-          io.out(
-            table(
-              ['NAME', 'STATE', 'ID', 'ERROR'],
-              r.instances.map((i) => [
-                i.name,
-                i.error ? 'failed' : 'running',
-                i.id ? i.id.slice(0, 12) : '-',
-                i.error ?? '',
-              ]),
-            ),
-          );
+        else io.out(instancesTable(r.instances));
         return r.instances.some((i) => i.error) ? 1 : 0;
       }
       case 'push': {

@@ -6,8 +6,7 @@ import { StudioError } from '../../ipc/errors';
 import { bytes, millis } from '../../shared/format';
 import type { CliIo } from '../cli-io';
 import { withEngineServices, type VerbOptions } from '../command-services';
-import { wholeNumber } from '../numbers';
-import { table } from '../table';
+import { instanceCount, instancesTable } from './instances';
 
 export async function exportCommand(
   io: CliIo,
@@ -50,8 +49,7 @@ export async function importCommand(
   io: CliIo,
   o: VerbOptions & { file: string; name?: string | undefined; count?: string | undefined },
 ): Promise<number> {
-  const count = wholeNumber('--count', o.count) ?? 1;
-  if (count < 1 || count > 50) throw new StudioError('invalid-argument', '--count is between 1 and 50');
+  const count = instanceCount(o.count);
   const file = path.resolve(o.file);
   return withEngineServices(io, o, async (s, engineId) => {
     const f = s.files.register(file);
@@ -64,17 +62,7 @@ export async function importCommand(
     const failed = r.instances.filter((i) => i.error);
     if (o.json) io.out(JSON.stringify(r, null, 2));
     else {
-      io.out(
-        table(
-          ['NAME', 'STATE', 'ID', 'ERROR'],
-          r.instances.map((i) => [
-            i.name,
-            i.error ? 'failed' : 'running',
-            i.id ? i.id.slice(0, 12) : '-',
-            i.error ?? '',
-          ]),
-        ),
-      );
+      io.out(instancesTable(r.instances));
       io.out(
         `made by ${r.origin.madeBy}${r.origin.containerName ? ` from ${r.origin.containerName}` : ''}${r.origin.pod ? ` (pod ${r.origin.pod})` : ''}`,
       );
