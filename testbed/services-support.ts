@@ -1,13 +1,74 @@
-// What integration tests of the services share: the services on one test-bed engine with a data
-// folder of their own (removed after), a call that must succeed, and an error that must carry a code.
+// What integration tests share, as vitest fixtures (support.ts, which benchmarks use too, has no
+// vitest): the test bed's containers removed after the file's tests, the services on test-bed
+// engines with a data folder of their own (removed after), a call that must succeed, and an error
+// that must carry a code.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect } from 'vitest';
-import { Services } from '../electron/app/services';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { Services, type ServicesOptions } from '../electron/app/services';
 import type { CallName, CallResult } from '../electron/ipc/contract';
 import { unwrap } from '../electron/ipc/dispatcher';
 import { StudioError, type ErrorCode } from '../electron/ipc/errors';
+import { testbedFixture } from './support';
+
+/**
+ * testbedFixture() whose containers are removed after the file's tests — with every clone the app
+ * left on that engine, when `clones`. Call it before useServices(), so that the services close first.
+ */
+export function useTestbed(host?: string, { clones = false } = {}): ReturnType<typeof testbedFixture> {
+  const fixture = testbedFixture(host);
+  afterAll(async () => {
+    if (clones) await fixture.containers.adoptClones();
+    await fixture.containers.cleanup();
+  });
+  return fixture;
+}
+
+/** What a test says of its services: the engines and seams; the data folder is made for it. */
+export type TestServicesOptions = Omit<ServicesOptions, 'dataDir' | 'host'> & {
+  host?: ServicesOptions['host'];
+};
+
+export interface ServicesFixture {
+  services: Services;
+  dataDir: string;
+}
+
+/** Services in a new data folder (named `prefix`…); not yet online. */
+export function makeServices(options: TestServicesOptions, prefix = 'cs-int-'): ServicesFixture {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  return { services: new Services({ host: 'headless', ...options, dataDir }), dataDir };
+}
+
+/** Waits for every engine of the services to be online; an error names the first that is not. */
+export async function whenAllOnline(services: Services, timeoutMs = 10_000): Promise<void> {
+  const ids = services.options.engines.map((e) => e.id);
+  const online = await Promise.all(ids.map((id) => services.registry.get(id).whenOnline(timeoutMs)));
+  const down = ids.find((_, i) => !online[i]);
+  if (down) throw new Error(`engine ${down} did not come online in ${timeoutMs} ms`);
+}
+
+/** Lets the services' last work finish (sizes and processes read after a checkpoint), then disposes them and removes their folder. */
+export async function closeServices({ services, dataDir }: ServicesFixture): Promise<void> {
+  await services.checkpoints.idle().catch(() => undefined);
+  services.dispose();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+}
+
+/**
+ * Services for the file's tests, made now in a folder of their own: online before the first test
+ * (within `onlineMs`), closed after the last.
+ */
+export function useServices(
+  options: TestServicesOptions,
+  { onlineMs = 10_000, prefix = 'cs-int-' } = {},
+): ServicesFixture {
+  const made = makeServices(options, prefix);
+  beforeAll(() => whenAllOnline(made.services, onlineMs));
+  afterAll(() => closeServices(made));
+  return made;
+}
 
 /** The services on engine `host` (as id 'e'), online, for `fn`; disposed and their folder removed after. */
 export async function withServices<T>(
@@ -15,16 +76,12 @@ export async function withServices<T>(
   fn: (s: Services, dataDir: string) => Promise<T>,
   name = 'e',
 ): Promise<T> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-services-'));
-  const s = new Services({ engines: [{ id: 'e', name, host }], dataDir, host: 'headless' });
+  const made = makeServices({ engines: [{ id: 'e', name, host }] }, 'cs-services-');
   try {
-    expect(await s.registry.get('e').whenOnline(15_000)).toBe(true);
-    return await fn(s, dataDir);
+    await whenAllOnline(made.services, 15_000);
+    return await fn(made.services, made.dataDir);
   } finally {
-    // Sizes and processes are read after a checkpoint: let that finish before the catalog closes.
-    await s.checkpoints.idle().catch(() => undefined);
-    s.dispose();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await closeServices(made);
   }
 }
 
@@ -37,13 +94,24 @@ export async function callOk<N extends CallName>(
   return unwrap<N>(await s.dispatcher.dispatch(name, args));
 }
 
-/** The promise fails with a StudioError of this code; the error is returned for more checks. */
-export async function expectStudioError(p: Promise<unknown>, code: ErrorCode): Promise<StudioError> {
+/** The promise fails with a StudioError (of this code, if given); the error is returned for more checks. */
+export async function expectStudioError(p: Promise<unknown>, code?: ErrorCode): Promise<StudioError> {
   const e = await p.then(
     () => null,
     (err: unknown) => err,
   );
   expect(e).toBeInstanceOf(StudioError);
-  expect((e as StudioError).code).toBe(code);
+  if (code !== undefined) expect((e as StudioError).code).toBe(code);
   return e as StudioError;
+}
+
+/** Temporary folders made during the file's tests, all removed after the last. */
+export function useTempDirs(prefix: string): () => string {
+  const dirs: string[] = [];
+  afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+  return () => {
+    const d = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+    dirs.push(d);
+    return d;
+  };
 }

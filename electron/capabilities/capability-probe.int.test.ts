@@ -3,20 +3,18 @@
 // brings a container with no network back with its loopback down; trixie's CRIU 4.1.1 cannot dump
 // a TCP socket), and it leaves nothing behind.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Services } from '../app/services';
 import type { CheckpointBackend } from '../checkpoints/backends/backend';
 import { probeEngine } from './capability-probe';
 import { dockerFor, matrixEngines, testbedEngine } from '../../testbed/support';
+import { useTempDirs } from '../../testbed/services-support';
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+const tmpDir = useTempDirs('cs-probe-');
 
 async function measure(id: string, host: string) {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-probe-'));
-  dirs.push(dataDir);
+  const dataDir = tmpDir();
   const services = new Services({ engines: [{ id: 'e', name: id, host }], dataDir, host: 'headless' });
   try {
     await services.registry.get('e').whenOnline(15_000);
@@ -65,8 +63,7 @@ describe('an engine whose CRIU is too old', () => {
 describe('a CRIU that hangs', () => {
   it('counts a step that does not finish as failed, and the clean-up does not hold the verdict', async () => {
     const host = testbedEngine('a');
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-probe-'));
-    dirs.push(dataDir);
+    const dataDir = tmpDir();
     const services = new Services({ engines: [{ id: 'e', name: 'a', host }], dataDir, host: 'headless' });
     try {
       const conn = services.registry.get('e');

@@ -7,12 +7,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Services } from '../app/services';
-import { Containers, dockerFor, testbed, uniqueName } from '../../testbed/support';
+import { testbedFixture, uniqueName } from '../../testbed/support';
 import { CheckpointCatalog } from './checkpoint-catalog';
 
-const tb = testbed();
-const docker = dockerFor(tb.dockerHost);
-const containers = new Containers(docker);
+const { tb, containers } = testbedFixture();
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-crash-'));
 afterAll(async () => {
   await containers.cleanup();

@@ -2,58 +2,14 @@
 // stories.int.test.ts): every refusal or failure is clear and leaves nothing behind, and the
 // catalog follows what happens to checkpoints outside the app.
 import { execFile } from 'node:child_process';
-import fs from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Services } from '../app/services';
-import { StudioError } from '../ipc/errors';
-import {
-  Containers,
-  COUNTER_SCRIPT,
-  counterValues,
-  dockerFor,
-  eventually,
-  execIn,
-  testbed,
-  uniqueName,
-} from '../../testbed/support';
+import { describe, expect, it } from 'vitest';
+import { COUNTER_SCRIPT, counted, eventually, execIn, uniqueName } from '../../testbed/support';
+import { expectStudioError as expectError, useServices, useTestbed } from '../../testbed/services-support';
 
-const tb = testbed();
-const docker = dockerFor(tb.dockerHost);
-const containers = new Containers(docker);
-let services: Services;
-let dataDir: string;
 const ENGINE = 'testbed';
-
-beforeAll(async () => {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-int-'));
-  services = new Services({
-    engines: [{ id: ENGINE, name: 'Test bed', host: tb.dockerHost }],
-    dataDir,
-    host: 'headless',
-  });
-  await services.registry.get(ENGINE).whenOnline(10_000);
-});
-
-afterAll(async () => {
-  await services.checkpoints.idle();
-  services.dispose();
-  await containers.cleanup();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
-
-async function expectError(p: Promise<unknown>, code: string): Promise<StudioError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(StudioError);
-    expect((e as StudioError).code).toBe(code);
-    return e as StudioError;
-  }
-  throw new Error(`expected a ${code} error`);
-}
+const { tb, docker, containers } = useTestbed();
+const { services } = useServices({ engines: [{ id: ENGINE, name: 'Test bed', host: tb.dockerHost }] });
 
 /** Every container on the engine, helpers included, to prove nothing was left behind. */
 async function allContainerIds(): Promise<string[]> {
@@ -64,11 +20,7 @@ async function allContainerIds(): Promise<string[]> {
 
 async function counter(): Promise<{ id: string; name: string }> {
   const c = await containers.run({ image: tb.busyboxImage, cmd: ['sh', '-c', COUNTER_SCRIPT] });
-  await eventually(
-    async () => (await counterValues(docker, c.id)).length >= 3,
-    15_000,
-    'the counter to count',
-  );
+  await counted(docker, c.id, 3, 'the counter to count');
   return c;
 }
 

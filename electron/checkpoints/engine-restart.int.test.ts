@@ -1,26 +1,18 @@
 // The engine restarted in the middle of a clone of N: the app reconnects, reports each clone,
 // removes the half-made ones (once the engine answers again), and the source checkpoint is intact.
 import { spawn } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { Services } from '../app/services';
-import { Containers, dockerFor, eventually, execIn, testbed, uniqueName } from '../../testbed/support';
+import { describe, expect, it } from 'vitest';
+import { eventually, execIn, testbed, uniqueName } from '../../testbed/support';
+import { useServices, useTestbed } from '../../testbed/services-support';
 import { listCheckpoints } from '../engines/docker/docker-checkpoints';
 
-const tb = testbed();
-const hostB = tb.engines.b!;
-const docker = dockerFor(hostB);
-const containers = new Containers(docker);
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-restart-'));
-const services = new Services({ engines: [{ id: 'b', name: 'B', host: hostB }], dataDir, host: 'headless' });
-
-afterAll(async () => {
-  services.dispose();
-  await containers.cleanup();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
+const hostB = testbed().engines.b!;
+const { tb, docker, containers } = useTestbed(hostB);
+const { services } = useServices(
+  { engines: [{ id: 'b', name: 'B', host: hostB }] },
+  { prefix: 'cs-restart-' },
+);
 
 function restartEngine(): Promise<void> {
   return new Promise((resolve, reject) => {

@@ -1,33 +1,16 @@
 // An engine with experimental mode off (the test bed's "plain" dockerd): detected up front from
 // what the engine itself says, refused with the fix before any checkpoint request is sent, and
 // the engine's own 501 is translated the same way if one is sent anyway.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Services } from '../app/services';
+import { describe, expect, it } from 'vitest';
 import { createCheckpoint } from '../engines/docker/docker-checkpoints';
 import { StudioError } from '../ipc/errors';
 import { runDoctor } from '../doctor/doctor';
-import { Containers, dockerFor, plainEngine, testbed } from '../../testbed/support';
+import { plainEngine, testbed } from '../../testbed/support';
+import { useServices, useTestbed } from '../../testbed/services-support';
 
 const host = plainEngine();
-const docker = dockerFor(host);
-const containers = new Containers(docker);
-let services: Services;
-let dataDir: string;
-
-beforeAll(async () => {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-int-'));
-  services = new Services({ engines: [{ id: 'plain', name: 'Plain', host }], dataDir, host: 'headless' });
-  await services.registry.get('plain').whenOnline(10_000);
-});
-
-afterAll(async () => {
-  services.dispose();
-  await containers.cleanup();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
+const { docker, containers } = useTestbed(host);
+const { services } = useServices({ engines: [{ id: 'plain', name: 'Plain', host }] });
 
 describe('experimental mode off', () => {
   it('is known from the moment the engine connects', () => {

@@ -1,50 +1,28 @@
 // Faults the engine really produces, each ending with "nothing lost": CRIU killed in the middle of
 // a dump (the test bed's criu wrapper), and a full disk (the "tiny" engine's tmpfs data root).
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Services } from '../app/services';
+import { afterEach, describe, expect, it } from 'vitest';
 import { StudioError } from '../ipc/errors';
-import {
-  Containers,
-  COUNTER_SCRIPT,
-  counterValues,
-  dockerFor,
-  eventually,
-  execIn,
-  testbed,
-} from '../../testbed/support';
+import { COUNTER_SCRIPT, counterValues, dockerFor, eventually, execIn, testbed } from '../../testbed/support';
+import { useServices, useTestbed } from '../../testbed/services-support';
 
 const tb = testbed();
 const FAULT = '/run/checkpoint-studio-testbed/faults/kill-criu-after';
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-faults-'));
 const tiny = tb.engines.tiny;
-const docker = dockerFor(tb.dockerHost);
-const containers = new Containers(docker);
-const tinyContainers = tiny ? new Containers(dockerFor(tiny)) : null;
-let services: Services;
-
-beforeAll(async () => {
-  if (!tiny) throw new Error('the test bed\'s "tiny" engine is not up: npm test starts it');
-  services = new Services({
+if (!tiny) throw new Error('the test bed\'s "tiny" engine is not up: npm test starts it');
+const { docker, containers } = useTestbed();
+const { containers: tinyContainers } = useTestbed(tiny);
+const { services } = useServices(
+  {
     engines: [
       { id: 'tb', name: 'Test bed', host: tb.dockerHost },
       { id: 'tiny', name: 'Tiny', host: tiny },
     ],
-    dataDir,
-    host: 'headless',
-  });
-  await Promise.all(['tb', 'tiny'].map((id) => services.registry.get(id).whenOnline(10_000)));
-});
+  },
+  { prefix: 'cs-faults-' },
+);
 afterEach(() => fs.rmSync(FAULT, { force: true }));
-afterAll(async () => {
-  await services.checkpoints.idle();
-  services.dispose();
-  await containers.cleanup();
-  await tinyContainers?.cleanup();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
 
 describe('faults', () => {
   it('CRIU killed in the middle of a dump: the processes go on, no half checkpoint, the catalog unchanged', async () => {

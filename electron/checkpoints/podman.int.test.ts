@@ -2,47 +2,34 @@
 // 5.8): recognised as Podman, exports that keep CRIU's statistics, a stopped checkpoint restored in
 // place by Podman itself, one the container has run since imported as a container with a new id,
 // the archive in the inspector, and TCP connections kept on request.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Services } from '../app/services';
+import { afterAll, describe, expect, it } from 'vitest';
 import {
-  Containers,
   COUNTER_SCRIPT,
   counterValues,
-  dockerFor,
   eventually,
   execIn,
   podmanEngine,
   testbed,
+  testbedFixture,
   uniqueName,
 } from '../../testbed/support';
+import { useServices } from '../../testbed/services-support';
 import { inspectCheckpoint } from '../criu/inspect';
 
 const tb = testbed();
 const host = podmanEngine();
-const podman = dockerFor(host);
-const containers = new Containers(podman);
+const { docker: podman, containers } = testbedFixture(host);
 const ENGINE = 'podman';
-let services: Services;
-let dataDir: string;
-
-beforeAll(async () => {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-podman-'));
-  services = new Services({ engines: [{ id: ENGINE, name: 'Podman', host }], dataDir, host: 'headless' });
-  await services.registry.get(ENGINE).whenOnline(15_000);
-});
-
 afterAll(async () => {
-  await services.checkpoints.idle();
-  services.dispose();
   const clones = await podman.listContainers({ all: true });
   for (const c of clones)
     if (c.Names.some((n) => n.includes('pm-clone') || n.includes('pm-'))) containers.adopt(c.Id);
   await containers.cleanup();
-  fs.rmSync(dataDir, { recursive: true, force: true });
 });
+const { services } = useServices(
+  { engines: [{ id: ENGINE, name: 'Podman', host }] },
+  { onlineMs: 15_000, prefix: 'cs-podman-' },
+);
 
 describe('Podman', () => {
   it('is recognised as Podman, with its containers listed live', async () => {

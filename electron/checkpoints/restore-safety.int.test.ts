@@ -2,56 +2,45 @@
 // safety checkpoint), and when the restore fails it comes back running — from that checkpoint where
 // the engine can restore it, started again (its state kept as a checkpoint) where it cannot.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Services } from '../app/services';
-import { StudioError } from '../ipc/errors';
 import {
-  Containers,
+  type Containers,
   COUNTER_SCRIPT,
   counterValues,
-  dockerFor,
   eventually,
   testbed,
   testbedEngine,
+  testbedFixture,
 } from '../../testbed/support';
+import {
+  closeServices,
+  expectStudioError as failure,
+  makeServices,
+  type ServicesFixture,
+  whenAllOnline,
+} from '../../testbed/services-support';
 
 const tb = testbed();
-const made: { services: Services; dir: string; containers: Containers }[] = [];
-
+const made: (ServicesFixture & { dir: string; containers: Containers })[] = [];
 afterAll(async () => {
   for (const m of made) {
-    await m.services.checkpoints.idle();
-    m.services.dispose();
+    await closeServices(m);
     await m.containers.cleanup();
-    fs.rmSync(m.dir, { recursive: true, force: true });
   }
 });
 
 async function setUp(engine: string, enforceCapabilities = true) {
   const host = testbedEngine(engine);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-safety-'));
-  const services = new Services({
-    engines: [{ id: engine, name: engine, host }],
-    dataDir: dir,
-    host: 'headless',
-    enforceCapabilities,
-  });
-  const docker = dockerFor(host);
-  const containers = new Containers(docker);
-  made.push({ services, dir, containers });
-  await services.registry.get(engine).whenOnline(15_000);
-  return { services, docker, containers };
-}
-
-async function failure(p: Promise<unknown>): Promise<StudioError> {
-  const e = await p.then(
-    () => null,
-    (err: unknown) => err,
+  const fixture = makeServices(
+    { engines: [{ id: engine, name: engine, host }], enforceCapabilities },
+    'cs-safety-',
   );
-  expect(e).toBeInstanceOf(StudioError);
-  return e as StudioError;
+  const { docker, containers } = testbedFixture(host);
+  made.push({ ...fixture, dir: fixture.dataDir, containers });
+  await whenAllOnline(fixture.services, 15_000);
+  return { services: fixture.services, docker, containers };
 }
 
 describe('a restore that fails loses nothing', () => {

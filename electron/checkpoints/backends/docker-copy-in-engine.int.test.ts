@@ -5,12 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DockerEngine } from '../../engines/docker/docker-engine';
 import { createCheckpoint } from '../../engines/docker/docker-checkpoints';
 import { ensureToolsImage } from '../../engines/tools/tools-image';
-import { Containers, COUNTER_SCRIPT, dockerFor, testbed } from '../../../testbed/support';
+import { COUNTER_SCRIPT, testbedFixture } from '../../../testbed/support';
 import { copyInEngine, COPY_MARKER } from './docker-copy-in-engine';
 
-const tb = testbed();
+const { tb, containers } = testbedFixture();
 const engine = new DockerEngine({ id: 'copy', name: 'copy', host: tb.dockerHost });
-const containers = new Containers(dockerFor(tb.dockerHost));
 let dataRoot = '';
 const folder = (id: string, name: string) => `${dataRoot}/containers/${id}/checkpoints/${name}`;
 
