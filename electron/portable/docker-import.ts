@@ -16,6 +16,7 @@ import { StudioError } from '../ipc/errors';
 import { deleteOnTarget } from '../rootfs/deleted-files';
 import type { ReadArchive } from './archive-reader';
 import type { DockerNote } from './docker-archive';
+import { inspectImage } from './engine-images';
 import { transferReadStream } from '../engines/transfer';
 
 export const IMPORT_LABEL = 'dev.checkpointstudio.imported-from';
@@ -44,15 +45,7 @@ const KEPT_CONFIG = [
 
 /** The image to create from: the note's name where it means that image here, else its id. */
 export async function imageHere(conn: EngineConnection, note: DockerNote): Promise<string> {
-  const ask = (ref: string) =>
-    conn.engine.http
-      .json<{ Id: string }>({
-        method: 'GET',
-        path: `/images/${encodeURIComponent(ref)}/json`,
-        ok: [200],
-        timeoutMs: 15_000,
-      })
-      .catch(() => null);
+  const ask = (ref: string) => inspectImage(conn, ref);
   const byName = note.image && !note.image.startsWith('sha256:') ? await ask(note.image) : null;
   if (byName && (byName.Id === note.imageId || !note.imageId)) return note.image;
   if (note.imageId && (await ask(note.imageId))) return note.imageId;

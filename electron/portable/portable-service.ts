@@ -28,10 +28,13 @@ import { crossEngineRefusal, kubernetesRefusal } from './cross-engine';
 import { writeDockerArchive, type DockerNote } from './docker-archive';
 import { imageHere, importBody, importIntoDocker, type ImportedInstance } from './docker-import';
 import { importableHostConfig, specHostReach } from './import-policy';
+import { freeNames, journalNames, refuseReach } from './import-instances';
 import { transferWriteStream } from '../engines/transfer';
 
-/** What Docker and Podman accept as a container name. */
-export const NAME_RULE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/;
+export { NAME_RULE } from './import-instances';
+
+const REACH_HINT =
+  'An archive is someone else’s file, and these would reach the host itself: it was not imported, and nothing was created.';
 
 export interface ExportRequest {
   /** For cancellation (operation.cancel, Ctrl+C). */
@@ -213,7 +216,7 @@ export class PortableService {
       if (kind === 'docker') {
         note = JSON.parse(archive.meta.get(LAYOUT.note)!.toString('utf8')) as DockerNote;
         const judged = importableHostConfig(note.create?.HostConfig ?? {});
-        refuseReach(r.label, judged.hostReach);
+        refuseReach(r.label, judged.hostReach, REACH_HINT);
         hostConfig = judged.hostConfig;
         const published = Object.values(
           (hostConfig.PortBindings ?? {}) as Record<string, unknown[] | null>,
@@ -229,28 +232,15 @@ export class PortableService {
         const spec = archive.meta.get(LAYOUT.spec);
         if (!spec)
           throw new StudioError('invalid-argument', `${r.label} has no spec.dump: not a Podman export.`);
-        refuseReach(r.label, specHostReach(JSON.parse(spec.toString('utf8')) as object));
+        refuseReach(r.label, specHostReach(JSON.parse(spec.toString('utf8')) as object), REACH_HINT);
       }
       const base = r.name ?? origin.containerName ?? 'imported';
-      const names = r.count === 1 ? [base] : Array.from({ length: r.count }, (_, i) => `${base}-${i + 1}`);
-      const bad = names.filter((n) => !NAME_RULE.test(n));
-      if (bad.length)
-        throw new StudioError('invalid-argument', `The engine would refuse the name ${bad[0]}.`, {
-          hint: 'Names start with a letter or digit and hold only letters, digits, _ . and -.',
-        });
-      const taken = (
-        await Promise.all(
-          names.map(async (n) => ((await conn.engine.inspect(n).catch(() => null)) ? n : null)),
-        )
-      ).filter(Boolean);
-      if (taken.length)
-        throw new StudioError(
-          'conflict',
-          `${conn.spec.name} has a container called ${taken.join(', ')} already.`,
-          {
-            hint: 'Give the import another name. Nothing was created.',
-          },
-        );
+      const names = await freeNames(
+        conn,
+        base,
+        r.count,
+        'Give the import another name. Nothing was created.',
+      );
       const networkMode = kind === 'docker' ? String(hostConfig.NetworkMode ?? 'default') : 'none';
       const netInfo = {
         Id: '',
@@ -269,19 +259,12 @@ export class PortableService {
         // The checkpoint's folder in the repacked tar is called as the note says.
         note = { ...note!, checkpoint: folderName };
       }
-      // Every name is written down before anything is made: a crash is cleaned up at the next start.
-      const journal = this.checkpoints.journal;
-      const jop = journal.begin('import', `${r.count} from ${r.label}`);
-      const lines = new Map(
-        names.map((name) => [
-          name,
-          journal.add(jop, {
-            engineId: r.engineId,
-            action: 'remove-container',
-            ref: name,
-            label: `import ${name}`,
-          }),
-        ]),
+      const journal = journalNames(
+        this.checkpoints.journal,
+        r.engineId,
+        `${r.count} from ${r.label}`,
+        names,
+        (n) => `import ${n}`,
       );
       const { signal, end } = this.checkpoints.cancellation.begin(r.opId);
       let instances: ImportOutcome['instances'] = [];
@@ -315,13 +298,7 @@ export class PortableService {
         settled = true;
       } finally {
         end();
-        // What came up is the user's now; what failed and could not be removed stays written down,
-        // for the next start (or the retry timer) to remove.
-        for (const o of instances) if (o.id && !o.error) journal.drop(lines.get(o.name)!);
-        // Something unforeseen: what it made is not known here, so every name left goes to recovery.
-        if (!settled && !signal.aborted) journal.leaveToRecovery(jop);
-        else if (instances.some((o) => o.error && o.id)) journal.leaveToRecovery(jop);
-        else journal.end(jop);
+        journal.settle(instances, settled || signal.aborted ? 'settled' : 'unforeseen');
       }
       const repair = shouldRepairLoopback(
         this.checkpoints.capabilities.loopbackComesBackDown(network.caps, network.kind, 'clone'),
@@ -336,16 +313,4 @@ export class PortableService {
       archive.dispose();
     }
   }
-}
-
-function refuseReach(label: string, reach: string[]): void {
-  if (!reach.length) return;
-  throw new StudioError(
-    'unsupported',
-    `${label} asks for more than a container: it ${reach.join('; it ')}.`,
-    {
-      hint: 'An archive is someone else’s file, and these would reach the host itself: it was not imported, and nothing was created.',
-      details: reach,
-    },
-  );
 }
