@@ -12,6 +12,7 @@ import { Containers, dockerFor, eventually, execIn, testbed, uniqueName } from '
 import { launchBrowser, openApp, screenshot, startApp, type RunningApp } from '../e2e/harness';
 import { unwrap } from '../electron/ipc/dispatcher';
 import { Services } from '../electron/app/services';
+import { mapLimit } from '../electron/checkpoints/backends/docker-backend';
 
 const COUNT = Number(process.env.SOAK_CONTAINERS ?? 5000);
 /** Every 17th runs: ~300 of 5,000. */
@@ -28,24 +29,19 @@ let browser: Browser;
 let page: Page;
 const prefix = uniqueName('soak');
 
-async function inParallel<T>(n: number, limit: number, fn: (i: number) => Promise<T>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: limit }, async () => {
-      while (next < n) await fn(next++);
-    }),
-  );
-}
-
 beforeAll(async () => {
   const t0 = Date.now();
-  await inParallel(COUNT, 8, (i) =>
-    containers.run({
-      name: `${prefix}-${i}`,
-      image: tb.busyboxImage,
-      cmd: ['sleep', '100000'],
-      start: RUNS(i),
-    }),
+  await mapLimit(
+    Array.from({ length: COUNT }, (_, i) => i),
+    8,
+    async (i) => {
+      await containers.run({
+        name: `${prefix}-${i}`,
+        image: tb.busyboxImage,
+        cmd: ['sleep', '100000'],
+        start: RUNS(i),
+      });
+    },
   );
   figures.createAllMs = Date.now() - t0;
   app = await startApp([`testbed:Test bed=${tb.dockerHost}`]);
@@ -64,13 +60,12 @@ afterAll(async () => {
   await app?.stop();
   const all = await docker.listContainers({ all: true, filters: { name: [prefix] } });
   for (const c of all) containers.adopt(c.Id);
-  const ids = [...all.map((c) => c.Id)];
-  await inParallel(ids.length, 8, (i) =>
-    docker
-      .getContainer(ids[i]!)
+  await mapLimit(all, 8, async (c) => {
+    await docker
+      .getContainer(c.Id)
       .remove({ force: true })
-      .catch(() => undefined),
-  );
+      .catch(() => undefined);
+  });
   await containers.cleanup();
 }, 600_000);
 
