@@ -232,7 +232,13 @@ describe('restore', () => {
   });
 
   it('a stopped container, no name given: the newest checkpoint, nothing saved first', async () => {
-    await svc.create({ engineId: ENGINE, container: 'web', name: 'later', leaveRunning: false });
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now() + 60_000);
+    try {
+      await svc.create({ engineId: ENGINE, container: 'web', name: 'later', leaveRunning: false });
+    } finally {
+      vi.useRealTimers();
+    }
     w.steps.length = 0;
     const r = await svc.restore({ engineId: ENGINE, container: 'web', replaceRunning: false });
     expect(w.steps).toEqual(['capabilities.require restore', 'backend.restore later']);

@@ -14,7 +14,13 @@ import { containerFromInspect } from '../engines/docker/container-mapping';
 import type { EngineConnection } from '../engines/engine-connection';
 import { EventBus } from '../ipc/event-bus';
 import { StudioError } from '../ipc/errors';
-import type { CheckpointBackend, CloneOutcome, CloneSpec, CreateOptions } from './backends/backend';
+import type {
+  CheckpointBackend,
+  CloneOutcome,
+  CloneProgress,
+  CloneSpec,
+  CreateOptions,
+} from './backends/backend';
 import type { CapabilityGate } from './checkpoint-deps';
 import type { Target } from './container-target';
 import { CheckpointService } from './checkpoint-service';
@@ -218,13 +224,7 @@ export class FakeBackend implements CheckpointBackend {
   }
 
   /** Each clone is made by itself; a failure is reported on it (and it is not left behind). */
-  async clone(
-    t: Target,
-    name: string,
-    clones: CloneSpec[],
-    progress: (name: string, state: 'creating' | 'copying' | 'restoring') => void,
-    signal?: AbortSignal,
-  ): Promise<CloneOutcome[]> {
+  async clone(t: Target, name: string, clones: CloneSpec[], progress: CloneProgress, signal?: AbortSignal) {
     const out: CloneOutcome[] = [];
     this.w.steps.push(`backend.clone-start ${clones.length} of ${t.name}`);
     for (const c of clones) {

@@ -25,6 +25,14 @@ export interface CloneOutcome {
   restoreMs: number | null;
 }
 
+/** How far one clone got, for the progress report. */
+export type CloneProgress = (name: string, state: 'creating' | 'copying' | 'restoring') => void;
+
+/** Each clone's outcome before anything is made: not made. */
+export function notMade(clones: CloneSpec[]): CloneOutcome[] {
+  return clones.map((c) => ({ name: c.name, id: null, restoreMs: null }));
+}
+
 export interface CheckpointBackend {
   readonly kind: 'docker' | 'podman';
   /** Options CRIU supports that this engine's API can pass. */
@@ -44,7 +52,7 @@ export interface CheckpointBackend {
     t: Target,
     name: string,
     clones: CloneSpec[],
-    progress: (name: string, state: 'creating' | 'copying' | 'restoring') => void,
+    progress: CloneProgress,
     /** Checked between steps: what is not made yet is not made, what was made is removed. */
     signal?: AbortSignal,
   ): Promise<CloneOutcome[]>;

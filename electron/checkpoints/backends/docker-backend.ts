@@ -30,7 +30,14 @@ import { checkpointsDir, type Target } from '../container-target';
 import { relevantLogLines } from '../criu-diagnosis';
 import { engineMetadataSource } from '../engine-metadata-source';
 import { engineCheckpointSource } from '../engine-source';
-import type { CheckpointBackend, CloneOutcome, CloneSpec, CreateOptions } from './backend';
+import {
+  notMade,
+  type CheckpointBackend,
+  type CloneOutcome,
+  type CloneProgress,
+  type CloneSpec,
+  type CreateOptions,
+} from './backend';
 
 export const CLONE_PARALLELISM = 4;
 /** The error of a clone that was never made, or undone, because the user cancelled. */
@@ -67,6 +74,32 @@ export function removedOrNot(engine: DockerEngine, id: string): Promise<boolean>
     () => true,
     () => false,
   );
+}
+
+/**
+ * One clone's restore, timed; a cancellation before it, or its failure, is written on its outcome.
+ * Whether it restored.
+ */
+export async function restoreTimed(
+  o: CloneOutcome,
+  progress: CloneProgress,
+  signal: AbortSignal | undefined,
+  restore: () => Promise<unknown>,
+): Promise<boolean> {
+  if (signal?.aborted) {
+    o.error = CANCELLED;
+    return false;
+  }
+  progress(o.name, 'restoring');
+  const t0 = Date.now();
+  try {
+    await restore();
+    o.restoreMs = Date.now() - t0;
+    return true;
+  } catch (e) {
+    o.error = engineMessage(e);
+    return false;
+  }
 }
 
 /** Whatever did not come up is removed: a failed clone or import leaves nothing behind. */
@@ -234,15 +267,9 @@ export class DockerBackend implements CheckpointBackend {
     return log ? relevantLogLines(log.toString('utf8')) : [];
   }
 
-  async clone(
-    t: Target,
-    name: string,
-    clones: CloneSpec[],
-    progress: (name: string, state: 'creating' | 'copying' | 'restoring') => void,
-    signal?: AbortSignal,
-  ): Promise<CloneOutcome[]> {
+  async clone(t: Target, name: string, clones: CloneSpec[], progress: CloneProgress, signal?: AbortSignal) {
     const engine = t.conn.engine;
-    const out: CloneOutcome[] = clones.map((c) => ({ name: c.name, id: null, restoreMs: null }));
+    const out = notMade(clones);
     const body = await likeSource(engine, t.info, { [CLONE_OF_LABEL]: t.id, [CLONE_CHECKPOINT_LABEL]: name });
     await mapLimit(clones, CLONE_PARALLELISM, async (c, i) => {
       if (signal?.aborted) {
@@ -298,19 +325,9 @@ export class DockerBackend implements CheckpointBackend {
       out.filter((o) => o.id && !o.error),
       dockerStartsAtOnce(t.conn.identity?.cpus ?? null),
       async (o) => {
-        if (signal?.aborted) {
-          o.error = CANCELLED;
-          return;
-        }
-        progress(o.name, 'restoring');
-        const t0 = Date.now();
-        try {
-          await startFromCheckpoint(engine, o.id!, name);
-          o.restoreMs = Date.now() - t0;
+        if (await restoreTimed(o, progress, signal, () => startFromCheckpoint(engine, o.id!, name))) {
           // The restored process no longer needs the copy; a warm clone should not cost disk.
           await deleteCheckpoint(engine, o.id!, name).catch(() => undefined);
-        } catch (e) {
-          o.error = engineMessage(e);
         }
       },
     );

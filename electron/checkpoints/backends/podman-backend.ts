@@ -18,8 +18,14 @@ import { readHostFile } from '../../engines/docker/helper-container';
 import type { DockerEngine } from '../../engines/docker/docker-engine';
 import { relevantLogLines } from '../criu-diagnosis';
 import type { Target } from '../container-target';
-import type { CheckpointBackend, CloneOutcome, CloneSpec, CreateOptions } from './backend';
-import { CANCELLED, CLONE_PARALLELISM, engineMessage, mapLimit, removeContainer } from './docker-backend';
+import {
+  notMade,
+  type CheckpointBackend,
+  type CloneProgress,
+  type CloneSpec,
+  type CreateOptions,
+} from './backend';
+import { CLONE_PARALLELISM, mapLimit, removeContainer, restoreTimed } from './docker-backend';
 import type { PodmanArchives } from './podman-archives';
 import { transferReadStream } from '../../engines/transfer';
 
@@ -140,28 +146,13 @@ export class PodmanBackend implements CheckpointBackend {
           .slice(-8);
   }
 
-  async clone(
-    t: Target,
-    name: string,
-    clones: CloneSpec[],
-    progress: (name: string, state: 'creating' | 'copying' | 'restoring') => void,
-    signal?: AbortSignal,
-  ): Promise<CloneOutcome[]> {
+  async clone(t: Target, name: string, clones: CloneSpec[], progress: CloneProgress, signal?: AbortSignal) {
     const file = this.path(t, name);
-    const out: CloneOutcome[] = clones.map((c) => ({ name: c.name, id: null, restoreMs: null }));
+    const out = notMade(clones);
     await mapLimit(out, podmanClonesAtOnce(t.conn.identity?.cpus ?? null), async (o) => {
-      if (signal?.aborted) {
-        o.error = CANCELLED;
-        return;
-      }
-      progress(o.name, 'restoring');
-      const t0 = Date.now();
-      try {
+      await restoreTimed(o, progress, signal, async () => {
         o.id = await importAs(t.conn.engine, file, o.name);
-        o.restoreMs = Date.now() - t0;
-      } catch (e) {
-        o.error = engineMessage(e);
-      }
+      });
     });
     return out;
   }
