@@ -10,13 +10,11 @@ export interface Column<T> {
  * A long operation's parts as rows (clones, migration stages), each with its state: one table for
  * every dialog that shows work under way. Rows carry data-state and a data attribute naming them.
  */
-export function ProgressTable<T>(props: {
+export function ProgressTable<T extends { name: string; state: string }>(props: {
   /** The data attribute that names the table, e.g. 'data-clone-results'. */
   tableAttr: `data-${string}`;
   rows: T[];
   columns: Column<T>[];
-  rowKey: (row: T) => string;
-  rowState: (row: T) => string;
   /** The data attribute that names a row, e.g. 'data-clone'. */
   rowAttr: `data-${string}`;
 }) {
@@ -33,7 +31,7 @@ export function ProgressTable<T>(props: {
       </thead>
       <tbody>
         {props.rows.map((r) => (
-          <tr key={props.rowKey(r)} {...{ [props.rowAttr]: props.rowKey(r) }} data-state={props.rowState(r)}>
+          <tr key={r.name} {...{ [props.rowAttr]: r.name }} data-state={r.state}>
             {props.columns.map((c) => (
               <td key={c.title} className={typeof c.className === 'function' ? c.className(r) : c.className}>
                 {c.cell(r)}

@@ -20,6 +20,7 @@ import { MigrateDialog } from './container/MigrateDialog';
 import { ScheduleBar, scheduleGaps } from './container/ScheduleBar';
 import { ExportDialog } from './portable/ExportDialog';
 import { SaveImageDialog } from './portable/SaveImageDialog';
+import type { CheckpointDialogProps } from './container/dialog-props';
 import { useSchedules } from '../store/schedule-store';
 import { lastLeaveRunning } from '../store/checkpoint-prefs';
 import { useShortcuts } from '../hooks/use-shortcuts';
@@ -129,6 +130,15 @@ export function ContainerDetailView(props: { engineId: string; containerId: stri
       <EmptyState title="Loading…" />
     );
   }
+
+  // What the dialogs on the selected checkpoint act on.
+  const onCurrent: CheckpointDialogProps | null = current && {
+    engineId,
+    containerId,
+    containerName: container.name,
+    checkpoint: current.name,
+    onClose: () => setDialog(null),
+  };
 
   return (
     <>
@@ -315,34 +325,9 @@ export function ContainerDetailView(props: { engineId: string; containerId: stri
             }}
           />
         )}
-        {current && dialog === 'clone' && (
-          <CloneDialog
-            open
-            engineId={engineId}
-            containerId={containerId}
-            containerName={container.name}
-            checkpoint={current.name}
-            onClose={() => setDialog(null)}
-          />
-        )}
-        {current && dialog === 'export' && (
-          <ExportDialog
-            engineId={engineId}
-            containerId={containerId}
-            containerName={container.name}
-            checkpoint={current.name}
-            onClose={() => setDialog(null)}
-          />
-        )}
-        {current && dialog === 'image' && (
-          <SaveImageDialog
-            engineId={engineId}
-            containerId={containerId}
-            containerName={container.name}
-            checkpoint={current.name}
-            onClose={() => setDialog(null)}
-          />
-        )}
+        {onCurrent && dialog === 'clone' && <CloneDialog open {...onCurrent} />}
+        {onCurrent && dialog === 'export' && <ExportDialog {...onCurrent} />}
+        {onCurrent && dialog === 'image' && <SaveImageDialog {...onCurrent} />}
         {dialog === 'schedule' && (
           <ScheduleDialog
             open

@@ -1,28 +1,89 @@
-import { useEffect, useState } from 'react';
-import type { ClonePlanT, PortPlanT } from '../../../../electron/ipc/contract';
+import { useEffect, useState, type ReactNode } from 'react';
+import type { ClonePlanT, OperationProgressT, PortPlanT } from '../../../../electron/ipc/contract';
 import { millis } from '../../../../electron/shared/format';
 import { api } from '../../api/client';
 import { CancelButton } from '../../components/CancelButton';
 import { Carried } from '../../components/Carried';
 import { ErrorBox } from '../../components/ErrorBox';
+import { Field } from '../../components/Field';
 import { Modal } from '../../components/Modal';
+import { Problems } from '../../components/Problems';
 import { StateBadge } from '../../components/StateBadge';
 import { key, newOpId, useCheckpoints } from '../../store/checkpoint-store';
+import type { CheckpointDialogProps } from './dialog-props';
 import { toErrorInfo } from '../../../../electron/ipc/errors';
-import { ProgressTable } from '../../components/ProgressTable';
+import { ProgressTable, type Column } from '../../components/ProgressTable';
+
+type Instance = NonNullable<OperationProgressT['instances']>[number];
+
+const CLONE_COLUMNS: Column<Instance>[] = [
+  { title: 'Clone', cell: (i) => i.name, className: 'name' },
+  {
+    title: 'State',
+    cell: (i) => (
+      <StateBadge
+        state={i.state === 'running' ? 'running' : i.state === 'failed' ? 'dead' : 'created'}
+        label={i.state}
+      />
+    ),
+  },
+  {
+    title: 'Ports',
+    cell: (i) =>
+      i.ports
+        .filter((p) => p.publicPort)
+        .map((p) => `${p.publicPort}→${p.privatePort}`)
+        .join(', ') || 'none',
+    className: 'mono',
+  },
+  {
+    title: 'Restore',
+    cell: (i) => (i.restoreMs === null ? '—' : millis(i.restoreMs)),
+    className: 'num',
+  },
+  { title: 'Problem', cell: (i) => i.error ?? '', className: 'error-cell' },
+];
+
+/** One way to publish the clones' ports: a radio button and what it means. */
+function PortChoice(props: {
+  mode: PortPlanT['mode'];
+  current: PortPlanT['mode'];
+  onPick: (mode: PortPlanT['mode']) => void;
+  children: ReactNode;
+}) {
+  return (
+    <label className="check">
+      <input
+        type="radio"
+        name="ports"
+        checked={props.current === props.mode}
+        onChange={() => props.onPick(props.mode)}
+      />{' '}
+      {props.children}
+    </label>
+  );
+}
+
+function PortInput(props: { value: number; onChange: (n: number) => void; disabled: boolean; name: string }) {
+  return (
+    <input
+      type="number"
+      className="port"
+      min={1}
+      max={65535}
+      value={props.value}
+      disabled={props.disabled}
+      onChange={(e) => props.onChange(e.target.valueAsNumber)}
+      aria-label={props.name}
+    />
+  );
+}
 
 /**
  * N clones from one checkpoint. Everything is checked before anything starts (the main process
  * plans the names and ports and says what is wrong); then each clone's progress is shown.
  */
-export function CloneDialog(props: {
-  open: boolean;
-  engineId: string;
-  containerId: string;
-  containerName: string;
-  checkpoint: string;
-  onClose: () => void;
-}) {
+export function CloneDialog(props: CheckpointDialogProps & { open: boolean }) {
   const [count, setCount] = useState(3);
   const [prefix, setPrefix] = useState(`${props.containerName}-clone`);
   const [portMode, setPortMode] = useState<PortPlanT['mode']>('auto');
@@ -136,8 +197,7 @@ export function CloneDialog(props: {
           }}
         >
           <div className="row">
-            <label>
-              <span>How many</span>
+            <Field label="How many">
               <input
                 type="number"
                 min={1}
@@ -146,72 +206,31 @@ export function CloneDialog(props: {
                 onChange={(e) => setCount(e.target.valueAsNumber)}
                 autoFocus
               />
-            </label>
-            <label className="grow">
-              <span>Name prefix</span>
+            </Field>
+            <Field label="Name prefix" className="grow">
               <input type="text" value={prefix} onChange={(e) => setPrefix(e.target.value.trim())} />
-            </label>
+            </Field>
           </div>
           <fieldset>
             <legend>Host ports{plan?.sourcePorts.length ? ` for ${plan.sourcePorts.join(', ')}` : ''}</legend>
             {plan && plan.sourcePorts.length === 0 && (
               <p className="muted">The source publishes no ports; clones publish none either.</p>
             )}
-            <label className="check">
-              <input
-                type="radio"
-                name="ports"
-                checked={portMode === 'auto'}
-                onChange={() => setPortMode('auto')}
-              />{' '}
+            <PortChoice mode="auto" current={portMode} onPick={setPortMode}>
               A free port for each clone, chosen by the engine
-            </label>
-            <label className="check">
-              <input
-                type="radio"
-                name="ports"
-                checked={portMode === 'range'}
-                onChange={() => setPortMode('range')}
-              />{' '}
+            </PortChoice>
+            <PortChoice mode="range" current={portMode} onPick={setPortMode}>
               From a range:
-              <input
-                type="number"
-                className="port"
-                min={1}
-                max={65535}
-                value={from}
-                disabled={portMode !== 'range'}
-                onChange={(e) => setFrom(e.target.valueAsNumber)}
-                aria-label="First port"
-              />
+              <PortInput value={from} onChange={setFrom} disabled={portMode !== 'range'} name="First port" />
               –
-              <input
-                type="number"
-                className="port"
-                min={1}
-                max={65535}
-                value={to}
-                disabled={portMode !== 'range'}
-                onChange={(e) => setTo(e.target.valueAsNumber)}
-                aria-label="Last port"
-              />
-            </label>
-            <label className="check">
-              <input
-                type="radio"
-                name="ports"
-                checked={portMode === 'none'}
-                onChange={() => setPortMode('none')}
-              />{' '}
+              <PortInput value={to} onChange={setTo} disabled={portMode !== 'range'} name="Last port" />
+            </PortChoice>
+            <PortChoice mode="none" current={portMode} onPick={setPortMode}>
               None (reach clones through the engine only)
-            </label>
+            </PortChoice>
           </fieldset>
           {problems.length > 0 ? (
-            <ul className="field-error" role="alert" data-clone-problems>
-              {problems.map((p) => (
-                <li key={p}>{p}</li>
-              ))}
-            </ul>
+            <Problems list={problems} attr="data-clone-problems" />
           ) : (
             plan && (
               <p className="muted" data-clone-names>
@@ -241,36 +260,8 @@ export function CloneDialog(props: {
           <ProgressTable
             tableAttr="data-clone-results"
             rows={instances}
-            rowKey={(i) => i.name}
-            rowState={(i) => i.state}
             rowAttr="data-clone"
-            columns={[
-              { title: 'Clone', cell: (i) => i.name, className: 'name' },
-              {
-                title: 'State',
-                cell: (i) => (
-                  <StateBadge
-                    state={i.state === 'running' ? 'running' : i.state === 'failed' ? 'dead' : 'created'}
-                    label={i.state}
-                  />
-                ),
-              },
-              {
-                title: 'Ports',
-                cell: (i) =>
-                  i.ports
-                    .filter((p) => p.publicPort)
-                    .map((p) => `${p.publicPort}→${p.privatePort}`)
-                    .join(', ') || 'none',
-                className: 'mono',
-              },
-              {
-                title: 'Restore',
-                cell: (i) => (i.restoreMs === null ? '—' : millis(i.restoreMs)),
-                className: 'num',
-              },
-              { title: 'Problem', cell: (i) => i.error ?? '', className: 'error-cell' },
-            ]}
+            columns={CLONE_COLUMNS}
           />
           {instances.some((i) => i.loopbackRepaired) && (
             <p className="muted" data-clone-loopback>

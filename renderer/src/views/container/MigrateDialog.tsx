@@ -8,7 +8,11 @@ import { Modal } from '../../components/Modal';
 import { useApp } from '../../store/app-store';
 import { key, newOpId, useCheckpoints } from '../../store/checkpoint-store';
 import { toErrorInfo } from '../../../../electron/ipc/errors';
-import { ProgressTable } from '../../components/ProgressTable';
+import { ProgressTable, type Column } from '../../components/ProgressTable';
+import type { OperationProgressT } from '../../../../electron/ipc/contract';
+import { Field } from '../../components/Field';
+import { Problems } from '../../components/Problems';
+import type { ContainerDialogProps } from './dialog-props';
 
 const STAGE_LABEL: Record<string, string> = {
   check: 'Check the target',
@@ -22,13 +26,22 @@ const STAGE_LABEL: Record<string, string> = {
   finish: 'Source',
 };
 
+type Stage = NonNullable<OperationProgressT['stages']>[number];
+
+const STAGE_COLUMNS: Column<Stage>[] = [
+  { title: 'Stage', cell: (s) => STAGE_LABEL[s.name] ?? s.name },
+  { title: 'State', cell: (s) => s.state },
+  { title: 'Bytes', cell: (s) => (s.bytes ? bytes(s.bytes) : '—'), className: 'num' },
+  { title: 'Time', cell: (s) => (s.ms ? millis(s.ms) : '—'), className: 'num' },
+  {
+    title: 'Detail',
+    cell: (s) => s.detail,
+    className: (s) => (s.state === 'failed' ? 'error-cell' : 'detail-cell'),
+  },
+];
+
 /** Move a running container to another engine; each stage shown with its bytes and time. */
-export function MigrateDialog(props: {
-  engineId: string;
-  containerId: string;
-  containerName: string;
-  onClose: () => void;
-}) {
+export function MigrateDialog(props: ContainerDialogProps) {
   // The name as it was when the dialog opened: the container may be gone by the end.
   const [containerName] = useState(props.containerName);
   const allEngines = useApp((s) => s.engines);
@@ -99,8 +112,7 @@ export function MigrateDialog(props: {
             void migrate(props.engineId, props.containerId, to, keepSource, id).then((r) => r && setDone(r));
           }}
         >
-          <label>
-            <span>To</span>
+          <Field label="To">
             <select value={to} onChange={(e) => setTo(e.target.value)} aria-label="Target engine">
               {engines.length === 0 && <option value="">no other engine — add one in Manage engines</option>}
               {engines.map((e) => (
@@ -109,7 +121,7 @@ export function MigrateDialog(props: {
                 </option>
               ))}
             </select>
-          </label>
+          </Field>
           <label className="check">
             <input type="checkbox" checked={keepSource} onChange={(e) => setKeepSource(e.target.checked)} />{' '}
             Keep the source here, stopped (otherwise it is removed once the target runs)
@@ -119,13 +131,7 @@ export function MigrateDialog(props: {
             where it stopped. If any step fails, it is restored here and nothing is left on the target.
           </p>
           {checkError && <p className="field-error">{checkError}</p>}
-          {check && check.problems.length > 0 && (
-            <ul className="field-error" role="alert" data-migrate-problems>
-              {check.problems.map((p) => (
-                <li key={p}>{p}</li>
-              ))}
-            </ul>
-          )}
+          {check && <Problems list={check.problems} attr="data-migrate-problems" />}
           {check && check.carried.length > 0 && <Carried items={check.carried} what="It takes along" />}
           {check && check.problems.length === 0 && check.warnings.length > 0 && (
             <ul className="field-warning" data-migrate-warnings>
@@ -157,20 +163,8 @@ export function MigrateDialog(props: {
           <ProgressTable
             tableAttr="data-migrate-stages"
             rows={stages}
-            rowKey={(s) => s.name}
-            rowState={(s) => s.state}
             rowAttr="data-stage"
-            columns={[
-              { title: 'Stage', cell: (s) => STAGE_LABEL[s.name] ?? s.name },
-              { title: 'State', cell: (s) => s.state },
-              { title: 'Bytes', cell: (s) => (s.bytes ? bytes(s.bytes) : '—'), className: 'num' },
-              { title: 'Time', cell: (s) => (s.ms ? millis(s.ms) : '—'), className: 'num' },
-              {
-                title: 'Detail',
-                cell: (s) => s.detail,
-                className: (s) => (s.state === 'failed' ? 'error-cell' : 'detail-cell'),
-              },
-            ]}
+            columns={STAGE_COLUMNS}
           />
           {done && (
             <p data-migrate-times>

@@ -1,7 +1,10 @@
 import { useState } from 'react';
 import type { PolicyT } from '../../../../electron/ipc/contract';
 import { parseDuration, parseSize } from '../../../../electron/shared/units';
+import { Field } from '../../components/Field';
 import { Modal } from '../../components/Modal';
+import { Options } from '../../components/Options';
+import { Problems } from '../../components/Problems';
 import type { ScheduleSettings } from '../../store/schedule-store';
 
 const UNITS = [
@@ -14,6 +17,29 @@ function split(ms: number): [number, 's' | 'm' | 'h'] {
   if (ms % 3_600_000 === 0) return [ms / 3_600_000, 'h'];
   if (ms % 60_000 === 0) return [ms / 60_000, 'm'];
   return [Math.round(ms / 1000), 's'];
+}
+
+/** A whole number as typed, named `name` for assistive technology (its label by default). */
+function NumberField(props: {
+  label: string;
+  name?: string;
+  min: number;
+  value: string;
+  onChange: (v: string) => void;
+  autoFocus?: boolean;
+}) {
+  return (
+    <Field label={props.label}>
+      <input
+        type="number"
+        min={props.min}
+        value={props.value}
+        onChange={(e) => props.onChange(e.target.value)}
+        aria-label={props.name ?? props.label}
+        autoFocus={props.autoFocus}
+      />
+    </Field>
+  );
 }
 
 /** Every N, keep K, optionally thin out and cap the disk; saved as one policy per container. */
@@ -74,69 +100,32 @@ export function ScheduleDialog(props: {
           Checkpoint Studio runs.
         </p>
         <div className="row">
-          <label>
-            <span>Every</span>
-            <input
-              type="number"
-              min={1}
-              value={every}
-              onChange={(e) => setEvery(e.target.value)}
-              aria-label="Every"
-              autoFocus
-            />
-          </label>
-          <label>
-            <span>Unit</span>
+          <NumberField label="Every" min={1} value={every} onChange={setEvery} autoFocus />
+          <Field label="Unit">
             <select
               value={unit}
               onChange={(e) => setUnit(e.target.value as 's' | 'm' | 'h')}
               aria-label="Unit"
             >
-              {UNITS.map(([u, label]) => (
-                <option key={u} value={u}>
-                  {label}
-                </option>
-              ))}
+              <Options items={UNITS} />
             </select>
-          </label>
-          <label>
-            <span>Keep the last</span>
-            <input
-              type="number"
-              min={1}
-              value={keep}
-              onChange={(e) => setKeep(e.target.value)}
-              aria-label="Keep the last"
-            />
-          </label>
+          </Field>
+          <NumberField label="Keep the last" min={1} value={keep} onChange={setKeep} />
         </div>
         <details className="advanced">
           <summary>Thinning, disk budget, failures</summary>
           <div className="row">
-            <label>
-              <span>Also one per hour, for</span>
-              <input
-                type="number"
-                min={0}
-                value={hourly}
-                onChange={(e) => setHourly(e.target.value)}
-                aria-label="Hourly"
-              />
-            </label>
-            <label>
-              <span>One per day, for</span>
-              <input
-                type="number"
-                min={0}
-                value={daily}
-                onChange={(e) => setDaily(e.target.value)}
-                aria-label="Daily"
-              />
-            </label>
+            <NumberField
+              label="Also one per hour, for"
+              name="Hourly"
+              min={0}
+              value={hourly}
+              onChange={setHourly}
+            />
+            <NumberField label="One per day, for" name="Daily" min={0} value={daily} onChange={setDaily} />
           </div>
           <div className="row">
-            <label>
-              <span>Disk budget</span>
+            <Field label="Disk budget">
               <input
                 type="text"
                 value={budget}
@@ -144,26 +133,17 @@ export function ScheduleDialog(props: {
                 onChange={(e) => setBudget(e.target.value)}
                 aria-label="Disk budget"
               />
-            </label>
-            <label>
-              <span>Pause after failures in a row</span>
-              <input
-                type="number"
-                min={1}
-                value={maxFailures}
-                onChange={(e) => setMaxFailures(e.target.value)}
-                aria-label="Pause after"
-              />
-            </label>
+            </Field>
+            <NumberField
+              label="Pause after failures in a row"
+              name="Pause after"
+              min={1}
+              value={maxFailures}
+              onChange={setMaxFailures}
+            />
           </div>
         </details>
-        {problems.length > 0 && (
-          <ul className="field-error" role="alert">
-            {problems.map((p) => (
-              <li key={p}>{p}</li>
-            ))}
-          </ul>
-        )}
+        <Problems list={problems} />
         <div className="modal-actions">
           <button type="button" className="secondary" onClick={props.onClose}>
             Cancel

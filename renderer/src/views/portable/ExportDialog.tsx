@@ -9,6 +9,7 @@ import { ErrorBox } from '../../components/ErrorBox';
 import { Modal } from '../../components/Modal';
 import { useOperationProgress } from '../../hooks/use-operation-progress';
 import { useApp } from '../../store/app-store';
+import type { CheckpointDialogProps } from '../container/dialog-props';
 
 const COMPRESSIONS: { value: CompressionT; label: string }[] = [
   { value: 'zstd', label: 'zstd (small and quick)' },
@@ -23,13 +24,7 @@ type Phase = 'choose' | 'exporting' | 'downloading' | 'done';
  * mode. An export reads the checkpoint and changes nothing on the engine; cancelled, its
  * half-written file is removed.
  */
-export function ExportDialog(props: {
-  engineId: string;
-  containerId: string;
-  containerName: string;
-  checkpoint: string;
-  onClose: () => void;
-}) {
+export function ExportDialog(props: CheckpointDialogProps) {
   // The checkpoint as it was when the dialog opened: a new one arriving moves the selection.
   const [checkpoint] = useState(props.checkpoint);
   const desktop = useApp((s) => s.info?.host === 'electron');

@@ -6,16 +6,11 @@ import { ErrorBox } from '../../components/ErrorBox';
 import { Modal } from '../../components/Modal';
 import { useOperationProgress } from '../../hooks/use-operation-progress';
 import { useApp } from '../../store/app-store';
+import type { CheckpointDialogProps } from '../container/dialog-props';
 import { defaultImageName, imageNameProblem } from './image-text';
 
 /** A checkpoint kept as an OCI image in the engine's image store, to push, pull and restore from. */
-export function SaveImageDialog(props: {
-  engineId: string;
-  containerId: string;
-  containerName: string;
-  checkpoint: string;
-  onClose: () => void;
-}) {
+export function SaveImageDialog(props: CheckpointDialogProps) {
   const [checkpoint] = useState(props.checkpoint);
   const navigate = useApp((s) => s.navigate);
   const [image, setImage] = useState(defaultImageName(props.containerName, props.checkpoint));
