@@ -28,6 +28,28 @@ export function appVsCli(
   };
 }
 
+/** An operation timed both ways: the app's runs beside the engine's own CLI's. */
+export interface AppVsCliRow {
+  operation: string;
+  app: number[];
+  cli: number[];
+}
+
+/** One run of each side, recorded. */
+export function recordRun(row: AppVsCliRow, appMs: number, cliMs: number): void {
+  row.app.push(appMs);
+  row.cli.push(cliMs);
+}
+
+/** The row as its JSON has it: both medians, their ratio, and every run. */
+export function appVsCliRuns(row: AppVsCliRow) {
+  return {
+    ...appVsCli(row.app, row.cli),
+    appRunsMs: row.app.map(Math.round),
+    cliRunsMs: row.cli.map(Math.round),
+  };
+}
+
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Six hex digits: the part of a container's name that keeps it apart from the other runs'. */

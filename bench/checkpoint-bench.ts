@@ -6,7 +6,17 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Docker from 'dockerode';
-import { appVsCli, median, report, runMain, sleep, tag, timed } from './bench-util';
+import {
+  appVsCliRuns,
+  median,
+  recordRun,
+  type AppVsCliRow,
+  report,
+  runMain,
+  sleep,
+  tag,
+  timed,
+} from './bench-util';
 import { benchServices, closeServices, keepClones, runCounter, runRedis } from './bench-setup';
 import { dockerCloneByHand, exec, type Cli } from './engine-cli';
 import { Containers, dockerFor, eventually, execIn, testbed } from '../testbed/support';
@@ -22,12 +32,6 @@ const docker: Docker = dockerFor(tb.dockerHost);
 const containers = new Containers(docker);
 const cli: Cli = (args) => exec(tb.dockerCli, args, { DOCKER_HOST: tb.dockerHost });
 
-interface Row {
-  operation: string;
-  app: number[];
-  cli: number[];
-}
-
 async function warmRedis(): Promise<{ id: string; name: string }> {
   const r = await runRedis(containers, { network: tb.network, ports: [6379] });
   await execIn(docker, r.id, ['sh', '-c', 'seq 1 5000 | sed "s/.*/SET key:& &/" | redis-cli > /dev/null']);
@@ -39,7 +43,7 @@ async function main() {
   const services = benchServices([{ id: ENGINE, name: 'Bench', host: tb.dockerHost }], dataDir);
   await services.registry.get(ENGINE).whenOnline(10_000);
   const dataRoot = services.registry.get(ENGINE).identity!.dataRoot;
-  const rows: Row[] = [
+  const rows: AppVsCliRow[] = [
     { operation: 'checkpoint (number printer)', app: [], cli: [] },
     { operation: 'restore (number printer)', app: [], cli: [] },
     { operation: `clone N=${CLONES} (redis, 5000 keys)`, app: [], cli: [] },
@@ -70,10 +74,8 @@ async function main() {
       const [cc] = await timed(() => cli(['checkpoint', 'create', c.id, 'bench']));
       await sleep(SETTLE_MS);
       const [rc] = await timed(() => cli(['start', '--checkpoint', 'bench', c.id]));
-      rows[0]!.app.push(ca);
-      rows[0]!.cli.push(cc);
-      rows[1]!.app.push(ra);
-      rows[1]!.cli.push(rc);
+      recordRun(rows[0]!, ca, cc);
+      recordRun(rows[1]!, ra, rc);
       await services.checkpoints.idle();
       await containers.cleanup();
 
@@ -104,8 +106,7 @@ async function main() {
           made: (cid) => containers.adopt(cid),
         }),
       );
-      rows[2]!.app.push(appClone);
-      rows[2]!.cli.push(cliClone);
+      recordRun(rows[2]!, appClone, cliClone);
       await containers.cleanup();
     }
 
@@ -147,9 +148,7 @@ async function main() {
 
     const table = rows.map((r) => ({
       operation: r.operation,
-      ...appVsCli(r.app, r.cli),
-      appRunsMs: r.app.map(Math.round),
-      cliRunsMs: r.cli.map(Math.round),
+      ...appVsCliRuns(r),
     }));
     const story3 = {
       coldStartReadyMs: Math.round(cold),

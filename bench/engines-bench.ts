@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { appVsCli, report, runMain, sleep, tag, timed } from './bench-util';
+import { appVsCliRuns, recordRun, report, type AppVsCliRow, runMain, sleep, tag, timed } from './bench-util';
 import { benchServices, closeServices, keepClones, runCounter, runRedis } from './bench-setup';
 import { dockerCloneByHand, ownCli, podmanCloneByHand, podmanExport } from './engine-cli';
 import { outcomeOf } from '../electron/capabilities/capability-rules';
@@ -30,11 +30,8 @@ const REDIS_UNIX = [...REDIS, '--port', '0', '--unixsocket', '/tmp/redis.sock'];
 
 const tb = testbed();
 
-interface Row {
-  operation: string;
+interface Row extends AppVsCliRow {
   network: NetworkKindT;
-  app: number[];
-  cli: number[];
 }
 
 async function benchEngine(m: MatrixEngine) {
@@ -82,10 +79,8 @@ async function benchEngine(m: MatrixEngine) {
           ? cli.run(['start', '--checkpoint', 'bench', c.id])
           : cli.run(['container', 'restore', c.id]),
       );
-      rows[0]!.app.push(ca);
-      rows[0]!.cli.push(cc);
-      rows[1]!.app.push(ra);
-      rows[1]!.cli.push(rc);
+      recordRun(rows[0]!, ca, cc);
+      recordRun(rows[1]!, ra, rc);
       await services.checkpoints.idle();
       await containers.cleanup();
 
@@ -148,8 +143,7 @@ async function benchEngine(m: MatrixEngine) {
         );
         fs.rmSync(file, { force: true });
       }
-      rows[2]!.app.push(appClone);
-      rows[2]!.cli.push(cliClone);
+      recordRun(rows[2]!, appClone, cliClone);
       await services.checkpoints.idle();
       await containers.cleanup();
     }
@@ -158,9 +152,7 @@ async function benchEngine(m: MatrixEngine) {
       label: m.label,
       operation: r.operation,
       network: r.network,
-      ...appVsCli(r.app, r.cli),
-      appRunsMs: r.app.map(Math.round),
-      cliRunsMs: r.cli.map(Math.round),
+      ...appVsCliRuns(r),
     }));
   } finally {
     await closeServices(services, containers);
