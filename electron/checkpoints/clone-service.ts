@@ -2,8 +2,7 @@
 // before anything starts, then the engine's backend makes them (Docker: create, copy the
 // checkpoint in through helper containers, start from it; Podman: import under new names).
 // Bounded parallelism; each instance is reported on its own; whatever fails is removed.
-import net from 'node:net';
-import type { CloneInstanceT, ClonePlanT, CloneRequestT, CloneResultT, PortPlanT } from '../ipc/contract';
+import type { CloneInstanceT, ClonePlanT, CloneRequestT, CloneResultT } from '../ipc/contract';
 import { StudioError } from '../ipc/errors';
 import { isLocalHost } from '../engines/engine-spec';
 import { containerFromInspect } from '../engines/docker/container-mapping';
@@ -13,74 +12,15 @@ import { likelyCause } from './criu-diagnosis';
 import { mapLimit, removedOrNot } from './backends/docker-backend';
 import { inspectCheckpoint } from '../criu/inspect';
 import { carriedSettings } from './carried-settings';
+import { assignPorts, portFree, type PortBindings } from './clone-ports';
 import { bringLoopbackUp, shouldRepairLoopback } from './loopback';
 import type { ContainerNetworkKind } from '../capabilities/network-kind';
 import type { EngineCapabilitiesT } from '../ipc/contract';
 
 export { CLONE_PARALLELISM } from './backends/docker-backend';
+export { assignPorts } from './clone-ports';
 
 const NAME_RULE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
-
-type PortBindings = Record<string, { HostIp?: string; HostPort?: string }[] | null>;
-
-/** Host ports for each clone, or the problem that prevents it. */
-export function assignPorts(
-  plan: PortPlanT,
-  sourceBindings: PortBindings,
-  count: number,
-  usedPorts: Set<number>,
-): { perClone: PortBindings[]; problem?: string } {
-  const keys = Object.keys(sourceBindings).filter((k) => (sourceBindings[k] ?? []).length > 0);
-  const perClone: PortBindings[] = [];
-  if (plan.mode === 'none' || keys.length === 0) {
-    for (let i = 0; i < count; i++) perClone.push({});
-    return { perClone };
-  }
-  if (plan.mode === 'auto') {
-    // The engine picks a free host port for each: nothing to clash.
-    for (let i = 0; i < count; i++) {
-      perClone.push(
-        Object.fromEntries(
-          keys.map((k) => [
-            k,
-            (sourceBindings[k] ?? []).map((b) => ({ HostIp: b.HostIp ?? '', HostPort: '' })),
-          ]),
-        ),
-      );
-    }
-    return { perClone };
-  }
-  if (plan.from > plan.to) return { perClone, problem: `the port range ${plan.from}–${plan.to} is empty` };
-  const needed = count * keys.reduce((n, k) => n + (sourceBindings[k] ?? []).length, 0);
-  const free: number[] = [];
-  for (let p = plan.from; p <= plan.to && free.length < needed; p++) if (!usedPorts.has(p)) free.push(p);
-  if (free.length < needed) {
-    return {
-      perClone,
-      problem: `the port range ${plan.from}–${plan.to} has ${free.length} free port${free.length === 1 ? '' : 's'}; ${count} clone${count === 1 ? '' : 's'} need ${needed}`,
-    };
-  }
-  for (let i = 0; i < count; i++) {
-    perClone.push(
-      Object.fromEntries(
-        keys.map((k) => [
-          k,
-          (sourceBindings[k] ?? []).map((b) => ({ HostIp: b.HostIp ?? '', HostPort: String(free.shift()) })),
-        ]),
-      ),
-    );
-  }
-  return { perClone };
-}
-
-/** Whether a TCP port can be bound on this host right now (every address, as the engine would). */
-function portFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const srv = net.createServer();
-    srv.once('error', () => resolve(false));
-    srv.listen({ port, host: '0.0.0.0', exclusive: true }, () => srv.close(() => resolve(true)));
-  });
-}
 
 export class CloneService {
   constructor(
