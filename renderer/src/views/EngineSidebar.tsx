@@ -5,6 +5,16 @@ import { StateBadge } from '../components/StateBadge';
 import { OpenCheckpoint } from './inspect/open-checkpoint';
 import { ALL_ENGINES } from '../store/navigation';
 
+/** The views the sidebar opens, with the shortcuts App.tsx gives them. */
+const VIEWS = [
+  ['containers', 'Containers', 'Alt+1'],
+  ['doctor', 'Host doctor', 'Alt+2'],
+  ['engines', 'Manage engines', 'Alt+3'],
+  ['images', 'Checkpoint images', 'Alt+4'],
+  ['library', 'Checkpoint library', 'Alt+5'],
+] as const;
+const OTHER_VIEWS: string[] = VIEWS.filter(([to]) => to !== 'containers').map(([to]) => to);
+
 export function EngineSidebar() {
   const engines = useApp((s) => s.engines);
   const selected = useApp((s) => s.selectedEngineId);
@@ -73,56 +83,23 @@ export function EngineSidebar() {
 
       <h2 className="sidebar-heading">Views</h2>
       <ul className="nav-list">
-        <li>
-          <button
-            type="button"
-            className={`nav ${!['doctor', 'engines', 'images', 'library'].includes(view) ? 'selected' : ''}`}
-            aria-current={!['doctor', 'engines', 'images', 'library'].includes(view) ? 'page' : undefined}
-            onClick={() => navigate({ view: 'containers' })}
-          >
-            Containers <kbd>Alt+1</kbd>
-          </button>
-        </li>
-        <li>
-          <button
-            type="button"
-            className={`nav ${view === 'doctor' ? 'selected' : ''}`}
-            aria-current={view === 'doctor' ? 'page' : undefined}
-            onClick={() => navigate({ view: 'doctor' })}
-          >
-            Host doctor <kbd>Alt+2</kbd>
-          </button>
-        </li>
-        <li>
-          <button
-            type="button"
-            className={`nav ${view === 'engines' ? 'selected' : ''}`}
-            aria-current={view === 'engines' ? 'page' : undefined}
-            onClick={() => navigate({ view: 'engines' })}
-          >
-            Manage engines <kbd>Alt+3</kbd>
-          </button>
-        </li>
-        <li>
-          <button
-            type="button"
-            className={`nav ${view === 'images' ? 'selected' : ''}`}
-            aria-current={view === 'images' ? 'page' : undefined}
-            onClick={() => navigate({ view: 'images' })}
-          >
-            Checkpoint images <kbd>Alt+4</kbd>
-          </button>
-        </li>
-        <li>
-          <button
-            type="button"
-            className={`nav ${view === 'library' ? 'selected' : ''}`}
-            aria-current={view === 'library' ? 'page' : undefined}
-            onClick={() => navigate({ view: 'library' })}
-          >
-            Checkpoint library <kbd>Alt+5</kbd>
-          </button>
-        </li>
+        {VIEWS.map(([to, label, keys]) => {
+          // Containers stands for every view of containers: the list, one container, the inspector.
+          const here = to === 'containers' ? !OTHER_VIEWS.includes(view) : view === to;
+          return (
+            <li key={to}>
+              <button
+                type="button"
+                className={`nav ${here ? 'selected' : ''}`}
+                aria-current={here ? 'page' : undefined}
+                onClick={() => navigate({ view: to })}
+              >
+                {`${label} `}
+                <kbd>{keys}</kbd>
+              </button>
+            </li>
+          );
+        })}
         <li>
           <OpenCheckpoint />
         </li>

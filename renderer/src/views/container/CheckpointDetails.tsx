@@ -33,6 +33,27 @@ export function CheckpointDetails(props: {
   // The parent keys this component by checkpoint and note: a saved note starts it afresh.
   const missing = r.status === 'missing';
   const comms = r.processes ? [...new Set(r.processes.map((p) => p.comm))] : [];
+  // Each button: its label, class, action, whether it is disabled, and its tooltip.
+  const actions: [string, string, () => void, boolean, string][] = [
+    ['Restore', 'primary', props.onRestore, props.busy || missing, 'Restore into this container (r)'],
+    ['Clone…', 'secondary', props.onClone, props.busy || missing, 'Start new containers from it (n)'],
+    ['Inspect', 'secondary', props.onInspect, missing, 'See what it holds (i)'],
+    [
+      'Export…',
+      'secondary',
+      props.onExport,
+      missing,
+      'Write it to one archive file, for another host or Podman',
+    ],
+    [
+      'Save as image…',
+      'secondary',
+      props.onSaveImage,
+      missing,
+      'Keep it as an OCI image, to push to a registry and restore anywhere',
+    ],
+    ['Delete…', 'danger', props.onDelete, props.busy, 'Delete (Del)'],
+  ];
 
   return (
     <section className="details" aria-labelledby="details-title" data-checkpoint-details={r.name}>
@@ -44,60 +65,18 @@ export function CheckpointDetails(props: {
           </p>
         </div>
         <div className="toolbar">
-          <button
-            type="button"
-            className="primary"
-            onClick={props.onRestore}
-            disabled={props.busy || missing}
-            title="Restore into this container (r)"
-          >
-            Restore
-          </button>
-          <button
-            type="button"
-            className="secondary"
-            onClick={props.onClone}
-            disabled={props.busy || missing}
-            title="Start new containers from it (n)"
-          >
-            Clone…
-          </button>
-          <button
-            type="button"
-            className="secondary"
-            onClick={props.onInspect}
-            disabled={missing}
-            title="See what it holds (i)"
-          >
-            Inspect
-          </button>
-          <button
-            type="button"
-            className="secondary"
-            onClick={props.onExport}
-            disabled={missing}
-            title="Write it to one archive file, for another host or Podman"
-          >
-            Export…
-          </button>
-          <button
-            type="button"
-            className="secondary"
-            onClick={props.onSaveImage}
-            disabled={missing}
-            title="Keep it as an OCI image, to push to a registry and restore anywhere"
-          >
-            Save as image…
-          </button>
-          <button
-            type="button"
-            className="danger"
-            onClick={props.onDelete}
-            disabled={props.busy}
-            title="Delete (Del)"
-          >
-            Delete…
-          </button>
+          {actions.map(([label, className, onClick, disabled, title]) => (
+            <button
+              key={label}
+              type="button"
+              className={className}
+              onClick={onClick}
+              disabled={disabled}
+              title={title}
+            >
+              {label}
+            </button>
+          ))}
         </div>
       </header>
       {missing && (

@@ -57,23 +57,13 @@ export function ScheduleBar(props: {
         {p.state === 'paused' && <div className="schedule-paused">{p.pausedReason ?? 'Paused.'}</div>}
       </div>
       <div className="toolbar">
-        {p.state === 'active' ? (
-          <button
-            type="button"
-            className="secondary"
-            onClick={() => void pause(props.engineId, props.containerId, true)}
-          >
-            Pause
-          </button>
-        ) : (
-          <button
-            type="button"
-            className="primary"
-            onClick={() => void pause(props.engineId, props.containerId, false)}
-          >
-            Resume
-          </button>
-        )}
+        <button
+          type="button"
+          className={p.state === 'active' ? 'secondary' : 'primary'}
+          onClick={() => void pause(props.engineId, props.containerId, p.state === 'active')}
+        >
+          {p.state === 'active' ? 'Pause' : 'Resume'}
+        </button>
         <button type="button" className="link" onClick={() => void remove(props.engineId, props.containerId)}>
           Remove schedule
         </button>
