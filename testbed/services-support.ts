@@ -49,8 +49,13 @@ export async function whenAllOnline(services: Services, timeoutMs = 10_000): Pro
   if (down) throw new Error(`engine ${down} did not come online in ${timeoutMs} ms`);
 }
 
-/** Lets the services' last work finish (sizes and processes read after a checkpoint), then disposes them and removes their folder. */
+/**
+ * Stops the services' schedules and lets their last work finish (sizes and processes are read after
+ * a checkpoint), then disposes them and removes their folder.
+ */
 export async function closeServices({ services, dataDir }: ServicesFixture): Promise<void> {
+  services.schedules.scheduler.stop();
+  await services.schedules.scheduler.idle().catch(() => undefined);
   await services.checkpoints.idle().catch(() => undefined);
   services.dispose();
   fs.rmSync(dataDir, { recursive: true, force: true });

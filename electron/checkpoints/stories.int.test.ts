@@ -3,9 +3,6 @@
 // when it connects) must be refused before anything is stopped or created, with the reason and what
 // works instead; everything else must work. Each outcome is recorded for the README's
 // compatibility table (testbed/compat.ts).
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Services } from '../app/services';
@@ -15,10 +12,8 @@ import type { EngineCapabilitiesT, NetworkKindT } from '../ipc/contract';
 import { StudioError } from '../ipc/errors';
 import { recordCompat, type CompatCell } from '../../testbed/compat';
 import {
-  Containers,
   COUNTER_SCRIPT,
   counterValues,
-  dockerFor,
   eventually,
   execIn,
   matrixEngines,
@@ -29,6 +24,13 @@ import {
   type MatrixEngine,
   REDIS_SERVER,
 } from '../../testbed/support';
+import {
+  closeServices,
+  makeServices,
+  type ServicesFixture,
+  useTestbed,
+  whenAllOnline,
+} from '../../testbed/services-support';
 
 const tb = testbed();
 const REDIS = REDIS_SERVER;
@@ -40,33 +42,23 @@ const REDIS_UNIX = [...REDIS, '--port', '0', '--unixsocket', '/tmp/redis.sock'];
 
 describe.each(matrixEngines())('stories on $id: $label', (m: MatrixEngine) => {
   const E = m.id;
-  const docker = dockerFor(m.host);
-  const containers = new Containers(docker);
+  const { docker, containers } = useTestbed(m.host);
+  let made: ServicesFixture;
   let services: Services;
-  let dataDir: string;
   let caps: EngineCapabilitiesT | null;
 
   beforeAll(async () => {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `cs-stories-${E}-`));
-    services = new Services({
-      engines: [{ id: E, name: m.label, host: m.host }],
-      dataDir,
-      host: 'headless',
-      runSchedules: true,
-    });
-    await services.registry.get(E).whenOnline(15_000);
+    made = makeServices(
+      { engines: [{ id: E, name: m.label, host: m.host }], runSchedules: true },
+      `cs-stories-${E}-`,
+    );
+    services = made.services;
+    await whenAllOnline(services, 15_000);
     caps = await services.capabilities.ensure(E);
     expect(caps?.state).toBe('measured');
   });
 
-  afterAll(async () => {
-    services.schedules.scheduler.stop();
-    await services.schedules.scheduler.idle().catch(() => undefined);
-    await services.checkpoints.idle();
-    services.dispose();
-    await containers.cleanup();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => closeServices(made));
 
   const record = (operation: string, cell: CompatCell) => recordCompat(m, operation, cell);
   const measured = (op: Operation, kind: NetworkKindT) => outcomeOf(caps, kind, op);

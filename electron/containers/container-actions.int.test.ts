@@ -2,17 +2,14 @@
 // started, paused, unpaused, killed, restarted and removed together, each reported on its own; a
 // name that is not there fails alone; a container another operation holds, and the app's helpers,
 // are refused.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Services } from '../app/services';
 import { unwrap } from '../ipc/dispatcher';
 import { HELPER_LABEL } from '../engines/docker/labels';
 import { Containers, dockerFor, matrixEngines, testbed, uniqueName } from '../../testbed/support';
+import { useTempDirs } from '../../testbed/services-support';
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+const tmpDir = useTempDirs('cs-actions-');
 
 // PID 1 ignores SIGTERM unless it says otherwise: this one ends on it, so stop does not wait 10 s.
 const TERM_AWARE = 'trap "exit 0" TERM; sleep 600 & wait';
@@ -23,8 +20,7 @@ describe.each(ENGINES)('container actions on $id ($label)', (m) => {
   it('acts on many at once, each reported; refuses what it must not touch', async () => {
     const docker = dockerFor(m.host);
     const containers = new Containers(docker);
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-actions-'));
-    dirs.push(dataDir);
+    const dataDir = tmpDir();
     const s = new Services({ engines: [{ id: 'e', name: m.id, host: m.host }], dataDir, host: 'headless' });
     try {
       expect(await s.registry.get('e').whenOnline(15_000)).toBe(true);

@@ -2,10 +2,7 @@
 // bed's registry on loopback, removed from the engine with its container, pulled back, and restored
 // as two containers that count on from where it stopped, its file there. Podman's own
 // `--create-image` images are listed and restored the same way.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Services } from '../app/services';
 import { unwrap } from '../ipc/dispatcher';
 import { StudioError } from '../ipc/errors';
@@ -17,25 +14,16 @@ import {
   execIn,
   matrixEngines,
   testbed,
+  testbedRegistry,
   uniqueName,
 } from '../../testbed/support';
+import { useTempDirs } from '../../testbed/services-support';
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
-const tmpDir = () => {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-image-'));
-  dirs.push(d);
-  return d;
-};
+const tmpDir = useTempDirs('cs-image-');
 
 const SCRIPT = 'echo hello > /data/made; i=0; while true; do echo $i; i=$((i+1)); sleep 0.3; done';
 
-function registry(): string {
-  const env = fs.readFileSync('/run/checkpoint-studio-testbed/env', 'utf8');
-  const r = process.env.CS_TESTBED_REGISTRY ?? /^CS_TESTBED_REGISTRY=(.+)$/m.exec(env)?.[1];
-  if (!r) throw new Error('the test bed has no registry: run "bash testbed/testbed.sh up"');
-  return r;
-}
+const registry = testbedRegistry;
 
 // Docker 28.5 + containerd 2.1 restores nothing (measured): not here.
 const ENGINES = matrixEngines().filter((m) => ['a', 'd26', 'podman', 'p58'].includes(m.id));

@@ -3,7 +3,6 @@
 // runtime. CRIU refuses each way, for the reasons the app's refusal names (cross-engine.ts). Should a
 // future engine restore it, this test fails — and the refusal should then be lifted.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -14,22 +13,15 @@ import { DockerEngine } from '../engines/docker/docker-engine';
 import { createCheckpoint, startFromCheckpoint } from '../engines/docker/docker-checkpoints';
 import { checkpointExport, restoreImport } from '../engines/podman/libpod';
 import { Containers, dockerFor, eventually, testbed, testbedEngine, uniqueName } from '../../testbed/support';
+import { useTempDirs } from '../../testbed/services-support';
 import { CROSS_ENGINE_FAILURES, crossEngineRefusal } from './cross-engine';
 
 const RUN = '/run/checkpoint-studio-testbed';
 const KEEP = `${RUN}/faults/keep-logs`;
 const COUNTER = 'i=0; while true; do i=$((i+1)); echo $i > /tmp/n; sleep 0.3; done';
 
-const dirs: string[] = [];
-afterAll(() => {
-  fs.rmSync(KEEP, { force: true });
-  dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true }));
-});
-const tmpDir = () => {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-cross-'));
-  dirs.push(d);
-  return d;
-};
+const tmpDir = useTempDirs('cs-cross-');
+afterAll(() => fs.rmSync(KEEP, { force: true }));
 
 /** CRIU's restore logs the test bed's wrapper kept since `since` (engines of Debian 12 only). */
 function keptLogs(since: number): string {

@@ -3,10 +3,9 @@
 // from where it was, with its file there and the deleted one gone. Hostile archives are refused
 // with nothing made.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import tar from 'tar-stream';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Services } from '../app/services';
 import { unwrap } from '../ipc/dispatcher';
 import { StudioError } from '../ipc/errors';
@@ -22,15 +21,9 @@ import {
   testbedEngine,
   uniqueName,
 } from '../../testbed/support';
-import { expectStudioError, withServices } from '../../testbed/services-support';
+import { expectStudioError, useTempDirs, withServices } from '../../testbed/services-support';
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
-const tmpDir = () => {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-portable-'));
-  dirs.push(d);
-  return d;
-};
+const tmpDir = useTempDirs('cs-portable-');
 
 const SCRIPT =
   'echo hello > /data/made; rm /etc/group; i=0; while true; do echo $i; i=$((i+1)); sleep 0.3; done';
