@@ -35,7 +35,13 @@ interface Run {
   err: string;
 }
 
-function start(args: string[]): { child: ChildProcess; done: Promise<Run>; err: () => string } {
+interface Started {
+  child: ChildProcess;
+  done: Promise<Run>;
+  err: () => string;
+}
+
+function start(args: string[]): Started {
   const child = spawn(process.execPath, [BIN, ...args], {
     env: { ...process.env, DOCKER_HOST: A, CHECKPOINT_STUDIO_HOME: HOME },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -83,6 +89,55 @@ async function counter(): Promise<{ id: string; name: string }> {
   return c;
 }
 
+/** Ctrl+C: the command says it was cancelled, and exits 130. */
+async function interrupt(run: Started): Promise<Run> {
+  run.child.kill('SIGINT');
+  const r = await run.done;
+  expect(r.code, r.err).toBe(130);
+  expect(r.err).toMatch(/was cancelled/);
+  return r;
+}
+
+/** A counter on A, being migrated to B: under way once its progress says `stage`. */
+async function migrationUnderWay(stage: RegExp, what: string) {
+  const c = await counter();
+  const beforeB = await everything(dockerB);
+  const run = start(['migrate', c.name, '--to', B, '--keep-source']);
+  await eventually(() => stage.test(run.err()), 60_000, what);
+  return { c, beforeB, run };
+}
+
+/** The source runs on A again and counts on from where it stopped (not from 0); B is as it was. */
+async function expectBackWhereItWas(c: { id: string }, beforeB: string[]) {
+  expect((await dockerA.getContainer(c.id).inspect()).State.Running).toBe(true);
+  expect(await everything(dockerB)).toEqual(beforeB);
+  const counted = await counterValues(dockerA, c.id);
+  expect(counted.lastIndexOf(0)).toBe(0);
+  expect(journalLines()).toBe(0);
+}
+
+/**
+ * kill -9 once the command's progress says `moment`, then a `ps`: whether the kill came while the
+ * command was unfinished (its journal lines still there), how many containers named `name` it had
+ * made, what the `ps` said, and every container after it.
+ */
+async function killThenPs(args: string[], moment: RegExp, name: string) {
+  const run = start(args);
+  await eventually(() => moment.test(run.err()), 60_000, 'the moment to kill');
+  run.child.kill('SIGKILL');
+  await run.done;
+  const unfinished = journalLines() > 0;
+  const made = (await everything(dockerA)).filter((c) => c.includes(name)).length;
+  const next = await cli('ps');
+  expect(next.code, next.err).toBe(0);
+  const after = await everything(dockerA);
+  return { unfinished, made, next, after, named: after.filter((c) => c.includes(name)) };
+}
+
+/** A clone of the redis container's warm checkpoint: `count` clones named after `prefix`, no ports. */
+const cloneOfWarm = (prefix: string, count: number) =>
+  `clone ${redis.name} --checkpoint warm --count ${count} --prefix ${prefix} --ports none`.split(' ');
+
 beforeAll(async () => {
   redis = await onA.run({ image: tb.redisImage, network: 'none' });
   await eventually(
@@ -113,39 +168,14 @@ describe('interrupted', () => {
   it('Ctrl+C during a clone of 10: cancelled, everything it made removed, exit 130; then it works', async () => {
     const before = await everything(dockerA);
     const prefix = uniqueName('int');
-    const run = start([
-      'clone',
-      redis.name,
-      '--checkpoint',
-      'warm',
-      '--count',
-      '10',
-      '--prefix',
-      prefix,
-      '--ports',
-      'none',
-    ]);
+    const run = start(cloneOfWarm(prefix, 10));
     await eventually(() => /Copying|Restoring/.test(run.err()), 60_000, 'the clone under way');
-    run.child.kill('SIGINT');
-    const r = await run.done;
-    expect(r.code, r.err).toBe(130);
+    const r = await interrupt(run);
     expect(r.err).toMatch(/cancelling/);
-    expect(r.err).toMatch(/was cancelled/);
     expect(await everything(dockerA)).toEqual(before);
     expect(journalLines()).toBe(0);
     // The names are free again: the same command goes through.
-    const again = await cli(
-      'clone',
-      redis.name,
-      '--checkpoint',
-      'warm',
-      '--count',
-      '2',
-      '--prefix',
-      prefix,
-      '--ports',
-      'none',
-    );
+    const again = await cli(...cloneOfWarm(prefix, 2));
     expect(again.code, again.err).toBe(0);
   });
 
@@ -158,35 +188,16 @@ describe('interrupted', () => {
     async (_when, at) => {
       const before = await everything(dockerA);
       const prefix = uniqueName('kil');
-      const run = start([
-        'clone',
-        redis.name,
-        '--checkpoint',
-        'warm',
-        '--count',
-        '10',
-        '--prefix',
-        prefix,
-        '--ports',
-        'none',
-      ]);
-      await eventually(() => at.test(run.err()), 60_000, 'the moment to kill');
-      run.child.kill('SIGKILL');
-      await run.done;
       // The kill can land a moment too late, when the clone was over and its lines gone: then its
       // clones are the user's and stay. Otherwise the next command removes every one of them.
-      const unfinished = journalLines() > 0;
-      const made = (await everything(dockerA)).filter((c) => c.includes(prefix)).length;
-      const next = await cli('ps');
-      expect(next.code, next.err).toBe(0);
-      const after = await everything(dockerA);
+      const { unfinished, made, next, after, named } = await killThenPs(cloneOfWarm(prefix, 10), at, prefix);
       expect(await helpers(dockerA)).toBe(0);
       if (unfinished) {
-        expect(after.filter((c) => c.includes(prefix))).toEqual([]);
+        expect(named).toEqual([]);
         expect(after).toEqual(before);
         if (made > 0) expect(next.err).toMatch(/put right: removed clone/);
       } else {
-        expect(after.filter((c) => c.includes(prefix))).toHaveLength(10);
+        expect(named).toHaveLength(10);
         expect(next.err).not.toMatch(/put right/);
       }
       expect(journalLines()).toBe(0);
@@ -210,10 +221,7 @@ describe('interrupted', () => {
         60_000,
         'the import under way',
       );
-      run.child.kill('SIGINT');
-      const r = await run.done;
-      expect(r.code, r.err).toBe(130);
-      expect(r.err).toMatch(/was cancelled/);
+      await interrupt(run);
       expect(await everything(dockerA)).toEqual(before);
       expect(await helpers(dockerA)).toBe(0);
       expect(journalLines()).toBe(0);
@@ -222,21 +230,17 @@ describe('interrupted', () => {
     it('kill -9: the next command removes what it left, and says so', async () => {
       const before = await everything(dockerA);
       const name = uniqueName('imk');
-      const run = start(['import', archive, '--name', name, '--count', '10']);
-      await eventually(() => /: (copying|restoring)/.test(run.err()), 60_000, 'the moment to kill');
-      run.child.kill('SIGKILL');
-      await run.done;
-      const unfinished = journalLines() > 0;
-      const made = (await everything(dockerA)).filter((c) => c.includes(name)).length;
-      const next = await cli('ps');
-      expect(next.code, next.err).toBe(0);
-      const after = await everything(dockerA);
+      const { unfinished, made, next, after, named } = await killThenPs(
+        ['import', archive, '--name', name, '--count', '10'],
+        /: (copying|restoring)/,
+        name,
+      );
       if (unfinished) {
-        expect(after.filter((c) => c.includes(name))).toEqual([]);
+        expect(named).toEqual([]);
         if (made > 0) expect(next.err).toMatch(/put right/);
       } else {
         // Too late: the import was over, its containers are the user's.
-        expect(after.filter((c) => c.includes(name))).toHaveLength(10);
+        expect(named).toHaveLength(10);
         for (const c of await dockerA.listContainers({ all: true, filters: { name: [name] } }))
           onA.adopt(c.Id);
       }
@@ -247,42 +251,23 @@ describe('interrupted', () => {
   });
 
   it('Ctrl+C during a migration: the source runs on where it was, nothing is left on the target', async () => {
-    const c = await counter();
-    const beforeB = await everything(dockerB);
-    const run = start(['migrate', c.name, '--to', B, '--keep-source']);
-    await eventually(
-      () => /Carrying the checkpoint|Carrying file system/.test(run.err()),
-      60_000,
+    const { c, beforeB, run } = await migrationUnderWay(
+      /Carrying the checkpoint|Carrying file system/,
       'the transfer',
     );
-    run.child.kill('SIGINT');
-    const r = await run.done;
-    expect(r.code, r.err).toBe(130);
-    expect(r.err).toMatch(/was cancelled/);
-    expect((await dockerA.getContainer(c.id).inspect()).State.Running).toBe(true);
-    expect(await everything(dockerB)).toEqual(beforeB);
-    // It goes on counting from where it stopped, not from 0.
-    const counted = await counterValues(dockerA, c.id);
-    expect(counted.lastIndexOf(0)).toBe(0);
-    expect(journalLines()).toBe(0);
+    await interrupt(run);
+    await expectBackWhereItWas(c, beforeB);
   });
 
   it('kill -9 after the source was checkpointed: the next command brings it back, and cleans the target', async () => {
-    const c = await counter();
-    const beforeB = await everything(dockerB);
-    const run = start(['migrate', c.name, '--to', B, '--keep-source']);
-    await eventually(() => /Carrying/.test(run.err()), 60_000, 'the source stopped');
+    const { c, beforeB, run } = await migrationUnderWay(/Carrying/, 'the source stopped');
     run.child.kill('SIGKILL');
     await run.done;
     expect((await dockerA.getContainer(c.id).inspect()).State.Running).toBe(false);
     // Any command that connects both engines puts both right.
     const next = await cli('migrate', 'no-such-container', '--to', B);
     expect(next.err).toMatch(/put right: .* runs again from where it was/);
-    expect((await dockerA.getContainer(c.id).inspect()).State.Running).toBe(true);
-    expect(await everything(dockerB)).toEqual(beforeB);
-    const counted = await counterValues(dockerA, c.id);
-    expect(counted.lastIndexOf(0)).toBe(0);
-    expect(journalLines()).toBe(0);
+    await expectBackWhereItWas(c, beforeB);
   });
 
   it('Ctrl+C during restore --force: the container ends running', async () => {
