@@ -25,11 +25,7 @@ export async function runCounter(
   containers: Containers,
   network?: string,
 ): Promise<{ id: string; name: string }> {
-  const c = await containers.run({
-    image: images().busyboxImage,
-    cmd: COUNTER,
-    ...(network ? { network } : {}),
-  });
+  const c = await containers.run({ image: images().busyboxImage, cmd: COUNTER, network });
   await counted(containers.docker, c.id, 2);
   return c;
 }
