@@ -3,7 +3,7 @@
 import type { Services } from '../../app/services';
 import { withEngineServices, type VerbOptions } from '../command-services';
 import { wholeNumber } from '../numbers';
-import type { CallName, CheckpointRecordT, CloneResultT, RestoreResultT } from '../../ipc/contract';
+import type { CallArgs, CallName, CheckpointRecordT, CloneResultT, RestoreResultT } from '../../ipc/contract';
 import { unwrap } from '../../ipc/dispatcher';
 import { StudioError } from '../../ipc/errors';
 import { bytes, millis } from '../../shared/format';
@@ -26,14 +26,8 @@ function describeRecord(r: CheckpointRecordT): string {
 
 export async function checkpointCommand(
   io: CliIo,
-  o: VerbOptions & {
-    container: string;
-    name?: string | undefined;
-    leaveRunning: boolean;
-    note?: string | undefined;
-    tcpEstablished?: boolean;
-    fileLocks?: boolean;
-  },
+  // The call's own arguments, named as the contract names them.
+  o: VerbOptions & Omit<CallArgs<'checkpoint.create'>, 'engineId' | 'opId'>,
 ): Promise<number> {
   return withEngineServices(io, o, async (s, engineId) => {
     const created = await call(s, 'checkpoint.create', {
