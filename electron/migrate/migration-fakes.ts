@@ -7,13 +7,7 @@ import { Cancellation } from '../app/cancellation';
 import { ContainerLocks } from '../checkpoints/container-target';
 import type { EngineConnection } from '../engines/engine-connection';
 import { StudioError } from '../ipc/errors';
-import type {
-  MigrationCatalog,
-  MigrationCheckpoints,
-  MigrationEngine,
-  MigrationEngines,
-  MigrationEvents,
-} from './migration-ports';
+import type * as Ports from './migration-ports';
 
 export interface FakeContainer {
   id: string;
@@ -86,7 +80,7 @@ export class FakeHost {
   }
 }
 
-type Method = keyof MigrationEngine | 'checkpoint' | 'exportTar';
+type Method = keyof Ports.MigrationEngine | 'checkpoint' | 'exportTar';
 /** A call anywhere, or on one engine only ('B:startFromCheckpoint'). */
 type Call = Method | `${'A' | 'B'}:${Method}`;
 
@@ -117,7 +111,7 @@ export class FakeWorld {
     return h;
   }
 
-  readonly engine: MigrationEngine = {
+  readonly engine: Ports.MigrationEngine = {
     hasNetwork: async () => true,
     hasImage: async (conn, ref) => this.host(conn).images.has(ref),
     imageIdByName: async (conn, name) =>
@@ -182,7 +176,7 @@ export class FakeWorld {
     },
   };
 
-  readonly engines: MigrationEngines = {
+  readonly engines: Ports.MigrationEngines = {
     online: async (id: string) => {
       if (id !== 'A' && id !== 'B') throw new StudioError('not-found', `No engine ${id}.`);
       return this.conns[id];
@@ -194,7 +188,7 @@ export class FakeWorld {
   readonly journal = new FakeJournal();
   readonly cancellation = new Cancellation();
 
-  readonly checkpoints: MigrationCheckpoints = {
+  readonly checkpoints: Ports.MigrationCheckpoints = {
     capabilities: {
       require: async (conn) => {
         if (this.cannotRestore && conn.spec.id === 'B')
@@ -223,19 +217,19 @@ export class FakeWorld {
     }),
   };
 
-  readonly logged: Parameters<MigrationCatalog['logOperation']>[0][] = [];
-  readonly kept: Parameters<MigrationCatalog['add']>[0][] = [];
+  readonly logged: Parameters<Ports.MigrationCatalog['logOperation']>[0][] = [];
+  readonly kept: Parameters<Ports.MigrationCatalog['add']>[0][] = [];
   readonly catalog = {
     logOperation: (op) => void this.logged.push(op),
     add: (c) => {
       this.kept.push(c);
       return c as never;
     },
-  } satisfies MigrationCatalog;
+  } satisfies Ports.MigrationCatalog;
 
   readonly progress: unknown[] = [];
-  readonly bus: MigrationEvents = {
-    emit: ((_name: string, p: unknown) => void this.progress.push(p)) as MigrationEvents['emit'],
+  readonly bus: Ports.MigrationEvents = {
+    emit: ((_name: string, p: unknown) => void this.progress.push(p)) as Ports.MigrationEvents['emit'],
   };
 }
 

@@ -2,6 +2,12 @@
 // checked before anything is made, each written in the journal first, and the journal settled
 // after — what came up is the user's, what failed and could not be removed waits for recovery.
 import type { Journal } from '../catalog/journal';
+import {
+  CANCELLED,
+  CLONE_PARALLELISM,
+  engineMessage,
+  mapLimit,
+} from '../checkpoints/backends/docker-backend';
 import type { EngineConnection } from '../engines/engine-connection';
 import { StudioError } from '../ipc/errors';
 import type { ImportedInstance } from './docker-import';
@@ -77,4 +83,27 @@ export function journalNames(
       else journal.end(jop);
     },
   };
+}
+
+/**
+ * Each instance made, a few at a time: `make` resolves with its id; one a cancel comes before is
+ * not started. `madeAnyway` finds one whose making failed but that is there all the same.
+ */
+export async function makeInstances(
+  names: string[],
+  signal: AbortSignal,
+  make: (name: string) => Promise<string>,
+  madeAnyway?: (name: string) => Promise<string | null>,
+): Promise<ImportedInstance[]> {
+  const instances: ImportedInstance[] = names.map((name) => ({ name, id: null }));
+  await mapLimit(instances, CLONE_PARALLELISM, async (o) => {
+    if (signal.aborted) return void (o.error = CANCELLED);
+    try {
+      o.id = await make(o.name);
+    } catch (e) {
+      o.error = engineMessage(e);
+      o.id = (await madeAnyway?.(o.name)) ?? null;
+    }
+  });
+  return instances;
 }

@@ -1,20 +1,14 @@
 // A checkpoint image restored by Podman itself (`podman container restore IMAGE`), N times: the
 // archive read from the image is judged first, as an imported one is, and whatever did not come up
 // is removed.
-import {
-  CANCELLED,
-  CLONE_PARALLELISM,
-  engineMessage,
-  mapLimit,
-  removeFailed,
-} from '../checkpoints/backends/docker-backend';
+import { CANCELLED, removeFailed } from '../checkpoints/backends/docker-backend';
 import type { CheckpointService } from '../checkpoints/checkpoint-service';
 import type { EngineConnection } from '../engines/engine-connection';
 import { StudioError } from '../ipc/errors';
 import { LAYOUT } from './archive-layout';
 import { readArchive } from './archive-reader';
 import type { CheckpointImage } from './image-listing';
-import { freeNames, journalNames, refuseReach } from './import-instances';
+import { freeNames, journalNames, makeInstances, refuseReach } from './import-instances';
 import { specHostReach } from './import-policy';
 import type { ImportOutcome, PortableProgress } from './portable-service';
 
@@ -60,27 +54,25 @@ export async function restorePodmanImage(
       (n) => `restore ${n}`,
     );
     const { signal, end } = checkpoints.cancellation.begin(r.opId);
-    const instances: ImportOutcome['instances'] = names.map((name) => ({ name, id: null }));
+    let instances: ImportOutcome['instances'] = [];
     let settled = false;
     try {
-      await mapLimit(instances, CLONE_PARALLELISM, async (o) => {
-        if (signal.aborted) return void (o.error = CANCELLED);
-        progress({ stage: 'restoring', instance: o.name });
-        try {
+      instances = await makeInstances(
+        names,
+        signal,
+        async (name) => {
+          progress({ stage: 'restoring', instance: name });
           const res = await conn.engine.http.json<{ Id: string }>({
             method: 'POST',
             path: `/v4.0.0/libpod/containers/${encodeURIComponent(img.id)}/restore`,
-            query: { name: o.name, ignoreStaticIP: true, ignoreStaticMAC: true },
+            query: { name, ignoreStaticIP: true, ignoreStaticMAC: true },
             ok: [200],
             timeoutMs: 10 * 60_000,
           });
-          o.id = res.Id;
-        } catch (e) {
-          o.error = engineMessage(e);
-          const left = await conn.engine.inspect(o.name).catch(() => null);
-          if (left) o.id = left.Id;
-        }
-      });
+          return res.Id;
+        },
+        async (name) => (await conn.engine.inspect(name).catch(() => null))?.Id ?? null,
+      );
       if (signal.aborted) for (const o of instances) o.error ??= CANCELLED;
       await removeFailed(conn.engine, instances);
       settled = true;

@@ -6,13 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PassThrough, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import {
-  CANCELLED,
-  CLONE_PARALLELISM,
-  engineMessage,
-  mapLimit,
-  removeFailed,
-} from '../checkpoints/backends/docker-backend';
+import { CANCELLED, engineMessage, removeFailed } from '../checkpoints/backends/docker-backend';
 import { importAs } from '../checkpoints/backends/podman-backend';
 import type { CheckpointService } from '../checkpoints/checkpoint-service';
 import type { CheckpointCatalog } from '../catalog/checkpoint-catalog';
@@ -28,7 +22,7 @@ import { crossEngineRefusal, kubernetesRefusal } from './cross-engine';
 import { writeDockerArchive, type DockerNote } from './docker-archive';
 import { imageHere, importBody, importIntoDocker, type ImportedInstance } from './docker-import';
 import { importableHostConfig, specHostReach } from './import-policy';
-import { freeNames, journalNames, refuseReach } from './import-instances';
+import { freeNames, journalNames, makeInstances, refuseReach } from './import-instances';
 import { transferWriteStream } from '../engines/transfer';
 
 export { NAME_RULE } from './import-instances';
@@ -274,15 +268,9 @@ export class PortableService {
         if (kind === 'docker') {
           instances = await importIntoDocker(conn, archive, note!, body!, names, each, signal);
         } else {
-          instances = names.map((name) => ({ name, id: null }));
-          await mapLimit(instances, CLONE_PARALLELISM, async (o) => {
-            if (signal.aborted) return void (o.error = CANCELLED);
-            each(o.name, 'restoring');
-            try {
-              o.id = await importAs(conn.engine, r.file, o.name);
-            } catch (e) {
-              o.error = engineMessage(e);
-            }
+          instances = await makeInstances(names, signal, (name) => {
+            each(name, 'restoring');
+            return importAs(conn.engine, r.file, name);
           });
         }
         // Cancelled: undone as a failure would be — the ones that came up go too.
