@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CliIo } from './cli-io';
-import { nearestCommand, splitCommand } from './command-words';
+import { nearestCommand, readCommand, splitCommand } from './command-words';
 import { main } from './main';
 import { COMMANDS } from './verbs';
 
@@ -26,6 +26,36 @@ describe('reading the command line', () => {
     expect(nearestCommand('restor', COMMANDS)).toBe('restore');
     expect(nearestCommand('schedles', COMMANDS)).toBe('schedules');
     expect(nearestCommand('kubernetes', COMMANDS)).toBeNull();
+  });
+
+  it('hands a command its options under its own names, and its one container', () => {
+    const a = readCommand(
+      'memsearch',
+      ['c:x', '--max-hits', '3', '--regex', '--engine', 'e1', '--engine', 'e2'],
+      {
+        CHECKPOINT_STUDIO_HOME: '/tmp/cs-home',
+      },
+    );
+    expect(a.options('max-hits', 'regex', 'pid')).toEqual({
+      json: false,
+      dataDir: '/tmp/cs-home',
+      engine: 'e1',
+      maxHits: '3',
+      regex: true,
+      pid: undefined,
+    });
+    expect(a.engines).toEqual(['e1', 'e2']);
+    expect(a.onContainer()).toMatchObject({ container: 'c:x' });
+    expect(() => readCommand('restore', ['a', 'b'], {}).container()).toThrow(
+      'restore takes one container name or id',
+    );
+    expect(() => readCommand('ps', ['--forse'], {})).toThrow(/--forse/);
+  });
+
+  it('refuses words for a command that takes options only, before loading it', async () => {
+    const t = io();
+    expect(await main(['library', 'foo'], t.value)).toBe(64);
+    expect(t.err()).toBe('error: library takes no arguments (got "foo")');
   });
 
   // The commands' modules are loaded only when asked for: help must not depend on them.
