@@ -10,14 +10,18 @@ export interface Column<T> {
  * A long operation's parts as rows (clones, migration stages), each with its state: one table for
  * every dialog that shows work under way. Rows carry data-state and a data attribute naming them.
  */
-export function ProgressTable<T extends { name: string; state: string }>(props: {
+interface TableProps<T> {
   /** The data attribute that names the table, e.g. 'data-clone-results'. */
   tableAttr: `data-${string}`;
   rows: T[];
   columns: Column<T>[];
   /** The data attribute that names a row, e.g. 'data-clone'. */
   rowAttr: `data-${string}`;
-}) {
+}
+
+type Part = { name: string; state: string };
+
+export function ProgressTable<T extends Part>(props: TableProps<T>) {
   return (
     <table className="grid compact" {...{ [props.tableAttr]: '' }}>
       <thead>
@@ -41,5 +45,24 @@ export function ProgressTable<T extends { name: string; state: string }>(props: 
         ))}
       </tbody>
     </table>
+  );
+}
+
+/** The operation's last message, announced as it changes, above its table of parts. */
+export function OperationProgress<T extends Part>(
+  props: TableProps<T> & {
+    /** The data attribute that names the message, e.g. 'data-clone-status'. */
+    statusAttr: `data-${string}`;
+    message: string | undefined;
+  },
+) {
+  const { statusAttr, message, ...table } = props;
+  return (
+    <>
+      <p aria-live="polite" {...{ [statusAttr]: true }}>
+        {message}
+      </p>
+      <ProgressTable {...table} />
+    </>
   );
 }

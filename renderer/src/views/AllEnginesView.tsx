@@ -7,6 +7,7 @@ import { ViewHeader } from '../components/ViewHeader';
 import { useNow } from '../hooks/use-now';
 import { useApp } from '../store/app-store';
 import { ContainerStateCells } from './containers/ContainerStateCells';
+import { FilterInput } from '../components/FilterInput';
 
 /** Every engine's containers, grouped, each group with its own health: one engine down blocks none. */
 export function AllEnginesView() {
@@ -22,13 +23,7 @@ export function AllEnginesView() {
         title="All engines"
         note={`${engines.length} engines · ${engines.filter((e) => e.state === 'online').length} online`}
         toolbar={
-          <input
-            type="search"
-            placeholder="Filter"
-            value={filter}
-            onChange={(e) => setFilter(e.target.value)}
-            aria-label="Filter containers"
-          />
+          <FilterInput value={filter} onChange={setFilter} placeholder="Filter" label="Filter containers" />
         }
       />
       {engines.length === 0 && <EmptyState title="No engine connected" />}

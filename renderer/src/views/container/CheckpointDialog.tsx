@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { lastLeaveRunning, rememberLeaveRunning } from '../../store/checkpoint-prefs';
 import { Modal } from '../../components/Modal';
+import { FormActions } from '../../components/FormActions';
 
 const NAME_RULE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 
@@ -79,14 +80,9 @@ export function CheckpointDialog(props: {
             engine.
           </p>
         </details>
-        <div className="modal-actions">
-          <button type="button" className="secondary" onClick={props.onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" disabled={Boolean(problem)}>
-            Checkpoint
-          </button>
-        </div>
+        <FormActions onCancel={props.onClose} disabled={Boolean(problem)}>
+          Checkpoint
+        </FormActions>
       </form>
     </Modal>
   );

@@ -12,7 +12,8 @@ import { StateBadge } from '../../components/StateBadge';
 import { key, newOpId, useCheckpoints } from '../../store/checkpoint-store';
 import type { CheckpointDialogProps } from './dialog-props';
 import { toErrorInfo } from '../../../../electron/ipc/errors';
-import { ProgressTable, type Column } from '../../components/ProgressTable';
+import { OperationProgress, type Column } from '../../components/ProgressTable';
+import { FormActions } from '../../components/FormActions';
 
 type Instance = NonNullable<OperationProgressT['instances']>[number];
 
@@ -243,21 +244,15 @@ export function CloneDialog(props: CheckpointDialogProps & { open: boolean }) {
             )
           )}
           {plan && plan.carried.length > 0 && <Carried items={plan.carried} what="Each clone gets" />}
-          <div className="modal-actions">
-            <button type="button" className="secondary" onClick={close}>
-              Cancel
-            </button>
-            <button type="submit" className="primary" disabled={problems.length > 0 || !plan}>
-              Clone {countOk ? count : ''}
-            </button>
-          </div>
+          <FormActions onCancel={close} disabled={problems.length > 0 || !plan}>
+            Clone {countOk ? count : ''}
+          </FormActions>
         </form>
       ) : (
         <div className="modal-body">
-          <p aria-live="polite" data-clone-status>
-            {op?.message}
-          </p>
-          <ProgressTable
+          <OperationProgress
+            statusAttr="data-clone-status"
+            message={op?.message}
             tableAttr="data-clone-results"
             rows={instances}
             rowAttr="data-clone"

@@ -8,11 +8,12 @@ import { Modal } from '../../components/Modal';
 import { useApp } from '../../store/app-store';
 import { key, newOpId, useCheckpoints } from '../../store/checkpoint-store';
 import { toErrorInfo } from '../../../../electron/ipc/errors';
-import { ProgressTable, type Column } from '../../components/ProgressTable';
+import { OperationProgress, type Column } from '../../components/ProgressTable';
 import type { OperationProgressT } from '../../../../electron/ipc/contract';
 import { Field } from '../../components/Field';
 import { Problems } from '../../components/Problems';
 import type { ContainerDialogProps } from './dialog-props';
+import { FormActions } from '../../components/FormActions';
 
 const STAGE_LABEL: Record<string, string> = {
   check: 'Check the target',
@@ -146,21 +147,15 @@ export function MigrateDialog(props: ContainerDialogProps) {
               {check.imagePresent ? '.' : '; its image will be transferred first.'}
             </p>
           )}
-          <div className="modal-actions">
-            <button type="button" className="secondary" onClick={props.onClose}>
-              Cancel
-            </button>
-            <button type="submit" className="primary" disabled={!to || !check || check.problems.length > 0}>
-              Migrate
-            </button>
-          </div>
+          <FormActions onCancel={props.onClose} disabled={!to || !check || check.problems.length > 0}>
+            Migrate
+          </FormActions>
         </form>
       ) : (
         <div className="modal-body">
-          <p aria-live="polite" data-migrate-status>
-            {op?.message}
-          </p>
-          <ProgressTable
+          <OperationProgress
+            statusAttr="data-migrate-status"
+            message={op?.message}
             tableAttr="data-migrate-stages"
             rows={stages}
             rowAttr="data-stage"

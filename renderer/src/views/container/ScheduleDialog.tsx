@@ -6,6 +6,7 @@ import { Modal } from '../../components/Modal';
 import { Options } from '../../components/Options';
 import { Problems } from '../../components/Problems';
 import type { ScheduleSettings } from '../../store/schedule-store';
+import { FormActions } from '../../components/FormActions';
 
 const UNITS = [
   ['s', 'seconds'],
@@ -144,14 +145,9 @@ export function ScheduleDialog(props: {
           </div>
         </details>
         <Problems list={problems} />
-        <div className="modal-actions">
-          <button type="button" className="secondary" onClick={props.onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="primary" disabled={problems.length > 0}>
-            {props.current ? 'Save schedule' : 'Start schedule'}
-          </button>
-        </div>
+        <FormActions onCancel={props.onClose} disabled={problems.length > 0}>
+          {props.current ? 'Save schedule' : 'Start schedule'}
+        </FormActions>
       </form>
     </Modal>
   );

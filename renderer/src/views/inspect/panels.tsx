@@ -3,6 +3,7 @@ import { useMemo, useState } from 'react';
 import type { InspectionT, InspectProcessT, MemoryAreaT } from '../../../../electron/ipc/contract';
 import { bytes, millis } from '../../../../electron/shared/format';
 import { ColumnHeads } from '../../components/ColumnHeads';
+import { FilterInput } from '../../components/FilterInput';
 
 export function Overview({ i }: { i: InspectionT }) {
   const t = i.totals;
@@ -239,12 +240,11 @@ export function FilesAndSockets({ i }: { i: InspectionT }) {
   return (
     <div className="panel">
       <div className="toolbar">
-        <input
-          type="search"
-          placeholder="Filter files and sockets"
+        <FilterInput
           value={filter}
-          onChange={(e) => setFilter(e.target.value)}
-          aria-label="Filter files and sockets"
+          onChange={setFilter}
+          placeholder="Filter files and sockets"
+          label="Filter files and sockets"
         />
       </div>
       <h3>Sockets</h3>

@@ -2,6 +2,7 @@ import type { LibraryEntryT } from '../../../../electron/ipc/contract';
 import { Field } from '../../components/Field';
 import { Options } from '../../components/Options';
 import type { LibraryFilter } from './library-rules';
+import { FilterInput } from '../../components/FilterInput';
 
 const ORIGINS: LibraryEntryT['origin'][] = ['manual', 'scheduled', 'clone-source', 'imported', 'external'];
 const AGES: [LibraryFilter['age'], string][] = [
@@ -36,12 +37,11 @@ export function LibraryFilters(props: {
         </select>
       </Field>
       <Field label="Container">
-        <input
-          type="search"
-          placeholder="name or id"
+        <FilterInput
           value={filter.container}
-          onChange={(e) => set({ container: e.target.value })}
-          aria-label="Filter by container"
+          onChange={(container) => set({ container })}
+          placeholder="name or id"
+          label="Filter by container"
         />
       </Field>
       <Field label="Origin">
