@@ -5,15 +5,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Containers, COUNTER_SCRIPT, dockerFor, matrixEngines, testbed } from '../../testbed/support';
+import { COUNTER_SCRIPT, matrixEngines, testbed, testbedFixture } from '../../testbed/support';
 import { callOk, withServices } from '../../testbed/services-support';
 
 const ENGINES = matrixEngines().filter((m) => ['a', 'podman'].includes(m.id));
 
 describe.each(ENGINES)('the library on $id ($label)', (m) => {
   it('lists checkpoints of removed containers as the engine keeps them, inspects and deletes them', async () => {
-    const docker = dockerFor(m.host);
-    const containers = new Containers(docker);
+    const { docker, containers } = testbedFixture(m.host);
     await withServices(
       m.host,
       async (s, dataDir) => {

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { Services } from '../app/services';
 import { unwrap } from '../ipc/dispatcher';
 import { HELPER_LABEL } from '../engines/docker/labels';
-import { Containers, dockerFor, matrixEngines, testbed, uniqueName } from '../../testbed/support';
+import { matrixEngines, testbed, testbedFixture, uniqueName } from '../../testbed/support';
 import { useTempDirs } from '../../testbed/services-support';
 
 const tmpDir = useTempDirs('cs-actions-');
@@ -18,8 +18,7 @@ const ENGINES = matrixEngines().filter((m) => ['a', 'podman'].includes(m.id));
 
 describe.each(ENGINES)('container actions on $id ($label)', (m) => {
   it('acts on many at once, each reported; refuses what it must not touch', async () => {
-    const docker = dockerFor(m.host);
-    const containers = new Containers(docker);
+    const { docker, containers } = testbedFixture(m.host);
     const dataDir = tmpDir();
     const s = new Services({ engines: [{ id: 'e', name: m.id, host: m.host }], dataDir, host: 'headless' });
     try {

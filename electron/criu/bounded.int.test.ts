@@ -8,13 +8,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Services } from '../app/services';
-import { Containers, dockerFor, eventually, testbed } from '../../testbed/support';
+import { eventually } from '../../testbed/support';
+import { useTestbed } from '../../testbed/services-support';
 import { inspectCheckpoint, InspectError } from './inspect';
 import { decompressed, pathSource, SourceError } from './sources';
 
-const tb = testbed();
-const docker = dockerFor(tb.dockerHost);
-const containers = new Containers(docker);
+const { tb, docker, containers } = useTestbed();
 let dir: string;
 let bomb: string;
 let services: Services;
@@ -37,7 +36,6 @@ beforeAll(() => {
 
 afterAll(async () => {
   services.dispose();
-  await containers.cleanup();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 

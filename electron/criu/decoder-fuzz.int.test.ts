@@ -3,30 +3,22 @@
 // inspection (whose problems name the file and the offset) or a clear InspectError — never
 // another exception, a hang, or unbounded allocation.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Services } from '../app/services';
-import { Containers, dockerFor, eventually, execIn, testbed } from '../../testbed/support';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { eventually, execIn } from '../../testbed/support';
+import { useServices, useTestbed } from '../../testbed/services-support';
 import { inspectCheckpoint, InspectError } from './inspect';
 import type { CheckpointSource, SourceEntry } from './sources';
 
-const tb = testbed();
-const docker = dockerFor(tb.dockerHost);
-const containers = new Containers(docker);
+const { tb, docker, containers } = useTestbed();
+const { services } = useServices(
+  { engines: [{ id: 'tb', name: 'tb', host: tb.dockerHost }] },
+  { prefix: 'cs-fuzz-' },
+);
 const ITERATIONS = Number(process.env.FUZZ_ITERATIONS ?? 3000);
 let original: Map<string, Buffer>;
-let services: Services;
-let tmp: string;
 
 beforeAll(async () => {
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-fuzz-'));
-  services = new Services({
-    engines: [{ id: 'tb', name: 'tb', host: tb.dockerHost }],
-    dataDir: tmp,
-    host: 'headless',
-  });
-  await services.registry.get('tb').whenOnline(10_000);
   const r = await containers.run({ image: tb.redisImage, network: tb.network, ports: [6379] });
   await eventually(
     async () => (await execIn(docker, r.id, ['redis-cli', 'ping'])) === 'PONG',
@@ -47,13 +39,6 @@ beforeAll(async () => {
       .filter((f) => !f.startsWith('pages-'))
       .map((f) => [f, fs.readFileSync(path.join(dir, f))]),
   );
-});
-
-afterAll(async () => {
-  await services.checkpoints.idle();
-  services.dispose();
-  await containers.cleanup();
-  fs.rmSync(tmp, { recursive: true, force: true });
 });
 
 /** mulberry32: a small seeded generator, so every run mutates the same way. */

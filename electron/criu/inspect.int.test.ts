@@ -2,34 +2,25 @@
 // read through the engine, from the folder, and from archives (tar, gzip, zstd, Podman layout).
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import tar from 'tar-stream';
-import { Services } from '../app/services';
 import { engineCheckpointSource } from '../checkpoints/engine-source';
 import { engineMetadataSource } from '../checkpoints/engine-metadata-source';
 import type { InspectionT } from '../ipc/contract';
-import {
-  Containers,
-  COUNTER_SCRIPT,
-  counterValues,
-  dockerFor,
-  eventually,
-  execIn,
-  testbed,
-} from '../../testbed/support';
+import { COUNTER_SCRIPT, counterValues, eventually, execIn } from '../../testbed/support';
+import { useServices, useTestbed } from '../../testbed/services-support';
 import { diffInspections } from './diff';
 import { inspectCheckpoint } from './inspect';
 import { searchMemory } from './memsearch';
 import { archiveFileSource, folderSource, pathSource, type CheckpointSource } from './sources';
 
-const tb = testbed();
-const docker = dockerFor(tb.dockerHost);
-const containers = new Containers(docker);
 const ENGINE = 'testbed';
-let services: Services;
-let tmp: string;
+const { tb, docker, containers } = useTestbed();
+const { services, dataDir: tmp } = useServices(
+  { engines: [{ id: ENGINE, name: 'Test bed', host: tb.dockerHost }] },
+  { prefix: 'cs-inspect-' },
+);
 let counter: { id: string; name: string };
 let redis: { id: string; name: string };
 let dataRoot: string;
@@ -37,13 +28,6 @@ let dataRoot: string;
 const folderOf = (id: string, name: string) => path.join(dataRoot, 'containers', id, 'checkpoints', name);
 
 beforeAll(async () => {
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-inspect-'));
-  services = new Services({
-    engines: [{ id: ENGINE, name: 'Test bed', host: tb.dockerHost }],
-    dataDir: tmp,
-    host: 'headless',
-  });
-  await services.registry.get(ENGINE).whenOnline(10_000);
   dataRoot = services.registry.get(ENGINE).identity!.dataRoot;
 
   counter = await containers.run({ image: tb.busyboxImage, cmd: ['sh', '-c', COUNTER_SCRIPT] });
@@ -79,13 +63,6 @@ beforeAll(async () => {
     name: 'rds',
     leaveRunning: true,
   });
-});
-
-afterAll(async () => {
-  await services.checkpoints.idle();
-  services.dispose();
-  await containers.cleanup();
-  fs.rmSync(tmp, { recursive: true, force: true });
 });
 
 const engineSource = async (id: string, name: string) =>

@@ -1,15 +1,11 @@
 // The doctor on this machine, with the private engines: CRIU 4.2 built by the test bed, a kernel
 // with checkpoint/restore but without soft-dirty tracking, experimental mode on; and on today's
 // engines, what each engine itself runs (its CRIU, its runtime), measured through it.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EventBus } from '../ipc/event-bus';
 import { EngineConnection } from '../engines/engine-connection';
-import { Services } from '../app/services';
-import { unwrap } from '../ipc/dispatcher';
 import { testbed, testbedEngine } from '../../testbed/support';
+import { callOk, closeServices, makeServices } from '../../testbed/services-support';
 import { runDoctor } from './doctor';
 
 const conn = new EngineConnection(
@@ -39,21 +35,16 @@ describe('host doctor on this machine', () => {
 
 describe("the doctor on today's engines: what the engine itself runs, measured through it", () => {
   async function doctorOf(engine: string) {
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-doctor-'));
-    const services = new Services({
-      engines: [{ id: engine, name: engine, host: testbedEngine(engine) }],
-      dataDir,
-      host: 'headless',
-    });
+    const made = makeServices(
+      { engines: [{ id: engine, name: engine, host: testbedEngine(engine) }] },
+      'cs-doctor-',
+    );
     try {
-      await services.registry.get(engine).whenOnline(15_000);
-      const report = unwrap<'doctor.run'>(
-        await services.dispatcher.dispatch('doctor.run', { engineId: engine }),
-      );
+      await made.services.registry.get(engine).whenOnline(15_000);
+      const report = await callOk(made.services, 'doctor.run', { engineId: engine });
       return Object.fromEntries(report.items.map((i) => [i.id, i]));
     } finally {
-      services.dispose();
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      await closeServices(made);
     }
   }
 

@@ -7,13 +7,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DockerEngine } from '../engines/docker/docker-engine';
-import { Containers, dockerFor, testbed, testbedEngine } from '../../testbed/support';
+import { testbed, testbedEngine } from '../../testbed/support';
+import { useTestbed } from '../../testbed/services-support';
 import { QUIET_MS } from './leaked-restores';
 import { remoteLeftovers } from './leaked-restores-remote';
 
 const host = testbedEngine('b');
 const engine = new DockerEngine({ id: 'b', name: 'b', host });
-const containers = new Containers(dockerFor(host));
+const { containers } = useTestbed(host);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-leftovers-'));
 const old = (Date.now() - QUIET_MS - 5 * 60_000) / 1000;
 
@@ -25,10 +26,7 @@ function folder(name: string, bytes: number, aged: boolean): string {
   return p;
 }
 
-afterAll(async () => {
-  await containers.cleanup();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe('restore leftovers on an engine host, through a helper', () => {
   it('counts the quiet unused ones, leaves the recent and the used, and removes only those', async () => {

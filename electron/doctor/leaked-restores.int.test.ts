@@ -3,14 +3,13 @@
 // the unit and the e2e: removing from /tmp here could take one a parallel test's restore still uses.)
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { Containers, COUNTER_SCRIPT, dockerFor, testbed } from '../../testbed/support';
+import { COUNTER_SCRIPT, testbedFixture } from '../../testbed/support';
 import { callOk, withServices } from '../../testbed/services-support';
 import { findLeakedRestores, QUIET_MS } from './leaked-restores';
 
 describe('restore leftovers on Docker 20.10 (containerd 1.6)', () => {
   it('a restore leaves a ctrd-checkpoint folder in /tmp, and the doctor counts it', async () => {
-    const tb = testbed();
-    const containers = new Containers(dockerFor(tb.dockerHost));
+    const { tb, containers } = testbedFixture();
     // As if the quiet time had passed: every folder there counts, whoever made it.
     const later = () => findLeakedRestores('/tmp', Date.now() + QUIET_MS + 60_000);
     await withServices(tb.dockerHost, async (s) => {

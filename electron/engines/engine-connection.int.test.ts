@@ -1,21 +1,13 @@
 // Against the private engine: the live list follows real containers through the event stream,
 // and survives the engine going away and coming back.
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { ContainersChangedT, EngineStatusT } from '../ipc/contract';
 import { EventBus } from '../ipc/event-bus';
-import {
-  Containers,
-  COUNTER_SCRIPT,
-  dockerFor,
-  eventually,
-  SocketRelay,
-  testbed,
-} from '../../testbed/support';
+import { COUNTER_SCRIPT, eventually, SocketRelay } from '../../testbed/support';
+import { useTestbed } from '../../testbed/services-support';
 import { EngineConnection } from './engine-connection';
 
-const tb = testbed();
-const containers = new Containers(dockerFor(tb.dockerHost));
-afterAll(() => containers.cleanup());
+const { tb, containers } = useTestbed();
 
 function watch(host: string) {
   const bus = new EventBus();

@@ -4,18 +4,13 @@
 // goes on where it was; a link cut mid-transfer brings the source back and leaves nothing on the
 // target once it answers again. (Docker 28 restores only host-network containers: see the README's
 // table. The hosts' host network is their own namespace.)
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { OperationProgressT } from '../ipc/contract';
-import { Services } from '../app/services';
 import { StudioError } from '../ipc/errors';
 import {
   Containers,
   COUNTER_SCRIPT,
   counterValues,
-  dockerFor,
   eventually,
   execIn,
   hostLink,
@@ -25,44 +20,36 @@ import {
   uniqueName,
   REDIS_SERVER,
 } from '../../testbed/support';
+import { useServices, useTestbed } from '../../testbed/services-support';
 
 const tb = testbed();
 const hosts = testHosts();
-const docker1 = dockerFor(hosts.h1.sock);
-const docker2 = dockerFor(hosts.h2.sock);
-const on1 = new Containers(docker1);
-const on2 = new Containers(docker2);
 const REDIS = REDIS_SERVER;
 const images: string[] = [];
-let dataDir: string;
-let services: Services;
-
-beforeAll(async () => {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-hosts-'));
-  services = new Services({
-    engines: [
-      { id: 'h1', name: 'Host 1', host: hosts.h1.ssh, sshKey: hosts.sshKey },
-      { id: 'h2', name: 'Host 2', host: hosts.h2.tls, tlsDir: hosts.tlsDir },
-    ],
-    dataDir,
-    host: 'headless',
-  });
-  for (const id of ['h1', 'h2']) expect(await services.registry.get(id).whenOnline(20_000)).toBe(true);
-});
-
+// After-all hooks run last-registered first: the link back up, the services closed, the
+// containers removed, then the images.
 afterAll(async () => {
-  hostLink('h2', 'up');
-  shapeHost('h2', 'off');
-  services.dispose();
-  await on1.cleanup();
-  await on2.cleanup();
   for (const i of images)
     for (const d of [docker1, docker2])
       await d
         .getImage(i)
         .remove({ force: true })
         .catch(() => undefined);
-  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+const { docker: docker1, containers: on1 } = useTestbed(hosts.h1.sock);
+const { docker: docker2, containers: on2 } = useTestbed(hosts.h2.sock);
+const { services } = useServices(
+  {
+    engines: [
+      { id: 'h1', name: 'Host 1', host: hosts.h1.ssh, sshKey: hosts.sshKey },
+      { id: 'h2', name: 'Host 2', host: hosts.h2.tls, tlsDir: hosts.tlsDir },
+    ],
+  },
+  { onlineMs: 20_000, prefix: 'cs-hosts-' },
+);
+afterAll(() => {
+  hostLink('h2', 'up');
+  shapeHost('h2', 'off');
 });
 
 /** Every container of a host, helpers included, by name. */

@@ -2,16 +2,11 @@
 // own root. A move works — the number printer counts on at the target — or is refused before
 // anything is touched on either engine, with the reason (the target was measured unable to
 // restore that kind of container). Outcomes go to the compatibility table.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Services } from '../app/services';
 import type { NetworkKindT } from '../ipc/contract';
 import { StudioError } from '../ipc/errors';
 import { recordCompat } from '../../testbed/compat';
 import {
-  Containers,
   COUNTER_SCRIPT,
   counterValues,
   dockerFor,
@@ -20,6 +15,7 @@ import {
   testbed,
   uniqueName,
 } from '../../testbed/support';
+import { useServices, useTestbed } from '../../testbed/services-support';
 
 const tb = testbed();
 const dockers = matrixEngines().filter((m) => m.kind === 'docker');
@@ -34,27 +30,19 @@ const PAIRS: [string, string][] = [
 ];
 const short = (id: string) => byId[id]!.label.replace(/ \+.*/, '');
 
-let services: Services;
-let dataDir: string;
-const containers = Object.fromEntries(dockers.map((m) => [m.id, new Containers(dockerFor(m.host))]));
+const containers = Object.fromEntries(dockers.map((m) => [m.id, useTestbed(m.host).containers]));
+const { services } = useServices(
+  { engines: dockers.map((m) => ({ id: m.id, name: short(m.id), host: m.host })) },
+  { onlineMs: 15_000, prefix: 'cs-mig-versions-' },
+);
 /** Per engine and direction: what each pair saw, for one table cell each. */
 const seen = new Map<string, { engine: string; outcomes: string[]; refused: string[] }>();
 
 beforeAll(async () => {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-mig-versions-'));
-  services = new Services({
-    engines: dockers.map((m) => ({ id: m.id, name: short(m.id), host: m.host })),
-    dataDir,
-    host: 'headless',
-  });
-  await Promise.all(dockers.map((m) => services.registry.get(m.id).whenOnline(15_000)));
   await Promise.all(dockers.map((m) => services.capabilities.ensure(m.id)));
 });
 
-afterAll(async () => {
-  services.dispose();
-  for (const c of Object.values(containers)) await c.cleanup();
-  fs.rmSync(dataDir, { recursive: true, force: true });
+afterAll(() => {
   for (const [key, v] of seen) {
     const [, direction, kind] = key.split('|');
     const m = byId[v.engine]!;

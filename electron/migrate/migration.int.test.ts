@@ -2,43 +2,32 @@
 // where they stopped; the image follows when the target lacks it; a refused or failed migration
 // leaves the source running and the target clean.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Services } from '../app/services';
+import { describe, expect, it } from 'vitest';
 import { StudioError } from '../ipc/errors';
 import {
-  Containers,
   COUNTER_SCRIPT,
   counterValues,
-  dockerFor,
   eventually,
   execIn,
   testbed,
   uniqueName,
 } from '../../testbed/support';
+import { useServices, useTestbed } from '../../testbed/services-support';
 
 const tb = testbed();
 const hostA = tb.engines.a!;
-const hostB = tb.engines.b!;
-const dockerA = dockerFor(hostA);
-const dockerB = dockerFor(hostB);
-const onA = new Containers(dockerA);
-const onB = new Containers(dockerB);
-let dataDir: string;
-let services: Services;
+const hostB = tb.engines.b;
+if (!hostB) throw new Error('the test bed\'s second engine "b" is not up: npm test starts it');
+const { docker: dockerA, containers: onA } = useTestbed(hostA);
+const { docker: dockerB, containers: onB } = useTestbed(hostB);
 let breakNext = false;
-
-beforeAll(async () => {
-  if (!hostB) throw new Error('the test bed\'s second engine "b" is not up: npm test starts it');
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cs-migrate-'));
-  services = new Services({
+const { services } = useServices(
+  {
     engines: [
       { id: 'a', name: 'A', host: hostA },
       { id: 'b', name: 'B', host: hostB },
     ],
-    dataDir,
-    host: 'headless',
     migrationHooks: {
       // A real CRIU failure on the target: its copy of the checkpoint loses the process's pages.
       afterTransfer: async ({ checkpointsDir, name }) => {
@@ -48,16 +37,9 @@ beforeAll(async () => {
         for (const f of fs.readdirSync(dir)) if (/^pages-/.test(f)) fs.rmSync(path.join(dir, f));
       },
     },
-  });
-  await Promise.all(['a', 'b'].map((id) => services.registry.get(id).whenOnline(10_000)));
-});
-
-afterAll(async () => {
-  services.dispose();
-  await onA.cleanup();
-  await onB.cleanup();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
+  },
+  { prefix: 'cs-migrate-' },
+);
 
 async function allIds(d: typeof dockerA): Promise<string[]> {
   return (await d.listContainers({ all: true })).map((c) => c.Id).sort();

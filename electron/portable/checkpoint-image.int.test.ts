@@ -7,13 +7,12 @@ import { Services } from '../app/services';
 import { unwrap } from '../ipc/dispatcher';
 import { StudioError } from '../ipc/errors';
 import {
-  Containers,
   counterValues,
-  dockerFor,
   eventually,
   execIn,
   matrixEngines,
   testbed,
+  testbedFixture,
   testbedRegistry,
   uniqueName,
 } from '../../testbed/support';
@@ -30,8 +29,7 @@ const ENGINES = matrixEngines().filter((m) => ['a', 'd26', 'podman', 'p58'].incl
 
 describe.each(ENGINES)('checkpoint images on $id ($label)', (m) => {
   it('image of a checkpoint → registry → removed → pulled → two containers count on from it', async () => {
-    const docker = dockerFor(m.host);
-    const containers = new Containers(docker);
+    const { docker, containers } = testbedFixture(m.host);
     const s = new Services({
       engines: [{ id: 'e', name: m.id, host: m.host }],
       dataDir: tmpDir(),
@@ -138,8 +136,7 @@ describe.each(ENGINES)('checkpoint images on $id ($label)', (m) => {
 describe('Podman’s own checkpoint images', () => {
   it('an image from `checkpoint --create-image` is listed and restored as two', async () => {
     const m = ENGINES.find((e) => e.id === 'p58')!;
-    const docker = dockerFor(m.host);
-    const containers = new Containers(docker);
+    const { docker, containers } = testbedFixture(m.host);
     const s = new Services({
       engines: [{ id: 'e', name: m.id, host: m.host }],
       dataDir: tmpDir(),

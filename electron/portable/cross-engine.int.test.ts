@@ -12,7 +12,7 @@ import { StudioError } from '../ipc/errors';
 import { DockerEngine } from '../engines/docker/docker-engine';
 import { createCheckpoint, startFromCheckpoint } from '../engines/docker/docker-checkpoints';
 import { checkpointExport, restoreImport } from '../engines/podman/libpod';
-import { Containers, dockerFor, eventually, testbed, testbedEngine, uniqueName } from '../../testbed/support';
+import { eventually, testbed, testbedEngine, testbedFixture, uniqueName } from '../../testbed/support';
 import { useTempDirs } from '../../testbed/services-support';
 import { CROSS_ENGINE_FAILURES, crossEngineRefusal } from './cross-engine';
 
@@ -54,8 +54,8 @@ describe.each(PAIRS)('a checkpoint between Docker $docker and Podman $podman', (
   it('Podman → Docker: CRIU finds no place for /run/.containerenv, then a root folder of another mode', async () => {
     fs.mkdirSync(path.dirname(KEEP), { recursive: true });
     fs.writeFileSync(KEEP, '');
-    const dContainers = new Containers(dockerFor(dHost));
-    const pContainers = new Containers(dockerFor(pHost));
+    const { containers: dContainers } = testbedFixture(dHost);
+    const { containers: pContainers } = testbedFixture(pHost);
     const pEngine = new DockerEngine({ id: 'p', name: pair.podman, host: pHost });
     const dEngine = new DockerEngine({ id: 'd', name: pair.docker, host: dHost });
     try {
@@ -112,8 +112,8 @@ describe.each(PAIRS)('a checkpoint between Docker $docker and Podman $podman', (
   });
 
   it('Docker → Podman: CRIU finds no place for Docker’s /etc/resolv.conf', async () => {
-    const dContainers = new Containers(dockerFor(dHost));
-    const pContainers = new Containers(dockerFor(pHost));
+    const { containers: dContainers } = testbedFixture(dHost);
+    const { containers: pContainers } = testbedFixture(pHost);
     const pEngine = new DockerEngine({ id: 'p', name: pair.podman, host: pHost });
     const dEngine = new DockerEngine({ id: 'd', name: pair.docker, host: dHost });
     try {
@@ -187,8 +187,8 @@ describe('the app refuses Docker ↔ Podman up front, with the reasons above', (
       dataDir: tmpDir(),
       host: 'headless',
     });
-    const dContainers = new Containers(dockerFor(dHost));
-    const pContainers = new Containers(dockerFor(pHost));
+    const { containers: dContainers } = testbedFixture(dHost);
+    const { containers: pContainers } = testbedFixture(pHost);
     try {
       expect(await s.registry.get('d').whenOnline(15_000)).toBe(true);
       expect(await s.registry.get('p').whenOnline(15_000)).toBe(true);

@@ -18,6 +18,7 @@ import {
   inRoot,
   matrixEngines,
   testbed,
+  testbedFixture,
   testbedEngine,
   uniqueName,
 } from '../../testbed/support';
@@ -52,8 +53,7 @@ const ROUND_TRIPS = matrixEngines().filter((m) => ['a', 'd26', 'podman', 'p58'].
 
 describe.each(ROUND_TRIPS)('export and import on $id ($label)', (m) => {
   it('exports a checkpoint, and three imports of it go on where it stopped, with its files', async () => {
-    const docker = dockerFor(m.host);
-    const containers = new Containers(docker);
+    const { docker, containers } = testbedFixture(m.host);
     try {
       await withServices(m.host, async (s) => {
         const c = await containers.run({ image: testbed().busyboxImage, cmd: ['sh', '-c', SCRIPT] });

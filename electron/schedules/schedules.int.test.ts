@@ -7,11 +7,10 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Services } from '../app/services';
 import { StudioError } from '../ipc/errors';
-import { Containers, dockerFor, eventually, piProgress, plainEngine, testbed } from '../../testbed/support';
+import { Containers, dockerFor, eventually, PI_JOB, piProgress, plainEngine } from '../../testbed/support';
+import { closeServices, useTestbed } from '../../testbed/services-support';
 
-const tb = testbed();
-const docker = dockerFor(tb.dockerHost);
-const containers = new Containers(docker);
+const { tb, docker, containers } = useTestbed();
 const dirs: string[] = [];
 const all: Services[] = [];
 const ENGINE = 'testbed';
@@ -28,18 +27,11 @@ function services(
 }
 
 afterAll(async () => {
-  for (const s of all) {
-    s.schedules.scheduler.stop();
-    await s.schedules.scheduler.idle().catch(() => undefined);
-    await s.checkpoints.idle().catch(() => undefined);
-    s.dispose();
-  }
-  await containers.cleanup();
+  for (const s of all) await closeServices({ services: s, dataDir: s.options.dataDir });
   for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
 });
 
-const piJob = () =>
-  containers.run({ image: tb.piImage, cmd: ['awk', '-v', 'n=3000', '-f', '/usr/local/share/pi.awk'] });
+const piJob = () => containers.run({ image: tb.piImage, cmd: PI_JOB });
 
 describe('scheduled checkpoints', () => {
   it('checkpoint on time and prune to K; an app restart loses and repeats nothing', async () => {
