@@ -4,12 +4,12 @@ import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   COUNTER,
-  counted,
   counterValues,
   eventually,
   execIn,
   redisCommand,
   redisUp,
+  runCounter,
   testbedFixture,
   uniqueName,
 } from '../testbed/support';
@@ -23,10 +23,7 @@ import {
 } from './harness';
 
 const { tb, docker, containers } = testbedFixture();
-const s = useTestbedSession(tb.dockerHost, async () => {
-  await containers.adoptClones();
-  await containers.cleanup();
-});
+const s = useTestbedSession(tb.dockerHost, () => containers.cleanup({ clones: true }));
 
 const logValues = async () =>
   ((await s.page.locator('[data-log-lines]').textContent()) ?? '')
@@ -37,8 +34,7 @@ const logValues = async () =>
 describe('checkpoint stories in the UI', () => {
   it('story 1: checkpoint the number printer, restore it, the count goes on', async () => {
     const name = uniqueName('e2e-printer');
-    const c = await containers.run({ name, image: tb.busyboxImage, cmd: COUNTER });
-    await counted(docker, c.id, 3);
+    const c = await runCounter(containers, 3, { name });
     await openContainer(s.page, name);
     await s.page.getByText('No checkpoints yet').waitFor();
     await eventually(async () => (await logValues()).length >= 3, 10_000, 'the log pane to show the count');

@@ -1,50 +1,35 @@
 // Everyday use, in Chromium against the test bed: ten clones of a warm container picked in the list
 // with a click and a shift-click (sorted as people count: -2 before -10) and removed in one go, the
 // confirmation naming them and each result reported; the source's checkpoint counted in its row.
-import { execFileSync } from 'node:child_process';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { COUNTER, counted, counterValues, eventually, testbedFixture, uniqueName } from '../testbed/support';
-import { expectNoPageErrors, screenshot, startCloneFromUi, useTestbedSession } from './harness';
+import {
+  COUNTER,
+  counterValues,
+  eventually,
+  runCounter,
+  testbedFixture,
+  uniqueName,
+} from '../testbed/support';
+import {
+  appCli,
+  expectNoPageErrors,
+  gotoContainer,
+  screenshot,
+  startCloneFromUi,
+  useTestbedSession,
+} from './harness';
 
 const { tb, docker, containers } = testbedFixture();
-const BIN = path.resolve(__dirname, '..', 'bin', 'checkpoint-studio.js');
-const s = useTestbedSession(tb.dockerHost, async () => {
-  await containers.adoptClones();
-  await containers.cleanup();
-});
+const s = useTestbedSession(tb.dockerHost, () => containers.cleanup({ clones: true }));
 
 describe('the container list', () => {
   it('picks ten clones with click and shift-click and removes them in one go', async () => {
-    const source = await containers.run({
-      name: uniqueName('warm'),
-      image: tb.busyboxImage,
-      cmd: COUNTER,
-    });
-    await counted(docker, source.id, 2);
+    const source = await runCounter(containers, 2, { name: uniqueName('warm') });
     // The command line beside the running app, on the same catalog: as a user would use both.
-    const env = { ...process.env, DOCKER_HOST: tb.dockerHost, CHECKPOINT_STUDIO_HOME: s.app.dataDir };
-    execFileSync(process.execPath, [BIN, 'checkpoint', source.name, '--name', 'warm', '--leave-running'], {
-      env,
-    });
+    const cli = appCli(s.app, tb.dockerHost);
+    cli('checkpoint', source.name, '--name', 'warm', '--leave-running');
     const prefix = uniqueName('bulk');
-    execFileSync(
-      process.execPath,
-      [
-        BIN,
-        'clone',
-        source.name,
-        '--checkpoint',
-        'warm',
-        '--count',
-        '10',
-        '--prefix',
-        prefix,
-        '--ports',
-        'none',
-      ],
-      { env },
-    );
+    cli('clone', source.name, '--checkpoint', 'warm', '--count', '10', '--prefix', prefix, '--ports', 'none');
 
     await s.page.goto(`${s.app.origin}/#/containers`);
     await s.page.getByLabel('Filter containers').fill(prefix);
@@ -72,7 +57,7 @@ describe('the container list', () => {
 
     // The source is still there; once its page has been opened (the app learns of checkpoints made
     // elsewhere there), its row counts its checkpoint.
-    await s.page.goto(`${s.app.origin}/#/container/testbed/${source.id}`);
+    await gotoContainer(s, source.id);
     await s.page.locator('[data-checkpoint-row="warm"]').waitFor({ timeout: 20_000 });
     await s.page.goto(`${s.app.origin}/#/containers`);
     await s.page.getByLabel('Filter containers').fill(source.name);
@@ -120,15 +105,8 @@ describe('the container list', () => {
   });
 
   it('clone groups: clones fold under their source, its page removes them all, the CLI lists them, the dialog removes what it made', async () => {
-    const source = await containers.run({
-      name: uniqueName('grp'),
-      image: tb.busyboxImage,
-      cmd: COUNTER,
-    });
-    await counted(docker, source.id, 2);
-    const env = { ...process.env, DOCKER_HOST: tb.dockerHost, CHECKPOINT_STUDIO_HOME: s.app.dataDir };
-    const cli = (...args: string[]) =>
-      execFileSync(process.execPath, [BIN, ...args], { env, encoding: 'utf8' });
+    const source = await runCounter(containers, 2, { name: uniqueName('grp') });
+    const cli = appCli(s.app, tb.dockerHost);
     cli('checkpoint', source.name, '--name', 'warm', '--leave-running');
     cli(
       'clone',
@@ -164,7 +142,7 @@ describe('the container list', () => {
     await expect(s.page.locator('tbody td.clone-name').count()).resolves.toBe(4);
 
     // The source's page: "4 clones of warm", removed in one go.
-    await s.page.goto(`${s.app.origin}/#/container/testbed/${source.id}`);
+    await gotoContainer(s, source.id);
     const group = s.page.locator('[data-clone-group="warm"]');
     await group.waitFor({ timeout: 20_000 });
     await expect(group.locator('.bulk-count').textContent()).resolves.toBe('4 clones of warm · 4 running');
@@ -200,7 +178,7 @@ describe('the container list', () => {
       [kept!, 2],
       [removed!, 1],
     ] as const) {
-      await s.page.goto(`${s.app.origin}/#/container/testbed/${c.id}`);
+      await gotoContainer(s, c.id);
       for (let i = 1; i <= times; i++) {
         await s.page.locator('[data-checkpoint-now]').click();
         await eventually(
@@ -256,13 +234,8 @@ describe('the container list', () => {
   });
 
   it('one click checkpoints with the options used last, the menu beside it opens the dialog; Restore newest brings it back', async () => {
-    const c = await containers.run({
-      name: uniqueName('oneclick'),
-      image: tb.busyboxImage,
-      cmd: COUNTER,
-    });
-    await counted(docker, c.id, 2);
-    await s.page.goto(`${s.app.origin}/#/container/testbed/${c.id}`);
+    const c = await runCounter(containers, 2, { name: uniqueName('oneclick') });
+    await gotoContainer(s, c.id);
     const now = s.page.locator('[data-checkpoint-now]');
     await expect(now.textContent()).resolves.toContain('keeps running');
     await now.click();

@@ -1,6 +1,6 @@
 // End-to-end harness: the real CLI serving browser mode against the private engine, and Debian's
 // Chromium driven by playwright-core.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -134,6 +134,32 @@ export async function shown(
       `${(e as Error).message}\nscreenshot: ${shot}\npage errors: ${pageErrors(page).join(' | ')}\nserver output:\n${app.output().slice(-4000)}`,
     );
   }
+}
+
+/** Goes straight to a container's page by its address (on the engine with id `engine`). */
+export async function gotoContainer(s: Session, id: string, engine = 'testbed'): Promise<void> {
+  await s.page.goto(`${s.app.origin}/#/container/${engine}/${id}`);
+}
+
+/** The app's command line beside the running app, on its data folder and the engine `dockerHost`: its output. */
+export function appCli(app: RunningApp, dockerHost: string): (...args: string[]) => string {
+  const env = { ...process.env, DOCKER_HOST: dockerHost, CHECKPOINT_STUDIO_HOME: app.dataDir };
+  return (...args) =>
+    execFileSync(process.execPath, [path.join(ROOT, 'bin', 'checkpoint-studio.js'), ...args], {
+      env,
+      encoding: 'utf8',
+    });
+}
+
+/**
+ * Presses a dialog's shortcut once its button is enabled — the shortcut, like the button, waits for
+ * the app to have seen the container running (its start event can come after its name is shown) —
+ * and returns the dialog.
+ */
+export async function dialogByKey(page: Page, button: string, key: string): Promise<Locator> {
+  await page.getByRole('button', { name: button, disabled: false }).waitFor();
+  await page.keyboard.press(key);
+  return page.locator('dialog[open]');
 }
 
 /** Opens a container's page from the list, by keyboard: the filter, then the first row. */

@@ -3,8 +3,8 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { COUNTER, counted, dockerCli, redisUp, testbedFixture, uniqueName } from '../testbed/support';
-import { expectNoPageErrors, screenshot, useTempDir, useTestbedSession } from './harness';
+import { counted, dockerCli, redisUp, runCounter, testbedFixture, uniqueName } from '../testbed/support';
+import { expectNoPageErrors, gotoContainer, screenshot, useTempDir, useTestbedSession } from './harness';
 
 const { tb, docker, containers } = testbedFixture();
 const tmp = useTempDir('cs-e2e-inspect-');
@@ -14,13 +14,12 @@ const cli = (...args: string[]) => dockerCli(args);
 describe('inspector', () => {
   it('opens a checkpoint from the timeline: process tree, memory map, search, compare', async () => {
     const name = uniqueName('e2e-inspect');
-    const c = await containers.run({ name, image: tb.busyboxImage, cmd: COUNTER });
-    await counted(docker, c.id, 2);
+    const c = await runCounter(containers, 2, { name });
     cli('checkpoint', 'create', '--leave-running', name, 'first');
     await counted(docker, c.id, 4, 'counting on');
     cli('checkpoint', 'create', '--leave-running', name, 'second');
 
-    await s.page.goto(`${s.app.origin}/#/container/testbed/${c.id}`);
+    await gotoContainer(s, c.id);
     await s.page.locator('[data-checkpoint-row="first"]').click();
     await s.page.locator('[data-checkpoint-details="first"]').waitFor();
     await s.page.keyboard.press('i');

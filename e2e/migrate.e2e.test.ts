@@ -1,23 +1,19 @@
 // A second engine added from the UI, and a running container moved to it by clicking.
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { countsOn, runCounter, testbedEngine, testbedFixture, uniqueName } from '../testbed/support';
 import {
-  COUNTER,
-  counted,
-  countsOn,
-  dockerFor,
-  Containers,
-  testbed,
-  testbedEngine,
-  uniqueName,
-} from '../testbed/support';
-import { expectNoPageErrors, migrated, screenshot, shown, useTestbedSession } from './harness';
+  dialogByKey,
+  expectNoPageErrors,
+  gotoContainer,
+  migrated,
+  screenshot,
+  shown,
+  useTestbedSession,
+} from './harness';
 
-const tb = testbed();
-const dockerA = dockerFor(tb.engines.a!);
-const dockerB = dockerFor(tb.engines.b!);
-const onA = new Containers(dockerA);
-const onB = new Containers(dockerB);
+const { tb, containers: onA } = testbedFixture(testbedEngine('a'));
+const { docker: dockerB, containers: onB } = testbedFixture(testbedEngine('b'));
 const s = useTestbedSession(testbedEngine('a'), async () => {
   await onA.cleanup();
   await onB.cleanup();
@@ -38,13 +34,10 @@ describe('migration in the UI', () => {
     await screenshot(s.page, 'engines-added');
 
     const name = uniqueName('e2e-move');
-    const c = await onA.run({ name, image: tb.busyboxImage, cmd: COUNTER });
-    await counted(dockerA, c.id, 3);
-    await s.page.goto(`${s.app.origin}/#/container/testbed/${c.id}`);
+    const c = await runCounter(onA, 3, { name });
+    await gotoContainer(s, c.id);
     await s.page.locator('#container-title').getByText(name).waitFor();
-    await s.page.getByRole('button', { name: 'Migrate…', disabled: false }).waitFor();
-    await s.page.keyboard.press('m');
-    const dialog = s.page.locator('dialog[open]');
+    const dialog = await dialogByKey(s.page, 'Migrate…', 'm');
     await dialog.getByLabel('Target engine').selectOption('test-bed-b');
     await dialog.locator('[data-migrate-ready]').waitFor({ timeout: 15_000 });
     await dialog.getByRole('button', { name: 'Migrate', exact: true }).click();

@@ -5,33 +5,44 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  COUNTER,
-  counted,
   counterValues,
   countsOn,
   dockerCli,
+  removeImage,
+  runCounter,
   testbedFixture,
   uniqueName,
 } from '../testbed/support';
-import { expectNoPageErrors, screenshot, useTempDir, useTestbedSession } from './harness';
+import { expectNoPageErrors, gotoContainer, screenshot, useTempDir, useTestbedSession } from './harness';
 
 const { tb, docker, containers } = testbedFixture();
 const tmp = useTempDir('cs-e2e-portable-');
 const s = useTestbedSession(tb.dockerHost, () => containers.cleanup());
 
+/** The container's page with one of its checkpoints picked (one made outside the app is seen within 30 s). */
+async function pickCheckpoint(id: string, checkpoint: string): Promise<void> {
+  await gotoContainer(s, id);
+  const row = s.page.locator(`[data-checkpoint-row="${checkpoint}"]`);
+  await row.waitFor({ timeout: 30_000 });
+  await row.click();
+}
+
+/** A container the app made from a checkpoint, ours to remove, once it counts past `last`: its numbers. */
+async function countingOnFrom(name: string, last: number): Promise<number[]> {
+  const made = await docker.getContainer(name).inspect();
+  containers.adopt(made.Id);
+  return countsOn(docker, made.Id, (v) => v.some((x) => x > last), `${name} counting on`);
+}
+
 describe('checkpoints as files', () => {
   it('exports a checkpoint as a download, and imports it, dropped on the window, as two containers that count on', async () => {
     const name = uniqueName('e2e-export');
-    const c = await containers.run({ name, image: tb.busyboxImage, cmd: COUNTER });
-    await counted(docker, c.id, 3);
+    const c = await runCounter(containers, 3, { name });
 
     // Left running, it counts on after the checkpoint: what it had printed before is the floor.
     const last = (await counterValues(docker, c.id)).at(-1)!;
     dockerCli(['checkpoint', 'create', '--leave-running', c.id, 'first']);
-    await s.page.goto(`${s.app.origin}/#/container/testbed/${c.id}`);
-    const row = s.page.locator('[data-checkpoint-row="first"]');
-    await row.waitFor({ timeout: 30_000 });
-    await row.click();
+    await pickCheckpoint(c.id, 'first');
     await s.page.getByRole('button', { name: 'Export…' }).click();
     const dialog = s.page.getByRole('dialog', { name: 'Export checkpoint' });
     await dialog.getByLabel('Compression').selectOption('zstd');
@@ -74,9 +85,7 @@ describe('checkpoints as files', () => {
     await panel.locator('[data-import-results]').waitFor({ timeout: 60_000 });
     for (const n of [`${base}-1`, `${base}-2`]) {
       await panel.locator(`[data-import="${n}"][data-state="running"]`).waitFor();
-      const made = await docker.getContainer(n).inspect();
-      containers.adopt(made.Id);
-      const values = await countsOn(docker, made.Id, (v) => v.some((x) => x > last), `${n} counting on`);
+      const values = await countingOnFrom(n, last);
       // Restored, not started again: it never counted from 0 (its log begins after the checkpoint).
       expect(values.includes(0)).toBe(false);
       expect(values[0]).toBeGreaterThanOrEqual(last);
@@ -88,16 +97,12 @@ describe('checkpoints as files', () => {
 
   it('saves a checkpoint as an image, lists it, inspects it and restores it as two containers that count on', async () => {
     const name = uniqueName('e2e-image');
-    const c = await containers.run({ name, image: tb.busyboxImage, cmd: COUNTER });
-    await counted(docker, c.id, 3);
+    const c = await runCounter(containers, 3, { name });
     const last = (await counterValues(docker, c.id)).at(-1)!;
     dockerCli(['checkpoint', 'create', '--leave-running', c.id, 'warm']);
     const image = `checkpoints/${name.toLowerCase()}:warm`;
     try {
-      await s.page.goto(`${s.app.origin}/#/container/testbed/${c.id}`);
-      const row = s.page.locator('[data-checkpoint-row="warm"]');
-      await row.waitFor({ timeout: 30_000 });
-      await row.click();
+      await pickCheckpoint(c.id, 'warm');
       await s.page.getByRole('button', { name: 'Save as image…' }).click();
       const dialog = s.page.getByRole('dialog', { name: 'Save as image' });
       await expect(dialog.getByLabel('Image name').inputValue()).resolves.toBe(image);
@@ -124,18 +129,13 @@ describe('checkpoints as files', () => {
       await result.locator('[data-import-results]').waitFor({ timeout: 60_000 });
       for (const n of [`${base}-1`, `${base}-2`]) {
         await result.locator(`[data-import="${n}"][data-state="running"]`).waitFor();
-        const made = await docker.getContainer(n).inspect();
-        containers.adopt(made.Id);
-        const values = await countsOn(docker, made.Id, (v) => v.some((x) => x > last), `${n} counting on`);
+        const values = await countingOnFrom(n, last);
         expect(values.includes(0)).toBe(false);
       }
       await screenshot(s.page, 'image-restored');
       expectNoPageErrors(s.page);
     } finally {
-      await docker
-        .getImage(image)
-        .remove({ force: true })
-        .catch(() => undefined);
+      await removeImage(docker, image);
     }
   });
 });

@@ -1,34 +1,17 @@
 // Two machines added from the UI — one over SSH (its host key shown before it is trusted), one over
 // TLS — and a running job moved from one to the other by clicking, its downtime shown.
 import { describe, expect, it } from 'vitest';
-import {
-  Containers,
-  COUNTER,
-  counted,
-  countsOn,
-  dockerFor,
-  testbed,
-  testHosts,
-  uniqueName,
-} from '../testbed/support';
-import { expectNoPageErrors, migrated, screenshot, useTestbedSession } from './harness';
+import { countsOn, removeImage, runCounter, testbedFixture, testHosts, uniqueName } from '../testbed/support';
+import { expectNoPageErrors, gotoContainer, migrated, screenshot, useTestbedSession } from './harness';
 
-const tb = testbed();
 const hosts = testHosts();
-const docker1 = dockerFor(hosts.h1.sock);
-const docker2 = dockerFor(hosts.h2.sock);
-const on1 = new Containers(docker1);
-const on2 = new Containers(docker2);
+const { tb, docker: docker1, containers: on1 } = testbedFixture(hosts.h1.sock);
+const { docker: docker2, containers: on2 } = testbedFixture(hosts.h2.sock);
 let image = '';
 const s = useTestbedSession(tb.dockerHost, async () => {
   await on1.cleanup();
   await on2.cleanup();
-  for (const d of [docker1, docker2])
-    if (image)
-      await d
-        .getImage(image)
-        .remove({ force: true })
-        .catch(() => undefined);
+  if (image) for (const d of [docker1, docker2]) await removeImage(d, image);
 });
 
 describe('remote hosts in the UI', () => {
@@ -71,9 +54,8 @@ describe('remote hosts in the UI', () => {
       `echo ${name} > /marker`,
       `cs-e2e-only-h1-${name.slice(-8)}`,
     );
-    const c = await on1.run({ name, image, network: 'host', cmd: COUNTER });
-    await counted(docker1, c.id, 3);
-    await s.page.goto(`${s.app.origin}/#/container/host-one/${c.id}`);
+    const c = await runCounter(on1, 3, { name, image, network: 'host' });
+    await gotoContainer(s, c.id, 'host-one');
     await s.page.locator('#container-title').getByText(name).waitFor({ timeout: 15_000 });
     await s.page.getByRole('button', { name: 'Migrate…', disabled: false }).click();
     const dialog = s.page.locator('dialog[open]');

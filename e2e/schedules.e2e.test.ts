@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { eventually, PI_JOB, piProgress, testbedFixture, uniqueName } from '../testbed/support';
-import { expectNoPageErrors, screenshot, useTestbedSession } from './harness';
+import { dialogByKey, expectNoPageErrors, gotoContainer, screenshot, useTestbedSession } from './harness';
 
 const { tb, docker, containers } = testbedFixture();
 const s = useTestbedSession(tb.dockerHost, () => containers.cleanup());
@@ -17,13 +17,9 @@ describe('schedules in the UI', () => {
       cmd: PI_JOB,
     });
     await eventually(async () => (await piProgress(docker, job.id)).length > 5, 15_000, 'digits');
-    await s.page.goto(`${s.app.origin}/#/container/testbed/${job.id}`);
+    await gotoContainer(s, job.id);
     await s.page.locator('#container-title').getByText(name).waitFor();
-    // The shortcut, like the button, waits for the app to have seen the job running (its start
-    // event can come after the name is on screen).
-    await s.page.getByRole('button', { name: 'Schedule…', disabled: false }).waitFor();
-    await s.page.keyboard.press('s');
-    const dialog = s.page.locator('dialog[open]');
+    const dialog = await dialogByKey(s.page, 'Schedule…', 's');
     await dialog.getByLabel('Every').fill('2');
     await dialog.getByLabel('Unit').selectOption('s');
     await dialog.getByLabel('Keep the last').fill('3');

@@ -4,7 +4,7 @@
 // wheel and the overview strip; a cluster clicked opens up; arrows move between checkpoints.
 import { describe, expect, it } from 'vitest';
 import { COUNTER, eventually, testbedFixture, uniqueName } from '../testbed/support';
-import { expectNoPageErrors, screenshot, useTestbedSession } from './harness';
+import { expectNoPageErrors, gotoContainer, screenshot, useTestbedSession } from './harness';
 
 const { tb, containers } = testbedFixture();
 // Fewer while working on it: TIMELINE_CHECKPOINTS=20.
@@ -50,7 +50,7 @@ describe('the timeline', () => {
       image: tb.busyboxImage,
       cmd: COUNTER,
     });
-    await s.page.goto(`${s.app.origin}/#/container/testbed/${c.id}`);
+    await gotoContainer(s, c.id);
     await s.page.locator('[data-checkpoint-now]').waitFor();
     const rows = s.page.locator('[data-checkpoint-row]');
     // One key press each, as a user would: the next only once the last is saved.

@@ -4,14 +4,11 @@
 // the app brings up the loopback the engine left down.
 import { describe, expect, it } from 'vitest';
 import {
-  Containers,
-  COUNTER,
-  counted,
-  dockerFor,
   eventually,
   execIn,
-  testbed,
+  runCounter,
   testbedEngine,
+  testbedFixture,
   uniqueName,
 } from '../testbed/support';
 import {
@@ -27,11 +24,8 @@ import {
   useSession,
 } from './harness';
 
-const tb = testbed();
-const d28 = dockerFor(testbedEngine('d28'));
-const p58 = dockerFor(testbedEngine('p58'));
-const onD28 = new Containers(d28);
-const onP58 = new Containers(p58);
+const { tb, docker: d28, containers: onD28 } = testbedFixture(testbedEngine('d28'));
+const { docker: p58, containers: onP58 } = testbedFixture(testbedEngine('p58'));
 const s = useSession(
   async (s) => {
     s.app = await startApp([
@@ -43,10 +37,7 @@ const s = useSession(
     await shown(s.page, s.app, s.page.locator('.engine').getByText('Docker 28'), 'todays-engines-start');
   },
   async () => {
-    for (const list of [onD28, onP58]) {
-      await list.adoptClones();
-      await list.cleanup();
-    }
+    for (const list of [onD28, onP58]) await list.cleanup({ clones: true });
   },
 );
 
@@ -74,13 +65,7 @@ describe("today's engines in the UI", () => {
   it('Docker 28: restore and clone of a bridge container are refused; it keeps running', async () => {
     await selectEngine('Docker 28');
     const name = uniqueName('e2e-d28');
-    const c = await onD28.run({
-      name,
-      image: tb.busyboxImage,
-      cmd: COUNTER,
-      network: tb.network,
-    });
-    await counted(d28, c.id, 3);
+    const c = await runCounter(onD28, 3, { name, network: tb.network });
     await openContainer(s.page, name);
     await checkpointFromUi(s.page, 'keep', { leaveRunning: true });
     const startedAt = (await d28.getContainer(c.id).inspect()).State.StartedAt;

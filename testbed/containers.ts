@@ -26,21 +26,27 @@ export const COUNTER = ['sh', '-c', COUNTER_SCRIPT];
 /** The demo job (the pi image): 3000 digits of pi, one a line. */
 export const PI_JOB = ['awk', '-v', 'n=3000', '-f', '/usr/local/share/pi.awk'];
 
+export interface RunOptions {
+  /** Unique per test unless given. */
+  name?: string;
+  image: string;
+  cmd?: string[];
+  /** Created only when false. */
+  start?: boolean;
+  /** Published on 127.0.0.1, each on a port of the engine's choosing. */
+  ports?: number[];
+  /** 'none' unless given. */
+  network?: string;
+  binds?: string[];
+}
+
 /** Containers made by a test; `cleanup()` removes them all, whatever state they are in. */
 export class Containers {
   private readonly made = new Set<string>();
 
   constructor(readonly docker: Docker) {}
 
-  async run(opts: {
-    name?: string;
-    image: string;
-    cmd?: string[];
-    start?: boolean;
-    ports?: number[];
-    network?: string;
-    binds?: string[];
-  }): Promise<{ id: string; name: string }> {
+  async run(opts: RunOptions): Promise<{ id: string; name: string }> {
     const name = opts.name ?? uniqueName('cs-test');
     const exposed: Record<string, object> = {};
     const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
@@ -90,7 +96,9 @@ export class Containers {
     for (const c of clones) this.adopt(c.Id);
   }
 
-  async cleanup(): Promise<void> {
+  /** Removes them all; with `clones`, every clone the app left on this engine too. */
+  async cleanup({ clones = false } = {}): Promise<void> {
+    if (clones) await this.adoptClones();
     await Promise.all(
       [...this.made].map((id) =>
         this.docker
@@ -101,4 +109,12 @@ export class Containers {
     );
     this.made.clear();
   }
+}
+
+/** The image removed from the engine, whoever uses it; nothing if it is not there. */
+export async function removeImage(docker: Docker, ref: string): Promise<void> {
+  await docker
+    .getImage(ref)
+    .remove({ force: true })
+    .catch(() => undefined);
 }

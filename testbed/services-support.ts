@@ -18,10 +18,7 @@ import { testbedFixture } from './support';
  */
 export function useTestbed(host?: string, { clones = false } = {}): ReturnType<typeof testbedFixture> {
   const fixture = testbedFixture(host);
-  afterAll(async () => {
-    if (clones) await fixture.containers.adoptClones();
-    await fixture.containers.cleanup();
-  });
+  afterAll(() => fixture.containers.cleanup({ clones }));
   return fixture;
 }
 

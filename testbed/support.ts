@@ -3,7 +3,7 @@
 // own CLI beside the app.
 import { execFileSync } from 'node:child_process';
 import type Docker from 'dockerode';
-import { Containers, dockerFor } from './containers';
+import { Containers, COUNTER, dockerFor, type RunOptions } from './containers';
 import { counterValues, execIn } from './container-output';
 import { testbed, type Testbed } from './env';
 import { eventually } from './eventually';
@@ -27,6 +27,17 @@ export function dockerCli(args: string[], host?: string): string {
   return execFileSync(tb.dockerCli, args, { env: { ...process.env, DOCKER_HOST: host ?? tb.dockerHost } })
     .toString()
     .trim();
+}
+
+/** The counter (on busybox unless `opts.image`) run by `containers`, once it has printed `n` numbers. */
+export async function runCounter(
+  containers: Containers,
+  n: number,
+  opts: Partial<RunOptions> = {},
+): Promise<{ id: string; name: string }> {
+  const c = await containers.run({ image: testbed().busyboxImage, cmd: COUNTER, ...opts });
+  await counted(containers.docker, c.id, n);
+  return c;
 }
 
 /** Waits (15 s) for the counter to have printed `n` numbers; returns them. */

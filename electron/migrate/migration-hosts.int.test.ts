@@ -14,11 +14,12 @@ import {
   eventually,
   execIn,
   hostLink,
+  REDIS_SERVER,
+  removeImage,
   shapeHost,
   testbed,
   testHosts,
   uniqueName,
-  REDIS_SERVER,
 } from '../../testbed/support';
 import { useServices, useTestbed } from '../../testbed/services-support';
 
@@ -29,12 +30,7 @@ const images: string[] = [];
 // After-all hooks run last-registered first: the link back up, the services closed, the
 // containers removed, then the images.
 afterAll(async () => {
-  for (const i of images)
-    for (const d of [docker1, docker2])
-      await d
-        .getImage(i)
-        .remove({ force: true })
-        .catch(() => undefined);
+  for (const i of images) for (const d of [docker1, docker2]) await removeImage(d, i);
 });
 const { docker: docker1, containers: on1 } = useTestbed(hosts.h1.sock);
 const { docker: docker2, containers: on2 } = useTestbed(hosts.h2.sock);
