@@ -142,12 +142,18 @@ export async function gotoContainer(s: Session, id: string, engine = 'testbed'):
 }
 
 /** The app's command line beside the running app, on its data folder and the engine `dockerHost`: its output. */
+const CLI_TIMEOUT_MS = 5 * 60_000;
+
 export function appCli(app: RunningApp, dockerHost: string): (...args: string[]) => string {
   const env = { ...process.env, DOCKER_HOST: dockerHost, CHECKPOINT_STUDIO_HOME: app.dataDir };
   return (...args) =>
     execFileSync(process.execPath, [path.join(ROOT, 'bin', 'checkpoint-studio.js'), ...args], {
       env,
       encoding: 'utf8',
+      // A sync call blocks vitest's own timeout: a restore hung inside the engine (runc waiting on a
+      // CRIU that had exited, seen once on Docker 20.10) kept one test 16 minutes.
+      timeout: CLI_TIMEOUT_MS,
+      killSignal: 'SIGKILL',
     });
 }
 

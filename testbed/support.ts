@@ -24,7 +24,12 @@ export function testbedFixture(host?: string): { tb: Testbed; docker: Docker; co
 /** The engine's own CLI (docker) on `host` (the test bed's main engine by default): its output, trimmed. */
 export function dockerCli(args: string[], host?: string): string {
   const tb = testbed();
-  return execFileSync(tb.dockerCli, args, { env: { ...process.env, DOCKER_HOST: host ?? tb.dockerHost } })
+  return execFileSync(tb.dockerCli, args, {
+    env: { ...process.env, DOCKER_HOST: host ?? tb.dockerHost },
+    // Sync calls are out of vitest's reach: bounded here, so a hung engine fails the test instead.
+    timeout: 5 * 60_000,
+    killSignal: 'SIGKILL',
+  })
     .toString()
     .trim();
 }
