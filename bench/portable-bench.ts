@@ -25,8 +25,8 @@ const REDIS = [...REDIS_SERVER, '--enable-debug-command', 'yes'];
 
 /** The app's checkpoint, left running, through the dispatcher as the window calls it. */
 async function checkpoint(s: Services, engineId: string, container: string, name: string): Promise<void> {
-  unwrap<'checkpoint.create'>(
-    await s.dispatcher.dispatch('checkpoint.create', { engineId, container, name, leaveRunning: true }),
+  unwrap<'checkpoints.create'>(
+    await s.dispatcher.dispatch('checkpoints.create', { engineId, container, name, leaveRunning: true }),
   );
 }
 

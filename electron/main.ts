@@ -68,7 +68,7 @@ async function start(): Promise<void> {
     if (!win.isDestroyed()) win.webContents.send(IPC_EVENT_CHANNEL, event, payload);
   });
   // A scheduled checkpoint that fails must be seen even when the window is not.
-  const offRuns = services.bus.on('schedule.run', (run) => {
+  const offRuns = services.bus.on('schedules.ran', (run) => {
     if (run.outcome !== 'failed' || !Notification.isSupported()) return;
     const policy = services.schedules.store.byId(run.policyId);
     new Notification({

@@ -139,7 +139,7 @@ describe(`${COUNT} containers, live`, () => {
       );
       await execIn(docker, src.id, ['redis-cli', 'set', 'warm', 'yes']);
       unwrap(
-        await s.dispatcher.dispatch('checkpoint.create', {
+        await s.dispatcher.dispatch('checkpoints.create', {
           engineId: 'tb',
           container: src.id,
           name: 'soak',
@@ -147,8 +147,8 @@ describe(`${COUNT} containers, live`, () => {
         }),
       );
       const t0 = Date.now();
-      const res = unwrap<'clone.run'>(
-        await s.dispatcher.dispatch('clone.run', {
+      const res = unwrap<'clones.run'>(
+        await s.dispatcher.dispatch('clones.run', {
           engineId: 'tb',
           container: src.id,
           checkpoint: 'soak',

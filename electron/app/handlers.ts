@@ -48,20 +48,20 @@ export function createHandlers(s: Services): Handlers {
       const message = p.instance
         ? `${p.instance}: ${p.stage}…`
         : `${what}: ${p.stage}${p.bytes ? ` ${bytes(p.bytes)}` : ''}`;
-      s.bus.emit('operation.progress', { opId, kind: 'image', message, done: false });
+      s.bus.emit('operations.progressed', { opId, kind: 'image', message, done: false });
     };
   };
   const done = (opId: string | undefined, message: string) => {
-    if (opId) s.bus.emit('operation.progress', { opId, kind: 'image', message, done: true });
+    if (opId) s.bus.emit('operations.progressed', { opId, kind: 'image', message, done: true });
   };
   return {
-    'app.info': async () => ({
+    'app.describe': async () => ({
       name: 'Checkpoint Studio',
       version: appVersion(),
       host: s.options.host,
       platform: process.platform,
     }),
-    'app.link': async () => {
+    'app.createLink': async () => {
       if (!s.linkIssuer) {
         throw new StudioError('unsupported', 'Only browser mode signs tabs in with links.', {
           hint: 'The desktop window needs none.',
@@ -93,20 +93,20 @@ export function createHandlers(s: Services): Handlers {
         });
       return { removed: r.removed, bytes: r.bytes, busy: r.busy, failed: [] };
     },
-    'engines.capabilities': async ({ engineId, remeasure }) => {
+    'engines.measure': async ({ engineId, remeasure }) => {
       s.registry.get(engineId);
       await s.capabilities.ensure(engineId, remeasure);
       return s.capabilities.status(engineId);
     },
     'checkpoints.list': async ({ engineId, container }) => s.checkpoints.list(engineId, container),
-    'checkpoint.create': async (a) => s.checkpoints.create({ ...a, container: a.container }),
-    'checkpoint.restore': async (a) => s.checkpoints.restore(a),
-    'checkpoint.delete': async ({ engineId, container, checkpoint }) => ({
+    'checkpoints.create': async (a) => s.checkpoints.create({ ...a, container: a.container }),
+    'checkpoints.restore': async (a) => s.checkpoints.restore(a),
+    'checkpoints.delete': async ({ engineId, container, checkpoint }) => ({
       deleted: await s.checkpoints.remove(engineId, container, checkpoint),
     }),
-    'checkpoint.note': async ({ engineId, container, checkpoint, note }) =>
+    'checkpoints.note': async ({ engineId, container, checkpoint, note }) =>
       s.checkpoints.setNote(engineId, container, checkpoint, note),
-    'migrate.check': async ({ engineId, container, to }) => {
+    'migrations.check': async ({ engineId, container, to }) => {
       const c = await s.migrations.check({ engineId, container, to, keepSource: false });
       return {
         problems: c.problems,
@@ -116,16 +116,17 @@ export function createHandlers(s: Services): Handlers {
         targetName: c.target.spec.name,
       };
     },
-    'migrate.run': async (a) => s.migrations.run(a),
-    'clone.plan': async (req) => s.clones.plan(req),
-    'clone.run': async (req) => s.clones.run(req),
+    'migrations.run': async (a) => s.migrations.run(a),
+    'clones.plan': async (req) => s.clones.plan(req),
+    'clones.run': async (req) => s.clones.run(req),
     'logs.follow': async ({ engineId, container, tail }) => ({
       subscriptionId: await s.logs.follow(engineId, container, tail),
     }),
     'logs.unfollow': async ({ subscriptionId }) => ({ stopped: s.logs.unfollow(subscriptionId) }),
-    'operation.cancel': async ({ opId }) => ({ cancelled: s.cancellation.cancel(opId) }),
-    'inspect.open': async ({ source: src }) => inspecting(async () => inspectCheckpoint(await source(src))),
-    'inspect.diff': async ({ a, b }) =>
+    'operations.cancel': async ({ opId }) => ({ cancelled: s.cancellation.cancel(opId) }),
+    'inspections.open': async ({ source: src }) =>
+      inspecting(async () => inspectCheckpoint(await source(src))),
+    'inspections.diff': async ({ a, b }) =>
       inspecting(async () => {
         const [ia, ib] = await Promise.all([
           inspectCheckpoint(await source(a)),
@@ -133,7 +134,7 @@ export function createHandlers(s: Services): Handlers {
         ]);
         return (await import('../criu/diff.js')).diffInspections(ia, ib);
       }),
-    'inspect.memsearch': async ({ source: src, pattern, regex, pid, maxHits }) =>
+    'inspections.searchMemory': async ({ source: src, pattern, regex, pid, maxHits }) =>
       inspecting(async () => {
         try {
           const { searchMemory } = await import('../criu/memsearch.js');
@@ -156,14 +157,15 @@ export function createHandlers(s: Services): Handlers {
         }
       }),
     'schedules.list': async ({ engineId }) => s.schedules.list(engineId),
-    'schedule.set': async (settings) => s.schedules.set(settings),
-    'schedule.pause': async ({ engineId, container, paused }) =>
+    'schedules.set': async (settings) => s.schedules.set(settings),
+    'schedules.pause': async ({ engineId, container, paused }) =>
       s.schedules.pause(engineId, container, paused),
-    'schedule.remove': async ({ engineId, container }) => ({
+    'schedules.remove': async ({ engineId, container }) => ({
       removed: await s.schedules.remove(engineId, container),
     }),
-    'schedule.runs': async ({ engineId, container, limit }) => s.schedules.runs(engineId, container, limit),
-    'checkpoint.export': async ({ engineId, container, checkpoint, compression, opId }) => {
+    'schedules.listRuns': async ({ engineId, container, limit }) =>
+      s.schedules.runs(engineId, container, limit),
+    'checkpoints.export': async ({ engineId, container, checkpoint, compression, opId }) => {
       const t = await s.checkpoints.target(engineId, container);
       const name = `${t.name}-${checkpoint}${extensionOf(compression)}`;
       let last = 0;
@@ -171,7 +173,7 @@ export function createHandlers(s: Services): Handlers {
         // A line per chunk would flood the window: a few a second is what a person reads.
         if (!opId || (!done && Date.now() - last < 250)) return;
         last = Date.now();
-        s.bus.emit('operation.progress', { opId, kind: 'export', message, done });
+        s.bus.emit('operations.progressed', { opId, kind: 'export', message, done });
       };
       const onBytes: PortableProgress = (p) => progress(`Writing ${name}… ${bytes(p.bytes ?? 0)}`);
       if (s.options.savePath) {
@@ -194,7 +196,7 @@ export function createHandlers(s: Services): Handlers {
       progress(`${name} is ready`, true);
       return { fileId: f.id, savedTo: null, name, bytes: r.bytes, ms: r.ms };
     },
-    'archive.import': async ({ fileId, engineId, name, count, opId }) => {
+    'archives.import': async ({ fileId, engineId, name, count, opId }) => {
       const f = s.files.get(fileId);
       let last = 0;
       const progress: PortableProgress = (p) => {
@@ -205,31 +207,32 @@ export function createHandlers(s: Services): Handlers {
           : p.stage === 'reading'
             ? `Reading ${f.name}…${p.bytes ? ` ${bytes(p.bytes)}` : ''}`
             : `${p.stage}…`;
-        s.bus.emit('operation.progress', { opId, kind: 'import', message, done: false });
+        s.bus.emit('operations.progressed', { opId, kind: 'import', message, done: false });
       };
       let read = 0;
       const r = await s.portable.import({ file: f.path, label: f.name, engineId, name, count, opId }, (p) =>
         progress(p.stage === 'reading' && p.bytes ? { ...p, bytes: (read += p.bytes) } : p),
       );
-      if (opId) s.bus.emit('operation.progress', { opId, kind: 'import', message: 'Done', done: true });
+      if (opId) s.bus.emit('operations.progressed', { opId, kind: 'import', message: 'Done', done: true });
       return r;
     },
-    'containers.action': async ({ engineId, containers, action, opId }) => {
+    'containers.act': async ({ engineId, containers, action, opId }) => {
       const out = await s.containerActions.run(engineId, containers, action, (o, done) => {
         if (opId)
-          s.bus.emit('operation.progress', {
+          s.bus.emit('operations.progressed', {
             opId,
             kind: 'containers',
             message: `${o.name ?? o.container}: ${o.ok ? 'done' : (o.error ?? 'failed')} (${done} of ${containers.length})`,
             done: false,
           });
       });
-      if (opId) s.bus.emit('operation.progress', { opId, kind: 'containers', message: 'Done', done: true });
+      if (opId)
+        s.bus.emit('operations.progressed', { opId, kind: 'containers', message: 'Done', done: true });
       return out;
     },
     'library.list': async () => s.library.list(),
     'library.delete': async ({ items }) => s.library.delete(items),
-    'checkpoints.summary': async ({ engineId }) => {
+    'checkpoints.summarize': async ({ engineId }) => {
       s.registry.get(engineId);
       const per = new Map<
         string,
@@ -251,28 +254,28 @@ export function createHandlers(s: Services): Handlers {
       return [...per.values()];
     },
     'images.list': async ({ engineId }) => s.images.list(engineId),
-    'image.create': async ({ opId, ...r }) => {
+    'images.create': async ({ opId, ...r }) => {
       const progress = imageProgress(opId, `Making ${r.image}`);
       const out = await s.images.create({ ...r, opId }, progress);
       done(opId, `${r.image} is ready`);
       return out;
     },
-    'image.restore': async ({ opId, ...r }) => {
+    'images.restore': async ({ opId, ...r }) => {
       const out = await s.images.restore({ ...r, opId }, imageProgress(opId, `Restoring ${r.image}`));
       done(opId, 'Done');
       return out;
     },
-    'image.push': async ({ opId, ...r }) => {
+    'images.push': async ({ opId, ...r }) => {
       const out = await s.images.push(r, imageProgress(opId, `Pushing ${r.to}`));
       done(opId, `Pushed ${r.to}`);
       return out;
     },
-    'image.pull': async ({ opId, ...r }) => {
+    'images.pull': async ({ opId, ...r }) => {
       const out = await s.images.pull(r, imageProgress(opId, `Pulling ${r.image}`));
       done(opId, `Pulled ${r.image}`);
       return out;
     },
-    'image.remove': async (r) => s.images.remove(r),
+    'images.remove': async (r) => s.images.remove(r),
     'files.pick': async ({ kind }) => {
       if (!s.options.pickPath) {
         throw new StudioError('unsupported', 'Browser mode cannot show a file picker for the app.', {

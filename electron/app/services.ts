@@ -134,7 +134,7 @@ export class Services {
     if (options.savedEngines) this.engines.connectSaved();
     this.dispatcher = createDispatcher(createHandlers(this));
     // What the app (or a CLI command, or a crash) left half-made is put right when an engine is back.
-    this.bus.on('engine.status', (st) => {
+    this.bus.on('engines.statusChanged', (st) => {
       if (st.state !== 'online' || this.disposed || this.recovering.has(st.id)) return;
       this.recoveries.set(st.id, this.putRight(st.id));
     });

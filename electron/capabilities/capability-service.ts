@@ -32,7 +32,7 @@ export class CapabilityService {
     private readonly backendFor: (conn: EngineConnection) => CheckpointBackend,
     private readonly options: CapabilityOptions,
   ) {
-    this.off = bus.on('engine.status', (st) => {
+    this.off = bus.on('engines.statusChanged', (st) => {
       if (st.state === 'online' && options.probeOnConnect && !this.disposed)
         void this.ensure(st.id).catch(() => undefined);
     });
@@ -71,7 +71,7 @@ export class CapabilityService {
         const cached = this.cached(conn);
         if (cached) return cached;
       }
-      this.bus.emit('engine.capabilities', { engineId, state: 'measuring', capabilities: null });
+      this.bus.emit('engines.measured', { engineId, state: 'measuring', capabilities: null });
       const caps = await probeEngine({
         conn,
         backend: this.backendFor(conn),
@@ -86,7 +86,7 @@ export class CapabilityService {
       return await p;
     } finally {
       if (this.inflight.get(engineId) === p) this.inflight.delete(engineId);
-      if (!this.disposed) this.bus.emit('engine.capabilities', this.status(engineId));
+      if (!this.disposed) this.bus.emit('engines.measured', this.status(engineId));
     }
   }
 

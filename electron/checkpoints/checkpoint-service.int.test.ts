@@ -234,7 +234,7 @@ describe('a clone that partly fails', () => {
     const blocker = net.createServer();
     const prefix = uniqueName('partial');
     const opId = `partial-${prefix.slice(-8)}`;
-    const off = services.bus.on('operation.progress', (p) => {
+    const off = services.bus.on('operations.progressed', (p) => {
       if (p.opId === opId && /Copying/.test(p.message) && !blocker.listening)
         blocker.listen(held, '127.0.0.1');
     });

@@ -149,7 +149,7 @@ export class CloneService {
     }));
     const emit = (message: string, done = false) => {
       if (req.opId)
-        this.bus.emit('operation.progress', {
+        this.bus.emit('operations.progressed', {
           opId: req.opId,
           kind: 'clone',
           message,

@@ -40,7 +40,7 @@ describe('engine restarted mid-clone', () => {
     await services.checkpoints.create({ engineId: 'b', container: src.id, name: 'base', leaveRunning: true });
     const prefix = uniqueName('mid');
     let restarting: Promise<void> | null = null;
-    const off = services.bus.on('operation.progress', (p) => {
+    const off = services.bus.on('operations.progressed', (p) => {
       if (p.opId === 'restart-test-01' && !restarting && p.instances?.some((i) => i.state === 'restoring'))
         restarting = restartEngine();
     });

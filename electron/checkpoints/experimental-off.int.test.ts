@@ -19,7 +19,7 @@ describe('experimental mode off', () => {
 
   it('a checkpoint is refused with the fix, and the container keeps running', async () => {
     const c = await containers.run({ image: testbed().busyboxImage, cmd: ['sleep', '600'] });
-    const res = await services.dispatcher.dispatch('checkpoint.create', {
+    const res = await services.dispatcher.dispatch('checkpoints.create', {
       engineId: 'plain',
       container: c.id,
     });

@@ -52,10 +52,10 @@ describe.each(ENGINES)('the library on $id ($label)', (m) => {
           const keptSource = { kind: 'kept', engineId: 'e', containerId: gone.id, checkpoint: 'before-rm' };
           if (isPodman) {
             // The kept archive opens in the inspector: the counter's shell is in it.
-            const summary = await callOk(s, 'inspect.open', { source: keptSource });
+            const summary = await callOk(s, 'inspections.open', { source: keptSource });
             expect(JSON.stringify(summary)).toContain('"sh"');
           } else {
-            const refused = await s.dispatcher.dispatch('inspect.open', { source: keptSource });
+            const refused = await s.dispatcher.dispatch('inspections.open', { source: keptSource });
             expect(refused).toMatchObject({ ok: false, error: { code: 'not-found' } });
           }
 

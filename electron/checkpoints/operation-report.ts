@@ -12,7 +12,7 @@ export class OperationReport {
   ) {}
 
   progress(opId: string | undefined, kind: 'checkpoint' | 'restore', message: string, done = false): void {
-    if (opId) this.bus.emit('operation.progress', { opId, kind, message, done });
+    if (opId) this.bus.emit('operations.progressed', { opId, kind, message, done });
   }
 
   changed(engineId: string, containerId: string): void {

@@ -285,7 +285,7 @@ describe.each(matrixEngines())('stories on $id: $label', (m: MatrixEngine) => {
       return;
     }
     const progress: { instances?: { state: string }[] }[] = [];
-    const off = services.bus.on('operation.progress', (p) => {
+    const off = services.bus.on('operations.progressed', (p) => {
       if (p.opId === req.opId) progress.push(p);
     });
     const res = await services.clones.run(req).finally(off);
@@ -381,7 +381,7 @@ describe.each(matrixEngines())('stories on $id: $label', (m: MatrixEngine) => {
   it('inspect: the redis checkpoint shows its process and its listening socket', async () => {
     const src = await warmRedis('none');
     await services.checkpoints.create({ engineId: E, container: src.id, name: 'look', leaveRunning: true });
-    const res = await services.dispatcher.dispatch('inspect.open', {
+    const res = await services.dispatcher.dispatch('inspections.open', {
       source: { kind: 'engine', engineId: E, container: src.name, checkpoint: 'look' },
     });
     expect(res.ok).toBe(true);
@@ -470,7 +470,7 @@ describe.each(matrixEngines())('stories on $id: $label', (m: MatrixEngine) => {
       .catch((e: StudioError) => e);
     expect(stopped).toMatchObject({ code: 'conflict' });
     expect((stopped as StudioError).message).toMatch(/only a running container can be checkpointed/);
-    const traversal = await services.dispatcher.dispatch('checkpoint.create', {
+    const traversal = await services.dispatcher.dispatch('checkpoints.create', {
       engineId: E,
       container: c.id,
       name: '../../etc',

@@ -33,8 +33,8 @@ describe.each(ENGINES)('container actions on $id ($label)', (m) => {
         action: 'start' | 'stop' | 'restart' | 'kill' | 'pause' | 'unpause' | 'remove',
         refs = names,
       ) =>
-        unwrap<'containers.action'>(
-          await s.dispatcher.dispatch('containers.action', { engineId: 'e', containers: refs, action }),
+        unwrap<'containers.act'>(
+          await s.dispatcher.dispatch('containers.act', { engineId: 'e', containers: refs, action }),
         );
 
       expect((await act('stop')).every((r) => r.ok)).toBe(true);

@@ -87,13 +87,13 @@ describe('bounded work', () => {
     );
     await services.checkpoints.create({ engineId: 'tb', container: c.id, name: 'aaaa', leaveRunning: true });
     const source = { kind: 'engine' as const, engineId: 'tb', container: c.name, checkpoint: 'aaaa' };
-    const plain = await services.dispatcher.dispatch('inspect.memsearch', {
+    const plain = await services.dispatcher.dispatch('inspections.searchMemory', {
       source,
       pattern: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',
       maxHits: 1,
     });
     expect(plain).toMatchObject({ ok: true, value: { truncated: true } });
-    const evil = await services.dispatcher.dispatch('inspect.memsearch', {
+    const evil = await services.dispatcher.dispatch('inspections.searchMemory', {
       source,
       pattern: 'a(a+)+b',
       regex: true,
@@ -101,14 +101,14 @@ describe('bounded work', () => {
     expect(evil).toMatchObject({ ok: true, value: { hits: [], truncated: false } });
     expect((evil as { value: { scannedBytes: number } }).value.scannedBytes).toBeGreaterThan(2_000_000);
     for (const pattern of ['x*', '(a|)', '^']) {
-      const refused = await services.dispatcher.dispatch('inspect.memsearch', {
+      const refused = await services.dispatcher.dispatch('inspections.searchMemory', {
         source,
         pattern,
         regex: true,
       });
       expect(refused).toMatchObject({ ok: false, error: { code: 'invalid-argument' } });
     }
-    const backref = await services.dispatcher.dispatch('inspect.memsearch', {
+    const backref = await services.dispatcher.dispatch('inspections.searchMemory', {
       source,
       pattern: '(a)\\1',
       regex: true,

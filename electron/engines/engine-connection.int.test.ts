@@ -14,7 +14,7 @@ function watch(host: string) {
   const changes: ContainersChangedT[] = [];
   const statuses: EngineStatusT[] = [];
   bus.on('containers.changed', (c) => changes.push(c));
-  bus.on('engine.status', (s) => statuses.push(s));
+  bus.on('engines.statusChanged', (s) => statuses.push(s));
   const conn = new EngineConnection({ id: 'testbed', name: 'Test bed', host }, bus);
   conn.start();
   return { conn, changes, statuses };

@@ -141,7 +141,7 @@ export class EngineConnection {
       delete next.hint;
     }
     this.statusValue = next;
-    this.bus.emit('engine.status', next);
+    this.bus.emit('engines.statusChanged', next);
     if (next.state !== 'connecting') for (const w of this.settleWaiters.splice(0)) w();
     if (next.state === 'online') for (const w of this.onlineWaiters.splice(0)) w();
   }

@@ -19,7 +19,7 @@ export class EngineManager {
     this.settings = new EngineSettings(dataDir);
     // An ssh:// engine added while its host was away pins its host key on the first connection:
     // kept, so that every later connection is held to it.
-    bus?.on('engine.status', (s) => {
+    bus?.on('engines.statusChanged', (s) => {
       if (!s.hostKey) return;
       const saved = this.settings.load();
       if (saved.some((e) => e.id === s.id && !e.sshHostKey))

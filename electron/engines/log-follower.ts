@@ -112,7 +112,7 @@ class Follower {
     this.flushTimer = null;
     if (this.stopped) return;
     if (this.pending.length || paused) {
-      this.bus.emit('logs.data', {
+      this.bus.emit('logs.received', {
         subscriptionId: this.id,
         lines: this.pending.splice(0),
         ...(paused ? { paused: true } : {}),

@@ -27,7 +27,7 @@ import { LibraryDeleteResult, LibraryEntry, LibraryItem } from './shapes/library
 import { ClonePlan, CloneRequest, CloneResult } from './shapes/clones';
 import { MigrateCheckResult, MigrateRunArgs, MigrationResult } from './shapes/migration';
 import { OperationProgress } from './shapes/operations';
-import { Policy, PolicyRun, PolicySettings } from './shapes/schedules';
+import { Policy, PolicyRun, PolicySettings, ScheduleChanged } from './shapes/schedules';
 import {
   ArchiveImportArgs,
   CheckpointExportArgs,
@@ -74,8 +74,8 @@ interface CallSpec {
 }
 
 export const calls = {
-  'app.info': { args: NoArgs, result: AppInfo, summary: 'Name, version and which host serves the UI.' },
-  'app.link': {
+  'app.describe': { args: NoArgs, result: AppInfo, summary: 'Name, version and which host serves the UI.' },
+  'app.createLink': {
     args: NoArgs,
     result: z.object({ url: z.string() }),
     summary: 'Browser mode: a new one-time link that signs another tab in.',
@@ -123,7 +123,7 @@ export const calls = {
     summary:
       "Remove the copies of restored checkpoints containerd left in this computer's /tmp (only those no process uses and no restore is writing).",
   },
-  'engines.capabilities': {
+  'engines.measure': {
     args: z.object({ engineId: EngineId, remeasure: z.boolean().default(false) }).strict(),
     result: CapabilityStatus,
     summary:
@@ -134,42 +134,42 @@ export const calls = {
     result: z.array(CheckpointRecord),
     summary: 'Checkpoints of a container (or of every container on the engine), reconciled with the engine.',
   },
-  'checkpoint.create': {
+  'checkpoints.create': {
     args: CheckpointCreateArgs,
     result: CheckpointRecord,
     summary: 'Checkpoint a running container: stop it, or leave it running.',
   },
-  'checkpoint.restore': {
+  'checkpoints.restore': {
     args: CheckpointRestoreArgs,
     result: RestoreResult,
     summary: 'Restore a checkpoint (the newest when none is named) into its own container.',
   },
-  'checkpoint.delete': {
+  'checkpoints.delete': {
     args: z.object({ ...Target, checkpoint: CheckpointName }).strict(),
     result: z.object({ deleted: z.boolean() }),
     summary: 'Delete a checkpoint from the engine and the catalog.',
   },
-  'checkpoint.note': {
+  'checkpoints.note': {
     args: z.object({ ...Target, checkpoint: CheckpointName, note: z.string().max(2000) }).strict(),
     result: CheckpointRecord,
     summary: "Set a checkpoint's note.",
   },
-  'migrate.check': {
+  'migrations.check': {
     args: z.object({ ...Target, to: EngineId }).strict(),
     result: MigrateCheckResult,
     summary: 'Whether a container can move to another engine, and what the move involves.',
   },
-  'migrate.run': {
+  'migrations.run': {
     args: MigrateRunArgs,
     result: MigrationResult,
     summary: 'Move a running container to another engine; it goes on where it stopped.',
   },
-  'clone.plan': {
+  'clones.plan': {
     args: CloneRequest,
     result: ClonePlan,
     summary: 'Check a clone request without doing anything: the names it would use and what is wrong.',
   },
-  'clone.run': {
+  'clones.run': {
     args: CloneRequest,
     result: CloneResult,
     summary: 'Start N new containers from one checkpoint.',
@@ -177,19 +177,19 @@ export const calls = {
   'logs.follow': {
     args: z.object({ ...Target, tail: z.number().int().min(0).max(5000).default(200) }).strict(),
     result: z.object({ subscriptionId: z.string() }),
-    summary: "Follow a container's output, across stops and restores, as logs.data events.",
+    summary: "Follow a container's output, across stops and restores, as logs.received events.",
   },
-  'inspect.open': {
+  'inspections.open': {
     args: z.object({ source: InspectSource }).strict(),
     result: Inspection,
     summary: 'Decode what a checkpoint holds: processes, memory, files, sockets, timings (never its pages).',
   },
-  'inspect.diff': {
+  'inspections.diff': {
     args: z.object({ a: InspectSource, b: InspectSource }).strict(),
     result: InspectDiff,
     summary: 'What changed between two checkpoints.',
   },
-  'inspect.memsearch': {
+  'inspections.searchMemory': {
     args: InspectMemsearchArgs,
     result: MemSearchResult,
     summary: "Find a string or a regular expression in a process's dumped memory.",
@@ -199,45 +199,45 @@ export const calls = {
     result: z.array(Policy),
     summary: 'Every checkpoint schedule (of one engine, or all).',
   },
-  'schedule.set': {
+  'schedules.set': {
     args: PolicySettings,
     result: Policy,
     summary: 'Create or change the schedule of a container: every N, keep K, thin out, disk budget.',
   },
-  'schedule.pause': {
+  'schedules.pause': {
     args: z.object({ ...Target, paused: z.boolean() }).strict(),
     result: Policy,
     summary: 'Pause or resume a schedule.',
   },
-  'schedule.remove': {
+  'schedules.remove': {
     args: z.object(Target).strict(),
     result: z.object({ removed: z.boolean() }),
     summary: "Remove a container's schedule (its checkpoints stay).",
   },
-  'schedule.runs': {
+  'schedules.listRuns': {
     args: z.object({ ...Target, limit: z.number().int().min(1).max(1000).default(100) }).strict(),
     result: z.array(PolicyRun),
     summary: "A schedule's recent runs, newest first, with their outcome.",
   },
-  'checkpoint.export': {
+  'checkpoints.export': {
     args: CheckpointExportArgs,
     result: ExportResult,
     summary:
       'Write a checkpoint to one archive (the layout Podman and checkpointctl read): saved where the user says on the desktop, downloaded in browser mode.',
   },
-  'archive.import': {
+  'archives.import': {
     args: ArchiveImportArgs,
     result: ImportResult,
     summary:
       'Make new containers from a checkpoint archive the user picked or uploaded, restored where it was.',
   },
-  'containers.action': {
+  'containers.act': {
     args: ContainersActionArgs,
     result: ContainersActionResult,
     summary:
       'Start, stop, restart, kill, pause, unpause or remove containers, each reported on its own (remove is forced; volumes stay).',
   },
-  'checkpoints.summary': {
+  'checkpoints.summarize': {
     args: z.object({ engineId: EngineId }).strict(),
     result: CheckpointsSummaryResult,
     summary:
@@ -260,27 +260,27 @@ export const calls = {
     result: z.array(CheckpointImage),
     summary: "The engine's checkpoint images: the app's and Podman's own (--create-image), newest first.",
   },
-  'image.create': {
+  'images.create': {
     args: ImageCreateArgs,
     result: z.object({ id: z.string(), image: z.string(), bytes: z.number() }),
     summary: 'Keep a checkpoint as an OCI image in the engine’s image store (one layer: its archive).',
   },
-  'image.restore': {
+  'images.restore': {
     args: ImageRestoreArgs,
     result: ImportResult,
     summary: 'Make new containers from a checkpoint image, restored where it was.',
   },
-  'image.push': {
+  'images.push': {
     args: ImagePushArgs,
     result: z.object({ pushed: z.string() }),
     summary: 'Push a checkpoint image to a registry, with the engine’s own registry settings and logins.',
   },
-  'image.pull': {
+  'images.pull': {
     args: z.object({ engineId: EngineId, image: ImageRef, opId: OperationId.optional() }).strict(),
     result: CheckpointImage,
     summary: 'Pull a checkpoint image from a registry.',
   },
-  'image.remove': {
+  'images.remove': {
     args: z.object({ engineId: EngineId, image: ImageRef }).strict(),
     result: z.object({ removed: z.boolean() }),
     summary: 'Remove a checkpoint image (or one of its names) from the engine.',
@@ -290,7 +290,7 @@ export const calls = {
     result: z.object({ fileId: z.string().nullable(), name: z.string().nullable() }),
     summary: 'Ask the user for a checkpoint folder or archive (desktop only); returns an opaque id.',
   },
-  'operation.cancel': {
+  'operations.cancel': {
     args: z.object({ opId: OperationId }).strict(),
     result: z.object({ cancelled: z.boolean() }),
     summary: 'Cancel a long operation (clone, migration, restore): what it made is undone, as on a failure.',
@@ -303,15 +303,15 @@ export const calls = {
 } as const satisfies Record<CallName, CallSpec>;
 
 export const events = {
-  'engine.status': EngineStatus,
-  'engine.capabilities': CapabilityStatus,
+  'engines.statusChanged': EngineStatus,
+  'engines.measured': CapabilityStatus,
   'containers.changed': ContainersChanged,
-  'operation.progress': OperationProgress,
-  'logs.data': LogData,
+  'operations.progressed': OperationProgress,
+  'logs.received': LogData,
   'catalog.changed': CatalogChanged,
-  'schedule.changed': CatalogChanged,
+  'schedules.changed': ScheduleChanged,
   'engines.removed': z.object({ engineId: EngineId }),
-  'schedule.run': PolicyRun,
+  'schedules.ran': PolicyRun,
 } as const satisfies Record<EventName, z.ZodType>;
 
 // Compile-time check that contract-names.ts lists exactly these calls and events.

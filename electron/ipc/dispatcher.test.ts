@@ -31,44 +31,48 @@ describe('dispatcher', () => {
     ['huge string', 'containers.list', { engineId: 'a'.repeat(100_000) }],
     ['args not an object', 'containers.list', 'local'],
     ['array args', 'containers.list', ['local']],
-    ['checkpoint name with ../', 'checkpoint.create', { engineId: 'local', container: 'c', name: '../etc' }],
-    ['checkpoint name with /', 'checkpoint.delete', { engineId: 'local', container: 'c', checkpoint: 'a/b' }],
+    ['checkpoint name with ../', 'checkpoints.create', { engineId: 'local', container: 'c', name: '../etc' }],
+    [
+      'checkpoint name with /',
+      'checkpoints.delete',
+      { engineId: 'local', container: 'c', checkpoint: 'a/b' },
+    ],
     [
       'checkpoint name ending in a dot',
-      'checkpoint.restore',
+      'checkpoints.restore',
       { engineId: 'local', container: 'c', checkpoint: 'cp.' },
     ],
-    ['container with NUL', 'checkpoint.create', { engineId: 'local', container: 'c\0x' }],
-    ['container with shell', 'checkpoint.create', { engineId: 'local', container: '$(reboot)' }],
+    ['container with NUL', 'checkpoints.create', { engineId: 'local', container: 'c\0x' }],
+    ['container with shell', 'checkpoints.create', { engineId: 'local', container: '$(reboot)' }],
     ['container ..', 'logs.follow', { engineId: 'local', container: '..' }],
     [
       'clone count 0',
-      'clone.run',
+      'clones.run',
       { engineId: 'local', container: 'c', checkpoint: 'cp', count: 0, prefix: 'x' },
     ],
     [
       'clone count -1',
-      'clone.run',
+      'clones.run',
       { engineId: 'local', container: 'c', checkpoint: 'cp', count: -1, prefix: 'x' },
     ],
     [
       'clone count 10^9',
-      'clone.run',
+      'clones.run',
       { engineId: 'local', container: 'c', checkpoint: 'cp', count: 1e9, prefix: 'x' },
     ],
     [
       'clone count 2.5',
-      'clone.run',
+      'clones.run',
       { engineId: 'local', container: 'c', checkpoint: 'cp', count: 2.5, prefix: 'x' },
     ],
     [
       'clone prefix with /',
-      'clone.plan',
+      'clones.plan',
       { engineId: 'local', container: 'c', checkpoint: 'cp', count: 2, prefix: 'a/b' },
     ],
     [
       'port range out of bounds',
-      'clone.run',
+      'clones.run',
       {
         engineId: 'local',
         container: 'c',
@@ -80,16 +84,16 @@ describe('dispatcher', () => {
     ],
     [
       'unknown port mode',
-      'clone.run',
+      'clones.run',
       { engineId: 'local', container: 'c', checkpoint: 'cp', count: 2, prefix: 'x', ports: { mode: 'all' } },
     ],
     [
       'huge note',
-      'checkpoint.note',
+      'checkpoints.note',
       { engineId: 'local', container: 'c', checkpoint: 'cp', note: 'x'.repeat(5000) },
     ],
     ['bad subscription id', 'logs.unfollow', { subscriptionId: '../../x' }],
-    ['bad operation id', 'checkpoint.create', { engineId: 'local', container: 'c', opId: 'x y' }],
+    ['bad operation id', 'checkpoints.create', { engineId: 'local', container: 'c', opId: 'x y' }],
   ])('refuses %s with a clear error and calls nothing', async (_what, name, args) => {
     const { handlers } = fakeHandlers();
     const d = createDispatcher(handlers);

@@ -104,7 +104,7 @@ describe('migration between hosts', () => {
     });
     await eventually(async () => (await counterValues(docker1, c.id)).length >= 3, 15_000, 'counting');
     const progress: OperationProgressT[] = [];
-    const off = services.bus.on('operation.progress', (p) => p.opId === 'hosts-1' && progress.push(p));
+    const off = services.bus.on('operations.progressed', (p) => p.opId === 'hosts-1' && progress.push(p));
     const res = await services.migrations
       .run({ engineId: 'h1', container: c.name, to: 'h2', keepSource: true, opId: 'hosts-1' })
       .finally(off);
@@ -186,7 +186,7 @@ describe('migration between hosts', () => {
     // 40 Mbit/s: the checkpoint takes seconds to cross, long enough to cut it on the way.
     shapeHost('h2', '40mbit');
     let cut = false;
-    const off = services.bus.on('operation.progress', (p) => {
+    const off = services.bus.on('operations.progressed', (p) => {
       const t = p.opId === 'hosts-cut' ? p.stages?.find((s) => s.name === 'transfer') : undefined;
       if (!cut && t?.state === 'running') {
         cut = true;

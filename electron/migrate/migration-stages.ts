@@ -25,7 +25,7 @@ export class MigrationStages {
 
   emit(message: string, done = false): void {
     if (this.opId)
-      this.bus.emit('operation.progress', {
+      this.bus.emit('operations.progressed', {
         opId: this.opId,
         kind: 'migrate',
         message,

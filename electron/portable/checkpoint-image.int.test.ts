@@ -42,13 +42,13 @@ describe.each(ENGINES)('checkpoint images on $id ($label)', (m) => {
       expect(await s.registry.get('e').whenOnline(15_000)).toBe(true);
       const c = await containers.run({ image: testbed().busyboxImage, cmd: ['sh', '-c', SCRIPT] });
       await eventually(async () => (await counterValues(docker, c.id)).length >= 5, 15_000, 'counting');
-      unwrap<'checkpoint.create'>(
-        await s.dispatcher.dispatch('checkpoint.create', { engineId: 'e', container: c.name, name: 'cp1' }),
+      unwrap<'checkpoints.create'>(
+        await s.dispatcher.dispatch('checkpoints.create', { engineId: 'e', container: c.name, name: 'cp1' }),
       );
       const last = (await counterValues(docker, c.id)).at(-1)!;
 
-      const made = unwrap<'image.create'>(
-        await s.dispatcher.dispatch('image.create', {
+      const made = unwrap<'images.create'>(
+        await s.dispatcher.dispatch('images.create', {
           engineId: 'e',
           container: c.name,
           checkpoint: 'cp1',
@@ -72,8 +72,8 @@ describe.each(ENGINES)('checkpoint images on $id ($label)', (m) => {
         ),
       );
 
-      unwrap<'image.push'>(
-        await s.dispatcher.dispatch('image.push', { engineId: 'e', image: local, to: remote }),
+      unwrap<'images.push'>(
+        await s.dispatcher.dispatch('images.push', { engineId: 'e', image: local, to: remote }),
       );
       // Everything local goes: the container, its checkpoint, both names of the image.
       await docker.getContainer(c.id).remove({ force: true });
@@ -88,21 +88,21 @@ describe.each(ENGINES)('checkpoint images on $id ($label)', (m) => {
         ),
       ).toBe(false);
 
-      const pulled = unwrap<'image.pull'>(
-        await s.dispatcher.dispatch('image.pull', { engineId: 'e', image: remote }),
+      const pulled = unwrap<'images.pull'>(
+        await s.dispatcher.dispatch('images.pull', { engineId: 'e', image: remote }),
       );
       expect(pulled).toMatchObject({ container: c.name, madeBy: m.kind });
       // The inspector reads the image as it reads an archive.
-      const seen = unwrap<'inspect.open'>(
-        await s.dispatcher.dispatch('inspect.open', {
+      const seen = unwrap<'inspections.open'>(
+        await s.dispatcher.dispatch('inspections.open', {
           source: { kind: 'image', engineId: 'e', image: remote },
         }),
       );
       expect(seen.processes.map((p) => p.comm)).toContain('sh');
 
       const base = uniqueName('from-image');
-      const r = unwrap<'image.restore'>(
-        await s.dispatcher.dispatch('image.restore', { engineId: 'e', image: remote, name: base, count: 2 }),
+      const r = unwrap<'images.restore'>(
+        await s.dispatcher.dispatch('images.restore', { engineId: 'e', image: remote, name: base, count: 2 }),
       );
       for (const i of r.instances) if (i.id) containers.adopt(i.id);
       expect(r.instances.map((i) => [i.name, i.error ?? null])).toEqual([
@@ -119,7 +119,7 @@ describe.each(ENGINES)('checkpoint images on $id ($label)', (m) => {
         expect(values.filter((x) => x === 0).length).toBeLessThanOrEqual(1);
         expect(await execIn(docker, i.id!, ['cat', '/data/made'])).toBe('hello');
       }
-      unwrap<'image.remove'>(await s.dispatcher.dispatch('image.remove', { engineId: 'e', image: remote }));
+      unwrap<'images.remove'>(await s.dispatcher.dispatch('images.remove', { engineId: 'e', image: remote }));
     } finally {
       await s.checkpoints.idle().catch(() => undefined);
       s.dispose();

@@ -193,16 +193,16 @@ describe('the app refuses Docker ↔ Podman up front, with the reasons above', (
       expect(await s.registry.get('d').whenOnline(15_000)).toBe(true);
       expect(await s.registry.get('p').whenOnline(15_000)).toBe(true);
       const c = await dContainers.run({ image: testbed().busyboxImage, cmd: ['sh', '-c', COUNTER] });
-      const check = unwrap<'migrate.check'>(
-        await s.dispatcher.dispatch('migrate.check', { engineId: 'd', container: c.name, to: 'p' }),
+      const check = unwrap<'migrations.check'>(
+        await s.dispatcher.dispatch('migrations.check', { engineId: 'd', container: c.name, to: 'p' }),
       );
       const why = crossEngineRefusal('docker', 'podman')!;
       expect(check.problems.join('\n')).toContain(why.reasons[0]);
 
       // A Podman export offered to Docker: refused before anything is made.
       const pc = await pContainers.run({ image: testbed().busyboxImage, cmd: ['sh', '-c', COUNTER] });
-      unwrap<'checkpoint.create'>(
-        await s.dispatcher.dispatch('checkpoint.create', {
+      unwrap<'checkpoints.create'>(
+        await s.dispatcher.dispatch('checkpoints.create', {
           engineId: 'p',
           container: pc.name,
           name: 'cp1',

@@ -31,7 +31,7 @@ const REACH_HINT =
   'An archive is someone else’s file, and these would reach the host itself: it was not imported, and nothing was created.';
 
 export interface ExportRequest {
-  /** For cancellation (operation.cancel, Ctrl+C). */
+  /** For cancellation (operations.cancel, Ctrl+C). */
   opId?: string | undefined;
   engineId: string;
   container: string;
@@ -50,7 +50,7 @@ export interface ExportOutcome {
 }
 
 export interface ImportRequest {
-  /** For cancellation (operation.cancel, Ctrl+C). */
+  /** For cancellation (operations.cancel, Ctrl+C). */
   opId?: string | undefined;
   /** The archive, a file the user picked or uploaded. */
   file: string;

@@ -37,8 +37,8 @@ async function runningCheckpoint(s: Services, containers: Containers): Promise<{
     15_000,
     'counting',
   );
-  unwrap<'checkpoint.create'>(
-    await s.dispatcher.dispatch('checkpoint.create', {
+  unwrap<'checkpoints.create'>(
+    await s.dispatcher.dispatch('checkpoints.create', {
       engineId: 'e',
       container: c.name,
       name: 'cp1',
@@ -58,8 +58,12 @@ describe.each(ROUND_TRIPS)('export and import on $id ($label)', (m) => {
       await withServices(m.host, async (s) => {
         const c = await containers.run({ image: testbed().busyboxImage, cmd: ['sh', '-c', SCRIPT] });
         await eventually(async () => (await counterValues(docker, c.id)).length >= 5, 15_000, 'counting');
-        unwrap<'checkpoint.create'>(
-          await s.dispatcher.dispatch('checkpoint.create', { engineId: 'e', container: c.name, name: 'cp1' }),
+        unwrap<'checkpoints.create'>(
+          await s.dispatcher.dispatch('checkpoints.create', {
+            engineId: 'e',
+            container: c.name,
+            name: 'cp1',
+          }),
         );
         const last = (await counterValues(docker, c.id)).at(-1)!;
         const file = path.join(tmpDir(), `${c.name}.tar.zst`);

@@ -48,9 +48,9 @@ export class ScheduleService {
       remove: async (p, name) => {
         await this.checkpoints.remove(p.engineId, p.containerId, name);
       },
-      onRun: (run: PolicyRunT) => this.bus.emit('schedule.run', run),
+      onRun: (run: PolicyRunT) => this.bus.emit('schedules.ran', run),
       onChange: (p: PolicyT) =>
-        this.bus.emit('schedule.changed', { engineId: p.engineId, containerId: p.containerId }),
+        this.bus.emit('schedules.changed', { engineId: p.engineId, containerId: p.containerId, policy: p }),
     });
   }
 
@@ -94,7 +94,7 @@ export class ScheduleService {
   async remove(engineId: string, ref: string): Promise<boolean> {
     const p = await this.policyOf(engineId, ref);
     this.store.remove(p.id);
-    this.bus.emit('schedule.changed', { engineId: p.engineId, containerId: p.containerId });
+    this.bus.emit('schedules.changed', { engineId: p.engineId, containerId: p.containerId, policy: null });
     return true;
   }
 
@@ -108,6 +108,6 @@ export class ScheduleService {
 
   private changed(p: PolicyT): void {
     this.scheduler.wake();
-    this.bus.emit('schedule.changed', { engineId: p.engineId, containerId: p.containerId });
+    this.bus.emit('schedules.changed', { engineId: p.engineId, containerId: p.containerId, policy: p });
   }
 }

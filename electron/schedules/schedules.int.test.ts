@@ -99,7 +99,7 @@ describe('scheduled checkpoints', () => {
       const s = services(undefined, [{ id: 'plain', name: 'Plain', host }]);
       await s.registry.get('plain').whenOnline(10_000);
       const failures: string[] = [];
-      s.bus.on('schedule.run', (r) => {
+      s.bus.on('schedules.ran', (r) => {
         if (r.outcome === 'failed') failures.push(r.error ?? '');
       });
       // Setting a schedule on an engine that cannot checkpoint is refused at once…
@@ -192,7 +192,7 @@ describe('scheduled checkpoints', () => {
 
   it('refuses nonsense before it is stored', async () => {
     const s = services();
-    const res = await s.dispatcher.dispatch('schedule.set', {
+    const res = await s.dispatcher.dispatch('schedules.set', {
       engineId: ENGINE,
       container: 'x',
       everyMs: 10,

@@ -27,10 +27,10 @@ function describeRecord(r: CheckpointRecordT): string {
 export async function checkpointCommand(
   io: CliIo,
   // The call's own arguments, named as the contract names them.
-  o: VerbOptions & Omit<CallArgs<'checkpoint.create'>, 'engineId' | 'opId'>,
+  o: VerbOptions & Omit<CallArgs<'checkpoints.create'>, 'engineId' | 'opId'>,
 ): Promise<number> {
   return withEngineServices(io, o, async (s, engineId) => {
-    const created = await call(s, 'checkpoint.create', {
+    const created = await call(s, 'checkpoints.create', {
       engineId,
       container: o.container,
       leaveRunning: o.leaveRunning,
@@ -94,10 +94,10 @@ export async function restoreCommand(
 ): Promise<number> {
   return withEngineServices(io, o, async (s, engineId) => {
     const opId = `cli-${process.pid}-${Date.now()}`;
-    const off = s.bus.on('operation.progress', (p) => {
+    const off = s.bus.on('operations.progressed', (p) => {
       if (p.opId === opId && !o.json && !p.done) io.err(p.message);
     });
-    const res: RestoreResultT = await call(s, 'checkpoint.restore', {
+    const res: RestoreResultT = await call(s, 'checkpoints.restore', {
       engineId,
       container: o.container,
       replaceRunning: o.force,
@@ -142,7 +142,7 @@ export async function cloneCommand(
   const count = wholeNumber('--count', o.count)!;
   return withEngineServices(io, o, async (s, engineId) => {
     if (o.plan) {
-      const plan = await call(s, 'clone.plan', {
+      const plan = await call(s, 'clones.plan', {
         engineId,
         container: o.container,
         checkpoint: o.checkpoint!,
@@ -161,13 +161,13 @@ export async function cloneCommand(
     }
     const opId = `cli-${process.pid}-${Date.now()}`;
     let last = '';
-    const off = s.bus.on('operation.progress', (p) => {
+    const off = s.bus.on('operations.progressed', (p) => {
       if (p.opId !== opId || o.json || p.message === last) return;
       last = p.message;
       io.err(p.message);
     });
     try {
-      const res: CloneResultT = await call(s, 'clone.run', {
+      const res: CloneResultT = await call(s, 'clones.run', {
         engineId,
         container: o.container,
         checkpoint: o.checkpoint,
@@ -211,7 +211,7 @@ export async function rmCommand(
 ): Promise<number> {
   if (!o.checkpoint) throw new StudioError('invalid-argument', 'rm needs --checkpoint NAME');
   return withEngineServices(io, o, async (s, engineId) => {
-    const res = await call(s, 'checkpoint.delete', {
+    const res = await call(s, 'checkpoints.delete', {
       engineId,
       container: o.container,
       checkpoint: o.checkpoint,

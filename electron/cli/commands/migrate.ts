@@ -36,12 +36,12 @@ export async function migrateCommand(
 
   async function run(s: Services): Promise<number> {
     const opId = `cli-migrate-${process.pid}-${Date.now()}`;
-    const off = s.bus.on('operation.progress', (p) => {
+    const off = s.bus.on('operations.progressed', (p) => {
       if (p.opId === opId && !o.json) io.err(p.message);
     });
     try {
-      const res: MigrationResultT = unwrap<'migrate.run'>(
-        await s.dispatcher.dispatch('migrate.run', {
+      const res: MigrationResultT = unwrap<'migrations.run'>(
+        await s.dispatcher.dispatch('migrations.run', {
           engineId: source.id,
           container: o.container,
           to: target.id,

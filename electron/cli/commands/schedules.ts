@@ -57,8 +57,8 @@ export async function scheduleCommand(
   return withEngineServices(io, o, async (s, engineId) => {
     let policy: PolicyT;
     if (o.pause || o.resume) {
-      policy = unwrap<'schedule.pause'>(
-        await s.dispatcher.dispatch('schedule.pause', { engineId, container: o.container, paused: o.pause }),
+      policy = unwrap<'schedules.pause'>(
+        await s.dispatcher.dispatch('schedules.pause', { engineId, container: o.container, paused: o.pause }),
       );
     } else {
       if (!o.every) throw new StudioError('invalid-argument', 'schedule needs --every, e.g. --every 5m');
@@ -72,8 +72,8 @@ export async function scheduleCommand(
       const budget = o.budget === undefined ? null : parseSize(o.budget);
       if (o.budget !== undefined && budget === null)
         throw new StudioError('invalid-argument', `--budget "${o.budget}" is not a size like 500M or 2G`);
-      policy = unwrap<'schedule.set'>(
-        await s.dispatcher.dispatch('schedule.set', {
+      policy = unwrap<'schedules.set'>(
+        await s.dispatcher.dispatch('schedules.set', {
           engineId,
           container: o.container,
           everyMs,
@@ -131,8 +131,8 @@ export async function schedulesCommand(io: CliIo, o: VerbOptions): Promise<numbe
 
 export async function unscheduleCommand(io: CliIo, o: VerbOptions & { container: string }): Promise<number> {
   return withEngineServices(io, o, async (s, engineId) => {
-    const res = unwrap<'schedule.remove'>(
-      await s.dispatcher.dispatch('schedule.remove', { engineId, container: o.container }),
+    const res = unwrap<'schedules.remove'>(
+      await s.dispatcher.dispatch('schedules.remove', { engineId, container: o.container }),
     );
     io.out(
       o.json ? JSON.stringify(res, null, 2) : `Schedule of ${o.container} removed; its checkpoints stay.`,

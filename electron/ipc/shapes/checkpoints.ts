@@ -60,7 +60,7 @@ export const RestoreResult = z.object({
 
 export const CatalogChanged = z.object({ engineId: EngineId, containerId: z.string() });
 
-/** What checkpoint.create takes. */
+/** What checkpoints.create takes. */
 export const CheckpointCreateArgs = z
   .object({
     ...Target,
@@ -73,7 +73,7 @@ export const CheckpointCreateArgs = z
   })
   .strict();
 
-/** What checkpoint.restore takes. */
+/** What checkpoints.restore takes. */
 export const CheckpointRestoreArgs = z
   .object({
     ...Target,
@@ -83,7 +83,7 @@ export const CheckpointRestoreArgs = z
   })
   .strict();
 
-/** What checkpoints.summary answers. */
+/** What checkpoints.summarize answers. */
 export const CheckpointsSummaryResult = z.array(
   z.object({
     containerId: z.string(),

@@ -1,5 +1,5 @@
 // Shapes of the IPC contract (electron/ipc/contract.ts): containers — a container as the lists show
-// it, the changes the engines push, its followed output (logs.data), and containers.action.
+// it, the changes the engines push, its followed output (logs.received), and containers.act.
 import { z } from 'zod';
 import { ContainerRef, EngineId, OperationId } from './common';
 
@@ -53,7 +53,7 @@ export const LogData = z.object({
   paused: z.boolean().optional(),
 });
 
-/** What containers.action takes. */
+/** What containers.act takes. */
 export const ContainersActionArgs = z
   .object({
     engineId: EngineId,
@@ -66,7 +66,7 @@ export const ContainersActionArgs = z
   })
   .strict();
 
-/** What containers.action answers. */
+/** What containers.act answers. */
 export const ContainersActionResult = z.array(
   z.object({
     container: z.string(),

@@ -158,7 +158,7 @@ export const MemSearchResult = z.object({
   truncated: z.boolean(),
 });
 
-/** What inspect.memsearch takes. */
+/** What inspections.searchMemory takes. */
 export const InspectMemsearchArgs = z
   .object({
     source: InspectSource,

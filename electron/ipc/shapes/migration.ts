@@ -31,7 +31,7 @@ export const MigrationResult = z.object({
   stages: z.array(MigrateStage),
 });
 
-/** What migrate.check answers. */
+/** What migrations.check answers. */
 export const MigrateCheckResult = z.object({
   problems: z.array(z.string()),
   warnings: z.array(z.string()),
@@ -41,7 +41,7 @@ export const MigrateCheckResult = z.object({
   targetName: z.string(),
 });
 
-/** What migrate.run takes. */
+/** What migrations.run takes. */
 export const MigrateRunArgs = z
   .object({
     ...Target,

@@ -50,7 +50,7 @@ export const ImportResult = z.object({
   notes: z.array(z.string()),
 });
 
-/** What checkpoint.export takes. */
+/** What checkpoints.export takes. */
 export const CheckpointExportArgs = z
   .object({
     ...Target,
@@ -60,7 +60,7 @@ export const CheckpointExportArgs = z
   })
   .strict();
 
-/** What archive.import takes. */
+/** What archives.import takes. */
 export const ArchiveImportArgs = z
   .object({
     fileId: z.string().regex(/^[a-f0-9]{24}$/, 'a file id is 24 hex digits'),
@@ -76,12 +76,12 @@ export const ArchiveImportArgs = z
   })
   .strict();
 
-/** What image.create takes. */
+/** What images.create takes. */
 export const ImageCreateArgs = z
   .object({ ...Target, checkpoint: CheckpointName, image: ImageRef, opId: OperationId.optional() })
   .strict();
 
-/** What image.restore takes. */
+/** What images.restore takes. */
 export const ImageRestoreArgs = z
   .object({
     engineId: EngineId,
@@ -97,7 +97,7 @@ export const ImageRestoreArgs = z
   })
   .strict();
 
-/** What image.push takes. */
+/** What images.push takes. */
 export const ImagePushArgs = z
   .object({ engineId: EngineId, image: ImageRef, to: ImageRef, opId: OperationId.optional() })
   .strict();

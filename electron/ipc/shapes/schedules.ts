@@ -58,3 +58,10 @@ export const PolicySettings = z
 export type PolicyT = z.output<typeof Policy>;
 export type PolicyRunT = z.output<typeof PolicyRun>;
 export type PolicySettingsT = z.output<typeof PolicySettings>;
+
+/** A container's schedule was set, paused, resumed or removed (policy null), or it ran and changed. */
+export const ScheduleChanged = z.object({
+  engineId: EngineId,
+  containerId: z.string(),
+  policy: Policy.nullable(),
+});

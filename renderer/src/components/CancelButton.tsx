@@ -15,7 +15,7 @@ export function CancelButton(props: { opId: string }) {
       disabled={asked}
       onClick={() => {
         setAsked(true);
-        void api.call('operation.cancel', { opId: props.opId }).catch(() => setAsked(false));
+        void api.call('operations.cancel', { opId: props.opId }).catch(() => setAsked(false));
       }}
     >
       {asked ? 'Cancelling…' : 'Cancel'}

@@ -15,7 +15,7 @@ export function useCheckpointFacts(engineId: string | null): Record<string, Chec
     let live = true;
     let timer: ReturnType<typeof setTimeout> | null = null;
     const load = () =>
-      api.call('checkpoints.summary', { engineId }).then(
+      api.call('checkpoints.summarize', { engineId }).then(
         (list) =>
           live && setFacts({ engineId, byId: Object.fromEntries(list.map((f) => [f.containerId, f])) }),
         () => undefined,

@@ -13,7 +13,7 @@ export function useOperationProgress(): { start: () => string; lines: string[] }
   const [lines, setLines] = useState<string[]>([]);
   useEffect(
     () =>
-      api.on('operation.progress', (p) => {
+      api.on('operations.progressed', (p) => {
         if (p.opId === current.current) setLines((old) => addProgressLine(old, p.message));
       }),
     [],

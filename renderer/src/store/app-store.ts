@@ -77,7 +77,7 @@ export const useApp = create<AppState>((set, get) => {
     fatal: null,
 
     async init() {
-      api.on('engine.status', (status) => {
+      api.on('engines.statusChanged', (status) => {
         set((s) => {
           const exists = s.engines.some((e) => e.id === status.id);
           const engines = exists
@@ -120,7 +120,7 @@ export const useApp = create<AppState>((set, get) => {
       });
       window.addEventListener('hashchange', () => set({ route: routeFromHash(location.hash) }));
       try {
-        set({ info: await api.call('app.info', {}) });
+        set({ info: await api.call('app.describe', {}) });
         await loadAll();
       } catch (e) {
         set({ fatal: toErrorInfo(e) });

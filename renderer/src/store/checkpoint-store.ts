@@ -20,7 +20,7 @@ export function newOpId(): string {
 
 export interface OperationState {
   // Export and import run in their own views (useOperationProgress); their kinds are listed so
-  // that any operation.progress kind fits.
+  // that any operations.progressed kind fits.
   kind: OperationProgressT['kind'] | 'delete';
   progress: OperationProgressT | null;
   error: ErrorInfo | null;
@@ -106,7 +106,7 @@ export const useCheckpoints = create<CheckpointState>((set, get) => {
       api.on('catalog.changed', ({ engineId, containerId }) => {
         if (lists.entry(key(engineId, containerId))?.data) void get().load(engineId, containerId);
       });
-      api.on('operation.progress', (p) => {
+      api.on('operations.progressed', (p) => {
         const k = opIds.get(p.opId);
         if (!k) return;
         const kind = get().ops[k]?.kind ?? p.kind;
@@ -125,7 +125,7 @@ export const useCheckpoints = create<CheckpointState>((set, get) => {
     async create(engineId, containerId, o) {
       const k = key(engineId, containerId);
       const record = await run(k, 'checkpoint', 'Checkpointing…', (opId) =>
-        api.call('checkpoint.create', {
+        api.call('checkpoints.create', {
           engineId,
           container: containerId,
           leaveRunning: o.leaveRunning,
@@ -147,7 +147,7 @@ export const useCheckpoints = create<CheckpointState>((set, get) => {
     async restore(engineId, containerId, checkpoint, replaceRunning) {
       const k = key(engineId, containerId);
       const res = await run(k, 'restore', `Restoring ${checkpoint}…`, (opId) =>
-        api.call('checkpoint.restore', {
+        api.call('checkpoints.restore', {
           engineId,
           container: containerId,
           checkpoint,
@@ -166,7 +166,7 @@ export const useCheckpoints = create<CheckpointState>((set, get) => {
     async remove(engineId, containerId, checkpoint) {
       const k = key(engineId, containerId);
       const res = await run(k, 'delete', `Deleting ${checkpoint}…`, () =>
-        api.call('checkpoint.delete', { engineId, container: containerId, checkpoint }),
+        api.call('checkpoints.delete', { engineId, container: containerId, checkpoint }),
       );
       if (res) {
         setOp(k, { kind: 'delete', message: `Deleted ${checkpoint}.` });
@@ -177,7 +177,7 @@ export const useCheckpoints = create<CheckpointState>((set, get) => {
 
     async saveNote(engineId, containerId, checkpoint, note) {
       try {
-        await api.call('checkpoint.note', { engineId, container: containerId, checkpoint, note });
+        await api.call('checkpoints.note', { engineId, container: containerId, checkpoint, note });
         await get().load(engineId, containerId);
         return true;
       } catch (e) {
@@ -193,7 +193,7 @@ export const useCheckpoints = create<CheckpointState>((set, get) => {
         'clone',
         `Cloning ${o.count}…`,
         () =>
-          api.call('clone.run', {
+          api.call('clones.run', {
             engineId,
             container: containerId,
             checkpoint: o.checkpoint,
@@ -211,7 +211,7 @@ export const useCheckpoints = create<CheckpointState>((set, get) => {
         key(engineId, containerId),
         'migrate',
         'Migrating…',
-        () => api.call('migrate.run', { engineId, container: containerId, to, keepSource, opId }),
+        () => api.call('migrations.run', { engineId, container: containerId, to, keepSource, opId }),
         opId,
       );
     },

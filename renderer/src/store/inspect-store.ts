@@ -32,14 +32,14 @@ export const useInspect = create<InspectState>((set, get) => {
     async load(source) {
       const key = sourceKey(source);
       if (inspections.entry(key)?.data || inspections.entry(key)?.loading) return;
-      await inspections.load(key, () => api.call('inspect.open', { source }));
+      await inspections.load(key, () => api.call('inspections.open', { source }));
     },
     async diff(a, b) {
-      await diffs.load(`${sourceKey(a)}|${sourceKey(b)}`, () => api.call('inspect.diff', { a, b }));
+      await diffs.load(`${sourceKey(a)}|${sourceKey(b)}`, () => api.call('inspections.diff', { a, b }));
     },
     async search(source, o) {
       await searches.load(sourceKey(source), () =>
-        api.call('inspect.memsearch', {
+        api.call('inspections.searchMemory', {
           source,
           pattern: o.pattern,
           regex: o.regex,

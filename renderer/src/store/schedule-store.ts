@@ -39,10 +39,10 @@ export const useSchedules = create<ScheduleState>((set, get) => {
     schedules: {},
     failures: {},
     init() {
-      api.on('schedule.changed', ({ engineId, containerId }) => {
+      api.on('schedules.changed', ({ engineId, containerId }) => {
         if (read(engineId, containerId)) void get().load(engineId, containerId);
       });
-      api.on('schedule.run', (run) => {
+      api.on('schedules.ran', (run) => {
         const k = key(run.engineId, run.containerId);
         if (run.outcome === 'failed') set((s) => ({ failures: { ...s.failures, [k]: run } }));
         if (read(run.engineId, run.containerId)) void get().load(run.engineId, run.containerId);
@@ -55,7 +55,7 @@ export const useSchedules = create<ScheduleState>((set, get) => {
           const all = await api.call('schedules.list', { engineId });
           const policy = all.find((x) => x.containerId === containerId) ?? null;
           const runs = policy
-            ? await api.call('schedule.runs', { engineId, container: containerId, limit: 200 })
+            ? await api.call('schedules.listRuns', { engineId, container: containerId, limit: 200 })
             : [];
           return { policy, runs };
         },
@@ -64,17 +64,17 @@ export const useSchedules = create<ScheduleState>((set, get) => {
     },
     async save(engineId, containerId, settings) {
       return change(engineId, containerId, () =>
-        api.call('schedule.set', { engineId, container: containerId, ...settings }),
+        api.call('schedules.set', { engineId, container: containerId, ...settings }),
       );
     },
     async pause(engineId, containerId, paused) {
       await change(engineId, containerId, () =>
-        api.call('schedule.pause', { engineId, container: containerId, paused }),
+        api.call('schedules.pause', { engineId, container: containerId, paused }),
       );
     },
     async remove(engineId, containerId) {
       await change(engineId, containerId, () =>
-        api.call('schedule.remove', { engineId, container: containerId }),
+        api.call('schedules.remove', { engineId, container: containerId }),
       );
     },
     dismissFailure(engineId, containerId) {

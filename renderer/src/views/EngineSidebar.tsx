@@ -127,7 +127,7 @@ function NewTabButton() {
         data-new-tab
         onClick={() => {
           setError(null);
-          api.call('app.link', {}).then(
+          api.call('app.createLink', {}).then(
             ({ url }) => window.open(url, '_blank', 'noopener'),
             (e: Error) => setError(e.message),
           );

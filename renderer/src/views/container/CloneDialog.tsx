@@ -105,7 +105,7 @@ export function CloneDialog(props: CheckpointDialogProps & { open: boolean }) {
     if (!props.open || opId || !countOk) return;
     const t = setTimeout(() => {
       api
-        .call('clone.plan', {
+        .call('clones.plan', {
           engineId: props.engineId,
           container: props.containerId,
           checkpoint: props.checkpoint,
@@ -155,7 +155,7 @@ export function CloneDialog(props: CheckpointDialogProps & { open: boolean }) {
   const removeThese = async () => {
     setRemoval({ busy: true, message: `Removing ${made.length}…`, failed: false });
     try {
-      const out = await api.call('containers.action', {
+      const out = await api.call('containers.act', {
         engineId: props.engineId,
         containers: made.map((i) => i.id!),
         action: 'remove',

@@ -15,7 +15,7 @@ export function LogPane(props: { engineId: string; containerId: string }) {
     let sub: string | null = null;
     let cancelled = false;
     let wasPaused = false;
-    const off = api.on('logs.data', (d) => {
+    const off = api.on('logs.received', (d) => {
       if (d.subscriptionId !== sub) return;
       // Mark where the container stopped and where it ran again: that is where a restore resumed.
       const marks: string[] = [];

@@ -76,7 +76,7 @@ export function MigrateDialog(props: ContainerDialogProps) {
     if (!to || opId) return;
     let cancelled = false;
     api
-      .call('migrate.check', { engineId: props.engineId, container: props.containerId, to })
+      .call('migrations.check', { engineId: props.engineId, container: props.containerId, to })
       .then((c) => {
         if (!cancelled) {
           setCheck(c);

@@ -62,7 +62,7 @@ export function BulkActions(props: {
     setOutcome(null);
     setError(null);
     try {
-      const out = await api.call('containers.action', {
+      const out = await api.call('containers.act', {
         engineId: props.engineId,
         containers: selected.map((c) => c.id),
         action,

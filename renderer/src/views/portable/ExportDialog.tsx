@@ -53,7 +53,7 @@ export function ExportDialog(props: CheckpointDialogProps) {
     setPhase('exporting');
     setError(null);
     try {
-      const r = await api.call('checkpoint.export', {
+      const r = await api.call('checkpoints.export', {
         engineId: props.engineId,
         container: props.containerId,
         checkpoint,

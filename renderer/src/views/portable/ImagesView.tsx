@@ -116,7 +116,7 @@ export function ImagesView() {
           if (!engineId || !pullRef || pullProblem || busy) return;
           const opId = progress.start();
           void run(async () => {
-            const img = await api.call('image.pull', { engineId, image: pullRef, opId });
+            const img = await api.call('images.pull', { engineId, image: pullRef, opId });
             return {
               title: `Pulled ${nameOf(img)}: ${img.container}${img.checkpoint ? `:${img.checkpoint}` : ''}`,
             };
@@ -194,7 +194,7 @@ export function ImagesView() {
             if (busy || nameProblem || !(form.count >= 1 && form.count <= 50)) return;
             const opId = progress.start();
             void run(async () => {
-              const restored = await api.call('image.restore', {
+              const restored = await api.call('images.restore', {
                 engineId,
                 image: a.image.refs[0] ?? a.image.id,
                 count: form.count,
@@ -243,7 +243,7 @@ export function ImagesView() {
             if (busy || !form.to || imageNameProblem(form.to)) return;
             const opId = progress.start();
             void run(async () => {
-              const r = await api.call('image.push', {
+              const r = await api.call('images.push', {
                 engineId,
                 image: a.image.refs[0] ?? a.image.id,
                 to: form.to,
@@ -282,7 +282,7 @@ export function ImagesView() {
           onCancel={() => !busy && setAction(null)}
           onConfirm={() =>
             void run(async () => {
-              await api.call('image.remove', { engineId, image: a.image.refs[0] ?? a.image.id });
+              await api.call('images.remove', { engineId, image: a.image.refs[0] ?? a.image.id });
               return { title: `Removed ${nameOf(a.image)}` };
             })
           }

@@ -41,7 +41,7 @@ export function ImportPanel({ fileId }: { fileId: string }) {
     setError(null);
     try {
       setResult(
-        await api.call('archive.import', { fileId, engineId, count, opId, ...(name ? { name } : {}) }),
+        await api.call('archives.import', { fileId, engineId, count, opId, ...(name ? { name } : {}) }),
       );
     } catch (e) {
       setError(toErrorInfo(e));

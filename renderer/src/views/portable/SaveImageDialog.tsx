@@ -28,7 +28,7 @@ export function SaveImageDialog(props: CheckpointDialogProps) {
     setPhase('saving');
     setError(null);
     try {
-      const r = await api.call('image.create', {
+      const r = await api.call('images.create', {
         engineId: props.engineId,
         container: props.containerId,
         checkpoint,
