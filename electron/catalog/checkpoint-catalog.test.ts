@@ -27,6 +27,17 @@ const base = {
   origin: 'manual' as const,
 };
 
+// CRIU's statistics as the inspector reports them, kept as they are.
+const STATS = {
+  freezingUs: 10,
+  frozenUs: 20,
+  memdumpUs: 5,
+  memwriteUs: 6,
+  pagesScanned: 9,
+  pagesSkippedParent: 0,
+  pagesWritten: 1,
+};
+
 describe('checkpoint catalog', () => {
   it('migrates a new database to the latest version, in WAL mode', () => {
     const cat = new CheckpointCatalog(tmpFile());
@@ -125,15 +136,7 @@ describe('checkpoint catalog', () => {
       memory: [],
       files: [],
       sockets: [],
-      stats: {
-        freezingUs: 10,
-        frozenUs: 20,
-        memdumpUs: 5,
-        memwriteUs: 6,
-        pagesScanned: 9,
-        pagesSkippedParent: 0,
-        pagesWritten: 1,
-      },
+      stats: STATS,
       imageFiles: [],
       listing: 'complete',
       podman: null,
@@ -146,15 +149,7 @@ describe('checkpoint catalog', () => {
       pagesDumped: 1,
       processes: [{ comm: 'sh' }],
     });
-    expect(r.criuStats).toEqual({
-      freezingUs: 10,
-      frozenUs: 20,
-      memdumpUs: 5,
-      memwriteUs: 6,
-      pagesScanned: 9,
-      pagesSkippedParent: 0,
-      pagesWritten: 1,
-    });
+    expect(r.criuStats).toEqual(STATS);
     expect(cat.unscanned('local', 'c1')).toEqual([]);
     cat.close();
   });

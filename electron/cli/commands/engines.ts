@@ -4,7 +4,7 @@ import { Services } from '../../app/services';
 import { unwrap } from '../../ipc/dispatcher';
 import { StudioError } from '../../ipc/errors';
 import type { CliIo } from '../cli-io';
-import { table } from '../table';
+import { printList } from '../table';
 import { EngineSettings } from '../../engines/engine-settings';
 
 interface Options {
@@ -24,23 +24,15 @@ export async function enginesCommand(io: CliIo, o: Options): Promise<number> {
       // Give each engine a moment to answer, so the list shows health, not "connecting".
       await Promise.all(services.registry.ids().map((id) => services.registry.get(id).settled(5000)));
       const list = unwrap<'engines.list'>(await services.dispatcher.dispatch('engines.list', {}));
-      if (o.json) io.out(JSON.stringify(list, null, 2));
-      else if (!list.length)
-        io.out('No engines added. Add one: checkpoint-studio engines add NAME unix:///path/to/docker.sock');
-      else
-        io.out(
-          table(
-            ['ID', 'NAME', 'ADDRESS', 'KIND', 'STATE', 'VERSION'],
-            list.map((e) => [
-              e.id,
-              e.name,
-              e.host,
-              e.kind,
-              e.state + (e.error ? ` (${e.error})` : ''),
-              e.version ?? '-',
-            ]),
-          ),
-        );
+      const empty =
+        'No engines added. Add one: checkpoint-studio engines add NAME unix:///path/to/docker.sock';
+      printList(
+        io,
+        { json: o.json, empty },
+        list,
+        ['ID', 'NAME', 'ADDRESS', 'KIND', 'STATE', 'VERSION'],
+        (e) => [e.id, e.name, e.host, e.kind, e.state + (e.error ? ` (${e.error})` : ''), e.version ?? '-'],
+      );
       return 0;
     }
     if (sub === 'add') {

@@ -2,7 +2,7 @@ import { withEngineServices, type VerbOptions } from '../command-services';
 import { unwrap } from '../../ipc/dispatcher';
 import type { CliIo } from '../cli-io';
 import { duration, portText, shortId } from '../../shared/format';
-import { table } from '../table';
+import { printList } from '../table';
 
 export async function psCommand(io: CliIo, opts: VerbOptions & { all: boolean }): Promise<number> {
   return withEngineServices(io, opts, async (services, engineId) => {
@@ -10,24 +10,15 @@ export async function psCommand(io: CliIo, opts: VerbOptions & { all: boolean })
       await services.dispatcher.dispatch('containers.list', { engineId }),
     );
     const rows = opts.all ? all : all.filter((c) => c.state === 'running' || c.state === 'paused');
-    if (opts.json) {
-      io.out(JSON.stringify(rows, null, 2));
-      return 0;
-    }
     const now = Date.now();
-    io.out(
-      table(
-        ['NAME', 'IMAGE', 'STATE', 'UPTIME', 'PORTS', 'ID'],
-        rows.map((c) => [
-          c.name,
-          c.image,
-          c.status,
-          c.startedAt ? duration(now - c.startedAt) : '-',
-          portText(c.ports, '->') || '-',
-          shortId(c.id),
-        ]),
-      ),
-    );
+    printList(io, opts, rows, ['NAME', 'IMAGE', 'STATE', 'UPTIME', 'PORTS', 'ID'], (c) => [
+      c.name,
+      c.image,
+      c.status,
+      c.startedAt ? duration(now - c.startedAt) : '-',
+      portText(c.ports, '->') || '-',
+      shortId(c.id),
+    ]);
     return 0;
   });
 }

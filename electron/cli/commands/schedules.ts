@@ -7,7 +7,7 @@ import { StudioError } from '../../ipc/errors';
 import { ago, bytes, duration } from '../../shared/format';
 import { formatDuration, parseDuration, parseSize } from '../../shared/units';
 import type { CliIo } from '../cli-io';
-import { table } from '../table';
+import { printList } from '../table';
 
 function describePolicy(p: PolicyT): string {
   const keep = [
@@ -99,31 +99,24 @@ export async function scheduleCommand(
 export async function schedulesCommand(io: CliIo, o: VerbOptions): Promise<number> {
   return withEngineServices(io, o, async (s, engineId) => {
     const list = unwrap<'schedules.list'>(await s.dispatcher.dispatch('schedules.list', { engineId }));
-    if (o.json) {
-      io.out(JSON.stringify(list, null, 2));
-      return 0;
-    }
-    if (!list.length) {
-      io.out('No schedules.');
-      return 0;
-    }
     const now = Date.now();
-    io.out(
-      table(
-        ['CONTAINER', 'SCHEDULE', 'STATE', 'LAST RUN', 'NEXT RUN', 'FAILURES'],
-        list.map((p) => [
-          p.containerName,
-          describePolicy(p),
-          p.state === 'paused' ? `paused: ${p.pausedReason ?? ''}` : 'active',
-          p.lastRunAt ? ago(p.lastRunAt, now) : '-',
-          p.state === 'active' && p.nextRunAt
-            ? p.nextRunAt <= now
-              ? 'due'
-              : `in ${duration(p.nextRunAt - now)}`
-            : '-',
-          String(p.consecutiveFailures),
-        ]),
-      ),
+    printList(
+      io,
+      { json: o.json, empty: 'No schedules.' },
+      list,
+      ['CONTAINER', 'SCHEDULE', 'STATE', 'LAST RUN', 'NEXT RUN', 'FAILURES'],
+      (p) => [
+        p.containerName,
+        describePolicy(p),
+        p.state === 'paused' ? `paused: ${p.pausedReason ?? ''}` : 'active',
+        p.lastRunAt ? ago(p.lastRunAt, now) : '-',
+        p.state === 'active' && p.nextRunAt
+          ? p.nextRunAt <= now
+            ? 'due'
+            : `in ${duration(p.nextRunAt - now)}`
+          : '-',
+        String(p.consecutiveFailures),
+      ],
     );
     return 0;
   });

@@ -60,19 +60,19 @@ export const CheckpointExportArgs = z
   })
   .strict();
 
+/** How many containers an import or an image restore makes, and under which name. */
+const Instances = {
+  name: ContainerRef.refine((n) => n.length <= 100, 'a name has at most 100 characters').optional(),
+  count: z.number().int().min(1, 'at least 1 container').max(50, 'at most 50 containers at once').default(1),
+  opId: OperationId.optional(),
+};
+
 /** What archives.import takes. */
 export const ArchiveImportArgs = z
   .object({
     fileId: z.string().regex(/^[a-f0-9]{24}$/, 'a file id is 24 hex digits'),
     engineId: EngineId,
-    name: ContainerRef.refine((n) => n.length <= 100, 'a name has at most 100 characters').optional(),
-    count: z
-      .number()
-      .int()
-      .min(1, 'at least 1 container')
-      .max(50, 'at most 50 containers at once')
-      .default(1),
-    opId: OperationId.optional(),
+    ...Instances,
   })
   .strict();
 
@@ -86,14 +86,7 @@ export const ImageRestoreArgs = z
   .object({
     engineId: EngineId,
     image: ImageRef,
-    name: ContainerRef.refine((n) => n.length <= 100, 'a name has at most 100 characters').optional(),
-    count: z
-      .number()
-      .int()
-      .min(1, 'at least 1 container')
-      .max(50, 'at most 50 containers at once')
-      .default(1),
-    opId: OperationId.optional(),
+    ...Instances,
   })
   .strict();
 
