@@ -10,7 +10,6 @@ import {
   redisCommand,
   redisUp,
   runCounter,
-  testbedFixture,
   uniqueName,
 } from '../testbed/support';
 import {
@@ -19,11 +18,10 @@ import {
   openContainer,
   screenshot,
   startCloneFromUi,
-  useTestbedSession,
+  useTestbedWithSession,
 } from './harness';
 
-const { tb, docker, containers } = testbedFixture();
-const s = useTestbedSession(tb.dockerHost, () => containers.cleanup({ clones: true }));
+const { tb, docker, containers, s } = useTestbedWithSession({ clones: true });
 
 const logValues = async () =>
   ((await s.page.locator('[data-log-lines]').textContent()) ?? '')

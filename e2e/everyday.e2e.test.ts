@@ -2,25 +2,17 @@
 // with a click and a shift-click (sorted as people count: -2 before -10) and removed in one go, the
 // confirmation naming them and each result reported; the source's checkpoint counted in its row.
 import { describe, expect, it } from 'vitest';
-import {
-  COUNTER,
-  counterValues,
-  eventually,
-  runCounter,
-  testbedFixture,
-  uniqueName,
-} from '../testbed/support';
+import { COUNTER, counterValues, eventually, runCounter, uniqueName } from '../testbed/support';
 import {
   appCli,
   expectNoPageErrors,
   gotoContainer,
   screenshot,
   startCloneFromUi,
-  useTestbedSession,
+  useTestbedWithSession,
 } from './harness';
 
-const { tb, docker, containers } = testbedFixture();
-const s = useTestbedSession(tb.dockerHost, () => containers.cleanup({ clones: true }));
+const { tb, docker, containers, s } = useTestbedWithSession({ clones: true });
 
 describe('the container list', () => {
   it('picks ten clones with click and shift-click and removes them in one go', async () => {

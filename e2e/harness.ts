@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect } from 'vitest';
+import { testbedFixture } from '../testbed/support';
 
 const ROOT = path.resolve(__dirname, '..');
 export const ARTIFACTS = path.join(ROOT, 'artifacts', 'screenshots');
@@ -248,6 +249,18 @@ export function useSession(
 /** useSession with the app serving one engine as "Test bed" (openTestbedSession). */
 export function useTestbedSession(host: string, cleanup?: () => Promise<unknown>): Session {
   return useSession(async (s) => Object.assign(s, await openTestbedSession(host)), cleanup);
+}
+
+/**
+ * The test bed's engine, the containers a file makes on it, and a session on it; after the file,
+ * those containers go (and, with `clones`, every clone the app left there).
+ */
+export function useTestbedWithSession({ clones = false } = {}): ReturnType<typeof testbedFixture> & {
+  s: Session;
+} {
+  const fixture = testbedFixture();
+  const s = useTestbedSession(fixture.tb.dockerHost, () => fixture.containers.cleanup({ clones }));
+  return { ...fixture, s };
 }
 
 /** A temporary folder for the file's tests, removed after them; its path from the first test on. */

@@ -3,12 +3,11 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { counted, dockerCli, redisUp, runCounter, testbedFixture, uniqueName } from '../testbed/support';
-import { expectNoPageErrors, gotoContainer, screenshot, useTempDir, useTestbedSession } from './harness';
+import { counted, dockerCli, redisUp, runCounter, uniqueName } from '../testbed/support';
+import { expectNoPageErrors, gotoContainer, screenshot, useTempDir, useTestbedWithSession } from './harness';
 
-const { tb, docker, containers } = testbedFixture();
+const { tb, docker, containers, s } = useTestbedWithSession();
 const tmp = useTempDir('cs-e2e-inspect-');
-const s = useTestbedSession(tb.dockerHost, () => containers.cleanup());
 const cli = (...args: string[]) => dockerCli(args);
 
 describe('inspector', () => {

@@ -4,20 +4,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  counterValues,
-  countsOn,
-  dockerCli,
-  removeImage,
-  runCounter,
-  testbedFixture,
-  uniqueName,
-} from '../testbed/support';
-import { expectNoPageErrors, gotoContainer, screenshot, useTempDir, useTestbedSession } from './harness';
+import { counterValues, countsOn, dockerCli, removeImage, runCounter, uniqueName } from '../testbed/support';
+import { expectNoPageErrors, gotoContainer, screenshot, useTempDir, useTestbedWithSession } from './harness';
 
-const { tb, docker, containers } = testbedFixture();
+const { docker, containers, s } = useTestbedWithSession();
 const tmp = useTempDir('cs-e2e-portable-');
-const s = useTestbedSession(tb.dockerHost, () => containers.cleanup());
 
 /** The container's page with one of its checkpoints picked (one made outside the app is seen within 30 s). */
 async function pickCheckpoint(id: string, checkpoint: string): Promise<void> {

@@ -2,11 +2,10 @@
 // them restores the job (which replaces the running state, after a confirmation).
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { eventually, PI_JOB, piProgress, testbedFixture, uniqueName } from '../testbed/support';
-import { dialogByKey, expectNoPageErrors, gotoContainer, screenshot, useTestbedSession } from './harness';
+import { eventually, PI_JOB, piProgress, uniqueName } from '../testbed/support';
+import { dialogByKey, expectNoPageErrors, gotoContainer, screenshot, useTestbedWithSession } from './harness';
 
-const { tb, docker, containers } = testbedFixture();
-const s = useTestbedSession(tb.dockerHost, () => containers.cleanup());
+const { tb, docker, containers, s } = useTestbedWithSession();
 
 describe('schedules in the UI', () => {
   it('set a policy, watch checkpoints appear, restore one', async () => {

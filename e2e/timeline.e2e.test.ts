@@ -3,13 +3,12 @@
 // measured), crowded stretches are clusters with counts, time ticks fit; zoom and pan by keyboard,
 // wheel and the overview strip; a cluster clicked opens up; arrows move between checkpoints.
 import { describe, expect, it } from 'vitest';
-import { COUNTER, eventually, testbedFixture, uniqueName } from '../testbed/support';
-import { expectNoPageErrors, gotoContainer, screenshot, useTestbedSession } from './harness';
+import { COUNTER, eventually, uniqueName } from '../testbed/support';
+import { expectNoPageErrors, gotoContainer, screenshot, useTestbedWithSession } from './harness';
 
-const { tb, containers } = testbedFixture();
+const { tb, containers, s } = useTestbedWithSession();
 // Fewer while working on it: TIMELINE_CHECKPOINTS=20.
 const COUNT = Number(process.env.TIMELINE_CHECKPOINTS ?? 200);
-const s = useTestbedSession(tb.dockerHost, () => containers.cleanup());
 
 type Box = { x: number; y: number; width: number; height: number; text: string };
 

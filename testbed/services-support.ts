@@ -8,9 +8,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { Services, type ServicesOptions } from '../electron/app/services';
 import type { CallName, CallResult } from '../electron/ipc/contract';
+import type { PolicySettingsT } from '../electron/ipc/contract';
 import { unwrap } from '../electron/ipc/dispatcher';
 import { StudioError, type ErrorCode } from '../electron/ipc/errors';
-import { testbedFixture } from './support';
+import { eventually, testbedFixture } from './support';
 
 /**
  * testbedFixture() whose containers are removed after the file's tests — with every clone the app
@@ -116,4 +117,39 @@ export function useTempDirs(prefix: string): () => string {
     dirs.push(d);
     return d;
   };
+}
+
+/** A schedule of the tests: every `everyMs`, the last `keepLast` kept (none by hour, day or size). */
+export function everySchedule(
+  engineId: string,
+  container: string,
+  everyMs: number,
+  keepLast: number,
+  maxFailures = 3,
+): PolicySettingsT {
+  return {
+    engineId,
+    container,
+    everyMs,
+    keepLast,
+    keepHourly: 0,
+    keepDaily: 0,
+    budgetBytes: null,
+    maxFailures,
+  };
+}
+
+/** Waits until `count` runs of a schedule have made their checkpoint. */
+export async function okRuns(
+  services: Services,
+  policyId: number,
+  count: number,
+  timeoutMs: number,
+  what: string,
+): Promise<void> {
+  await eventually(
+    () => services.schedules.store.runs(policyId).filter((r) => r.outcome === 'ok').length >= count,
+    timeoutMs,
+    what,
+  );
 }

@@ -26,7 +26,9 @@ import {
 } from '../../testbed/support';
 import {
   closeServices,
+  everySchedule,
   makeServices,
+  okRuns,
   type ServicesFixture,
   useTestbed,
   whenAllOnline,
@@ -140,6 +142,26 @@ describe.each(matrixEngines())('stories on $id: $label', (m: MatrixEngine) => {
     return src;
   }
 
+  /** A warm redis checkpointed as 'warm' (left running), and a request for `count` clones of it. */
+  async function warmClone(
+    kind: NetworkKindT,
+    count: number,
+    prefix: string,
+    opts: { ports?: number[]; cmd?: string[] } = {},
+  ) {
+    const src = await warmRedis(kind, opts);
+    await services.checkpoints.create({ engineId: E, container: src.id, name: 'warm', leaveRunning: true });
+    const req = {
+      engineId: E,
+      container: src.id,
+      checkpoint: 'warm',
+      count,
+      prefix: uniqueName(prefix),
+      ports: { mode: 'none' } as { mode: 'none' } | { mode: 'auto' },
+    };
+    return { src, req };
+  }
+
   it('the number printer: checkpoint (stop), restore in place, the count goes on', async () => {
     const c = await counter('none');
     const rec = await services.checkpoints.create({
@@ -212,16 +234,7 @@ describe.each(matrixEngines())('stories on $id: $label', (m: MatrixEngine) => {
   });
 
   it('warm redis clones with no network: each holds the data and answers on 127.0.0.1', async () => {
-    const src = await warmRedis('none');
-    await services.checkpoints.create({ engineId: E, container: src.id, name: 'warm', leaveRunning: true });
-    const req = {
-      engineId: E,
-      container: src.id,
-      checkpoint: 'warm',
-      count: 3,
-      prefix: uniqueName('warm'),
-      ports: { mode: 'none' as const },
-    };
+    const { src, req } = await warmClone('none', 3, 'warm');
     if (refusedHere('clone', 'none')) {
       const plan = await services.clones.plan(req);
       expect(plan.problems[0]).toMatch(/fails on this engine/);
@@ -269,14 +282,10 @@ describe.each(matrixEngines())('stories on $id: $label', (m: MatrixEngine) => {
 
   it('warm redis clones on a bridge network: each holds the data (Docker: each on its own published port)', async () => {
     const docker_ = m.kind === 'docker';
-    const src = await warmRedis('bridge', docker_ ? { ports: [6379] } : {});
-    await services.checkpoints.create({ engineId: E, container: src.id, name: 'warm', leaveRunning: true });
+    const warm = await warmClone('bridge', 3, 'bridge', docker_ ? { ports: [6379] } : {});
+    const src = warm.src;
     const req = {
-      engineId: E,
-      container: src.id,
-      checkpoint: 'warm',
-      count: 3,
-      prefix: uniqueName('bridge'),
+      ...warm.req,
       ports: docker_ ? { mode: 'auto' as const } : { mode: 'none' as const },
       opId: `clone-${E}-bridge`,
     };
@@ -323,16 +332,7 @@ describe.each(matrixEngines())('stories on $id: $label', (m: MatrixEngine) => {
     expect(await snapshot()).toEqual(before);
     await containers.cleanup();
 
-    const src = await warmRedis('host', { cmd: REDIS_UNIX });
-    await services.checkpoints.create({ engineId: E, container: src.id, name: 'warm', leaveRunning: true });
-    const req = {
-      engineId: E,
-      container: src.id,
-      checkpoint: 'warm',
-      count: 2,
-      prefix: uniqueName('host'),
-      ports: { mode: 'none' as const },
-    };
+    const { req } = await warmClone('host', 2, 'host', { cmd: REDIS_UNIX });
     if (refusedHere('clone', 'host')) {
       await expectRefused('clone ×2, host network', 'host', () => services.clones.run(req));
       return;
@@ -403,21 +403,8 @@ describe.each(matrixEngines())('stories on $id: $label', (m: MatrixEngine) => {
       network: 'none',
     });
     await eventually(async () => (await piProgress(docker, job.id)).length > 5, 20_000, 'digits');
-    const policy = await services.schedules.set({
-      engineId: E,
-      container: job.id,
-      everyMs: 1000,
-      keepLast: 2,
-      keepHourly: 0,
-      keepDaily: 0,
-      budgetBytes: null,
-      maxFailures: 3,
-    });
-    await eventually(
-      () => services.schedules.store.runs(policy.id).filter((r) => r.outcome === 'ok').length >= 4,
-      40_000,
-      'four scheduled checkpoints',
-    );
+    const policy = await services.schedules.set(everySchedule(E, job.id, 1000, 2));
+    await okRuns(services, policy.id, 4, 40_000, 'four scheduled checkpoints');
     await services.schedules.pause(E, job.id, true);
     await services.schedules.scheduler.idle();
     const kept = (await services.checkpoints.list(E, job.id)).filter((r) => r.status === 'present');

@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Services } from '../app/services';
 import { StudioError } from '../ipc/errors';
 import { Containers, dockerFor, eventually, PI_JOB, piProgress, plainEngine } from '../../testbed/support';
-import { closeServices, useTestbed } from '../../testbed/services-support';
+import { closeServices, everySchedule, okRuns, useTestbed } from '../../testbed/services-support';
 
 const { tb, docker, containers } = useTestbed();
 const dirs: string[] = [];
@@ -39,21 +39,8 @@ describe('scheduled checkpoints', () => {
     await eventually(async () => (await piProgress(docker, job.id)).length > 3, 15_000, 'digits');
     const a = services();
     await a.registry.get(ENGINE).whenOnline(10_000);
-    const policy = await a.schedules.set({
-      engineId: ENGINE,
-      container: job.name,
-      everyMs: 1500,
-      keepLast: 2,
-      keepHourly: 0,
-      keepDaily: 0,
-      budgetBytes: null,
-      maxFailures: 3,
-    });
-    await eventually(
-      () => a.schedules.store.runs(policy.id).filter((r) => r.outcome === 'ok').length >= 3,
-      30_000,
-      'three runs',
-    );
+    const policy = await a.schedules.set(everySchedule(ENGINE, job.name, 1500, 2));
+    await okRuns(a, policy.id, 3, 30_000, 'three runs');
 
     // The app goes away (mid-interval, maybe mid-run) and comes back on the same data folder.
     a.schedules.scheduler.stop();
@@ -63,11 +50,7 @@ describe('scheduled checkpoints', () => {
     all.splice(all.indexOf(a), 1);
     const b = services(dirs[dirs.length - 1]);
     await b.registry.get(ENGINE).whenOnline(10_000);
-    await eventually(
-      () => b.schedules.store.runs(policy.id).filter((r) => r.outcome === 'ok').length >= 5,
-      30_000,
-      'two more runs',
-    );
+    await okRuns(b, policy.id, 5, 30_000, 'two more runs');
     b.schedules.scheduler.stop();
     await b.schedules.scheduler.idle();
     await b.checkpoints.idle();
@@ -103,18 +86,9 @@ describe('scheduled checkpoints', () => {
         if (r.outcome === 'failed') failures.push(r.error ?? '');
       });
       // Setting a schedule on an engine that cannot checkpoint is refused at once…
-      await expect(
-        s.schedules.set({
-          engineId: 'plain',
-          container: job.id,
-          everyMs: 1000,
-          keepLast: 3,
-          keepHourly: 0,
-          keepDaily: 0,
-          budgetBytes: null,
-          maxFailures: 2,
-        }),
-      ).rejects.toMatchObject({ code: 'experimental-off' });
+      await expect(s.schedules.set(everySchedule('plain', job.id, 1000, 3, 2))).rejects.toMatchObject({
+        code: 'experimental-off',
+      });
       // …so this is the case of a schedule set while the engine could, whose experimental mode was turned off since.
       const policy = s.schedules.store.upsert(
         {
@@ -153,33 +127,15 @@ describe('scheduled checkpoints', () => {
     const job = await piJob();
     const s = services();
     await s.registry.get(ENGINE).whenOnline(10_000);
-    const policy = (keepLast: number) =>
-      s.schedules.set({
-        engineId: ENGINE,
-        container: job.id,
-        everyMs: 1000,
-        keepLast,
-        keepHourly: 0,
-        keepDaily: 0,
-        budgetBytes: null,
-        maxFailures: 3,
-      });
+    const policy = (keepLast: number) => s.schedules.set(everySchedule(ENGINE, job.id, 1000, keepLast));
     const first = await policy(5);
-    await eventually(
-      () => s.schedules.store.runs(first.id).filter((r) => r.outcome === 'ok').length >= 2,
-      30_000,
-      'two checkpoints of the first schedule',
-    );
+    await okRuns(s, first.id, 2, 30_000, 'two checkpoints of the first schedule');
     await s.schedules.remove(ENGINE, job.id);
     await s.schedules.scheduler.idle();
     const earlier = (await s.checkpoints.list(ENGINE, job.id)).map((r) => r.name);
     expect(earlier.length).toBeGreaterThanOrEqual(2);
     const second = await policy(1);
-    await eventually(
-      () => s.schedules.store.runs(second.id).filter((r) => r.outcome === 'ok').length >= 3,
-      30_000,
-      'three checkpoints of the second schedule',
-    );
+    await okRuns(s, second.id, 3, 30_000, 'three checkpoints of the second schedule');
     await s.schedules.pause(ENGINE, job.id, true);
     await s.schedules.scheduler.idle();
     const now = (await s.checkpoints.list(ENGINE, job.id))
