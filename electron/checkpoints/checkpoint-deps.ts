@@ -13,10 +13,8 @@ import type { EventBus } from '../ipc/event-bus';
 import type { CheckpointBackend } from './backends/backend';
 import type { ContainerLocks, Target } from './container-target';
 
-/** Engines by id, online (the registry). */
-export interface EngineLookup {
-  online(engineId: string): Promise<EngineConnection>;
-}
+// Where a container's engine is found, beside the target it resolves to.
+export type { EngineLookup } from './container-target';
 
 /** Each engine kind's way of keeping checkpoints. */
 export interface Backends {

@@ -1,8 +1,12 @@
 // Resolving what a request names: an online engine that can checkpoint, and one container on it.
 import type { ContainerInspectInfo } from 'dockerode';
 import type { EngineConnection } from '../engines/engine-connection';
-import type { EngineLookup } from './checkpoint-deps';
 import { StudioError } from '../ipc/errors';
+
+/** Engines by id, online (the registry). */
+export interface EngineLookup {
+  online(engineId: string): Promise<EngineConnection>;
+}
 
 export interface Target {
   conn: EngineConnection;
