@@ -95,3 +95,51 @@ function cloneOf(info: ContainerInspectInfo): ContainerSummaryT['cloneOf'] {
   const sourceId = labels[CLONE_OF_LABEL];
   return sourceId ? { sourceId, checkpoint: labels[CLONE_CHECKPOINT_LABEL] ?? null } : null;
 }
+
+/** A row of GET /containers/json: what the list itself says of a container. */
+export interface ListRow {
+  Id: string;
+  Names?: string[];
+  Image?: string;
+  Command?: string;
+  State?: string;
+  Status?: string;
+  Created?: number;
+  Ports?: { PrivatePort: number; PublicPort?: number; Type?: string; IP?: string }[];
+  Labels?: Record<string, string>;
+}
+
+/**
+ * The row of a container whose inspect does not answer (seen: a restore hung inside runc keeps
+ * Docker from answering for that container), from the list alone: shown, and said to be stuck,
+ * rather than holding up the engine's whole list.
+ */
+export function containerFromListRow(engineId: string, row: ListRow): ContainerSummaryT {
+  const labels = row.Labels ?? {};
+  const sourceId = labels[CLONE_OF_LABEL];
+  // As in ports(): a port published on all addresses is listed for IPv4 and IPv6; one row.
+  const seen = new Set<string>();
+  const portRows: ContainerSummaryT['ports'] = [];
+  for (const p of [...(row.Ports ?? [])].sort((x, y) => Number(isV6(x.IP)) - Number(isV6(y.IP)))) {
+    const r: ContainerSummaryT['ports'][number] = { privatePort: p.PrivatePort, type: p.Type ?? 'tcp' };
+    if (p.PublicPort) r.publicPort = p.PublicPort;
+    if (p.IP) r.ip = p.IP;
+    const same = `${r.privatePort}/${r.type}|${r.publicPort ?? '-'}|${isAny(p.IP) ? 'any' : p.IP}`;
+    if (seen.has(same)) continue;
+    seen.add(same);
+    portRows.push(r);
+  }
+  return {
+    engineId,
+    id: row.Id,
+    name: (row.Names?.[0] ?? '').replace(/^\//, ''),
+    image: row.Image ?? '',
+    command: row.Command ?? '',
+    state: stateName(row.State),
+    status: `${row.Status ?? row.State ?? 'Unknown'} — the engine does not answer for it`,
+    createdAt: (row.Created ?? 0) * 1000,
+    startedAt: null,
+    ports: portRows.sort((a, b) => a.privatePort - b.privatePort),
+    cloneOf: sourceId ? { sourceId, checkpoint: labels[CLONE_CHECKPOINT_LABEL] ?? null } : null,
+  };
+}

@@ -8,7 +8,7 @@ import { StudioError } from '../../ipc/errors';
 import { dockerOptions, type EngineSpec } from '../engine-spec';
 import { DockerHttp, EngineHttpError } from './docker-http';
 import { readJsonLines } from './json-lines';
-import { containerFromInspect } from './container-mapping';
+import { containerFromInspect, containerFromListRow, type ListRow } from './container-mapping';
 import { HELPER_LABEL } from './labels';
 import { SshTransport } from '../remote/ssh-transport';
 import { explainRemoteError } from '../remote/remote-errors';
@@ -221,7 +221,7 @@ export class DockerEngine {
 
   async listContainers(concurrency = 16): Promise<ContainerSummaryT[]> {
     const list = () =>
-      this.http.json<{ Id: string }[]>({
+      this.http.json<ListRow[]>({
         method: 'GET',
         path: '/containers/json',
         query: { all: true },
@@ -230,7 +230,7 @@ export class DockerEngine {
       });
     // Podman answers a list with 500 "no such container" when one is removed while it lists:
     // the list is asked again (the next one does not contain it).
-    let rows: { Id: string }[] | undefined;
+    let rows: ListRow[] | undefined;
     for (let attempt = 1; !rows; attempt++) {
       try {
         rows = await list();
@@ -244,7 +244,11 @@ export class DockerEngine {
     const worker = async () => {
       while (next < rows.length) {
         const row = rows[next++]!;
-        const summary = await this.containerSummary(row.Id);
+        // The list answered, so the engine is there: one container it cannot answer for (a
+        // restore hung in runc) is shown from the list rather than failing the whole list.
+        const summary = await this.containerSummary(row.Id).catch(() =>
+          row.Labels?.[HELPER_LABEL] ? null : containerFromListRow(this.spec.id, row),
+        );
         if (summary) out.push(summary);
       }
     };
