@@ -64,15 +64,7 @@ export async function createHelper(engine: DockerEngine, image: string, binds: B
     remove: async () => {
       if (removed) return;
       removed = true;
-      await engine.http
-        .json({
-          method: 'DELETE',
-          path: `/containers/${created.Id}`,
-          query: { force: true, v: true },
-          ok: [204, 404],
-          timeoutMs: 15_000,
-        })
-        .catch(() => abandoned.set(created.Id, engine));
+      await removeContainer(engine, created.Id, 15_000).catch(() => abandoned.set(created.Id, engine));
     },
   };
 }
